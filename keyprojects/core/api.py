@@ -1,0 +1,101 @@
+"""Base REST pieces: every viewset reads through restrict(), writes run the model's
+full_clean(), relation fields offer only in-scope rows, and errors come in the caller's
+language (Accept-Language)."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .access import Action
+from .context import acting, bind_user
+from .services import archive, check_in_scope
+
+
+class BaseModelSerializer(serializers.ModelSerializer):
+    display = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    def get_display(self, obj) -> str:
+        return str(obj)
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        for field in fields.values():
+            queryset = getattr(field, "queryset", None)
+            if request is not None and queryset is not None and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(request.user, Action.VIEW)
+        return fields
+
+    def validate(self, attrs):
+        """The model's own rules (clean, unique constraints) answer 400, never 500."""
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        plain = {k: v for k, v in attrs.items() if not model._meta.get_field(k).many_to_many}
+        instance = self.instance or model()
+        for key, value in plain.items():
+            setattr(instance, key, value)
+        try:
+            instance.full_clean(exclude=[f.name for f in model._meta.fields if f.name not in self.fields])
+        except DjangoValidationError as error:
+            raise ValidationError(serializers.as_serializer_error(error)) from error
+        return attrs
+
+
+class BaseViewSet(viewsets.ModelViewSet):
+    """Lists, details and writes scoped by restrict(); DELETE archives."""
+
+    filterset_class = None
+    select_related: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        bind_user(request.user)  # token auth learns the user only now
+
+    def get_queryset(self):
+        action = {
+            "list": Action.VIEW,
+            "retrieve": Action.VIEW,
+            "create": Action.ADD,
+            "update": Action.CHANGE,
+            "partial_update": Action.CHANGE,
+            "destroy": Action.ARCHIVE,
+        }.get(self.action, Action.VIEW)
+        queryset = self.queryset.model.objects.select_related(*self.select_related).restrict(self.request.user, action)
+        if (
+            self.action == "list"
+            and hasattr(queryset.model, "archived_at")
+            and "archived" not in self.request.query_params
+        ):
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset
+
+    def perform_create(self, serializer):
+        self._write(serializer, Action.ADD)
+
+    def perform_update(self, serializer):
+        self._write(serializer, Action.CHANGE)
+
+    def _write(self, serializer, action):
+        with transaction.atomic(), acting(self.request.user):
+            obj = serializer.save()
+            check_in_scope(obj, self.request.user, action)
+
+    def perform_destroy(self, instance):
+        archive(instance, by=self.request.user)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(serializers.as_serializer_error(exc))
+    if isinstance(exc, PermissionDenied):
+        from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+
+        exc = DRFPermissionDenied()
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,39 @@
+"""Base form for every model form: knows the user, offers only in-scope choices, and refuses
+to overwrite a newer version of the object (optimistic check on save)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .access import Action
+
+STALE = _("Someone else changed this record after you opened it. Reload the page and apply your change again.")
+
+
+class BaseModelForm(forms.ModelForm):
+    # The `updated` stamp the user loaded; a save against a newer row is refused.
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if user is not None and queryset is not None and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(user, Action.VIEW)
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput,)):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+        if self.instance.pk and getattr(self.instance, "updated", None) and not self.is_bound:
+            self.initial["loaded_version"] = self.instance.updated.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        current = getattr(self.instance, "updated", None)
+        if self.instance.pk and loaded and current and loaded != current.isoformat():
+            raise forms.ValidationError(STALE, code="stale")
+        return cleaned

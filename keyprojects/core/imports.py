@@ -1,0 +1,300 @@
+"""Excel/CSV ledger import: read real-world spreadsheets, validate every row through the
+model's form, and write all rows or none.
+
+A model declares an `Importer` (model, form, columns); the importer finds the header row
+under any merged title rows, maps tolerant headings to fields, normalises full-width text,
+and reports every bad row with its number, column and reason in the user's language.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django import forms as django_forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .access import Action
+from .context import acting
+
+
+@dataclass(frozen=True)
+class Column:
+    """One ledger column: the model field, its headings (the first is the one we write),
+    and for a relation, the related field the cell text is matched on."""
+
+    field: str
+    headings: tuple[str, ...]
+    lookup: str | None = None
+    parse: object = None  # callable(text) -> value for the form; raises ValidationError
+
+    @property
+    def heading(self):
+        return self.headings[0]
+
+
+def normalise(value):
+    """Full-width to half-width, stray and repeated spaces out; numbers and dates as text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def heading_key(text):
+    """Headings match despite spaces, asterisks, line breaks and a unit in brackets."""
+    text = normalise(text)
+    text = re.sub(r"[(（\[【].*?[)）\]】]", "", text)
+    return re.sub(r"[\s*:：]", "", text).lower()
+
+
+class UploadError(ValidationError):
+    pass
+
+
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(head: bytes):
+    """The kind of spreadsheet by content, never by file name."""
+    if head.startswith(XLSX_MAGIC):
+        return "xlsx"
+    if head.startswith(XLS_MAGIC):
+        return "xls"
+    if b"\x00" not in head[:4096]:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                head[:4096].decode(encoding)
+                return "csv"
+            except UnicodeDecodeError as error:
+                if error.start >= len(head[:4096]) - 4:  # a character cut at the sample's end
+                    return "csv"
+    return None
+
+
+def check_upload(upload):
+    """Refuse oversized or non-spreadsheet uploads before anything is stored."""
+    limit = settings.IMPORT_MAX_BYTES
+    if upload.size > limit:
+        raise UploadError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)}
+        )
+    upload.seek(0)
+    kind = sniff(upload.read(8192))
+    upload.seek(0)
+    if kind is None:
+        raise UploadError(_("This is not a spreadsheet: upload an .xlsx, .xls or .csv file."))
+    return kind
+
+
+def read_rows(path):
+    """All rows of the first sheet as lists of cell values."""
+    with open(path, "rb") as handle:
+        kind = sniff(handle.read(8192))
+    if kind == "csv":
+        raw = open(path, "rb").read()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise UploadError(_("The CSV file is neither UTF-8 nor GB18030 text."))
+        return list(csv.reader(io.StringIO(text)))
+    if kind is None:
+        raise UploadError(_("This is not a spreadsheet: upload an .xlsx, .xls or .csv file."))
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as error:  # calamine raises its own types for broken files
+        raise UploadError(_("The spreadsheet cannot be read: %(error)s") % {"error": error}) from error
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Plan:
+    """What an import would do: rows to create and update, unchanged rows, errors."""
+
+    creates: list = field(default_factory=list)
+    updates: list = field(default_factory=list)
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+
+    def summary(self):
+        return {
+            "creates": len(self.creates),
+            "updates": len(self.updates),
+            "unchanged": self.unchanged,
+            "errors": [e.__dict__ for e in self.errors[:1000]],
+            "error_count": len(self.errors),
+        }
+
+
+class Importer:
+    """Declare `model`, `form` and `columns`; `match_on` lists the field sets that identify
+    an existing row (tried in order), so that a re-import updates instead of duplicating."""
+
+    model = None
+    form = None
+    columns: tuple[Column, ...] = ()
+    match_on: tuple[tuple[str, ...], ...] = ()
+    header_scan_rows = 20
+
+    def __init__(self, user):
+        self.user = user
+        self._lookups = {}
+
+    # --- reading -------------------------------------------------------------------------
+    def locate_header(self, rows):
+        """The header is the row, among the first few, that names the most known columns;
+        merged title rows above it are skipped."""
+        known = {heading_key(h): c for c in self.columns for h in c.headings}
+        best, best_hits = None, 0
+        for index, row in enumerate(rows[: self.header_scan_rows]):
+            hits = sum(1 for cell in row if heading_key(cell) in known)
+            if hits > best_hits:
+                best, best_hits = index, hits
+        if best is None:
+            raise UploadError(
+                _("No header row found: the first rows name none of the columns %(columns)s.")
+                % {"columns": "、".join(c.heading for c in self.columns)}
+            )
+        mapping = {}
+        for position, cell in enumerate(rows[best]):
+            column = known.get(heading_key(cell))
+            if column and column.field not in {c.field for c in mapping.values()}:
+                mapping[position] = column
+        return best, mapping
+
+    def records(self, rows):
+        """(row number as the user sees it, {column: text}) for each non-blank data row."""
+        header, mapping = self.locate_header(rows)
+        for index in range(header + 1, len(rows)):
+            cells = rows[index]
+            record = {col: normalise(cells[pos]) if pos < len(cells) else "" for pos, col in mapping.items()}
+            if any(record.values()):
+                yield index + 1, record
+
+    # --- validating ----------------------------------------------------------------------
+    def lookup(self, column, text):
+        """Relation cells hold names or codes; resolve them within what the user may see."""
+        if column.field not in self._lookups:
+            related = self.model._meta.get_field(column.field).related_model
+            keys = related.objects.restrict(self.user, Action.VIEW).values_list(column.lookup, "pk")
+            self._lookups[column.field] = {normalise(k): pk for k, pk in keys}
+        pk = self._lookups[column.field].get(text)
+        if pk is None:
+            raise ValidationError(_("“%(value)s” is not a known value.") % {"value": text})
+        return pk
+
+    def form_data(self, record):
+        data, errors = {}, []
+        for column, text in record.items():
+            try:
+                value = text
+                if text and column.parse:
+                    value = column.parse(text)
+                if text and column.lookup:
+                    value = self.lookup(column, text)
+                data[column.field] = value
+            except ValidationError as error:
+                errors.append((column, " ".join(error.messages)))
+        return data, errors
+
+    def existing(self, data):
+        for fields in self.match_on:
+            if all(data.get(f) not in (None, "") for f in fields):
+                return (
+                    self.model.objects.restrict(self.user, Action.CHANGE).filter(**{f: data[f] for f in fields}).first()
+                )
+        return None
+
+    def row_key(self, data, instance):
+        """What makes two rows of one file the same record (then the second is an error)."""
+        if instance:
+            return ("pk", instance.pk)
+        for fields in self.match_on:
+            values = tuple(data.get(f) for f in fields)
+            if all(v not in (None, "") for v in values):
+                return (fields, values)
+        return None
+
+    def get_form(self, data, instance):
+        """The model's form, fed the existing values for columns the file does not carry."""
+        initial = django_forms.model_to_dict(instance) if instance else {}
+        return self.form(data={**initial, **data}, instance=instance, user=self.user)
+
+    def plan(self, rows, progress=None):
+        plan, seen = Plan(), {}
+        headings = {c.field: c.heading for c in self.columns}
+        records = list(self.records(rows))
+        for count, (number, record) in enumerate(records, 1):
+            data, errors = self.form_data(record)
+            for column, message in errors:
+                plan.errors.append(RowError(number, column.heading, message))
+            if errors:
+                continue
+            instance = self.existing(data)
+            key = self.row_key(data, instance)
+            if key in seen:
+                plan.errors.append(RowError(number, "", _("Same record as row %(row)s.") % {"row": seen[key]}))
+                continue
+            if key:
+                seen[key] = number
+            form = self.get_form(data, instance)
+            if not form.is_valid():
+                for name, messages in form.errors.items():
+                    column = headings.get(name, "") if name != "__all__" else ""
+                    plan.errors.extend(RowError(number, column, m) for m in messages)
+                continue
+            if instance is None:
+                plan.creates.append(form)
+            elif form.has_changed():
+                plan.updates.append(form)
+            else:
+                plan.unchanged += 1
+            if progress and count % 200 == 0:
+                progress(count, len(records))
+        return plan
+
+    # --- writing -------------------------------------------------------------------------
+    def save(self, form):
+        """One row's write; apps whose rows change state override this to call their service."""
+        return form.save()
+
+    def commit(self, plan):
+        """All or nothing: refuses a plan with errors, writes the rest in one transaction."""
+        if plan.errors:
+            raise ValidationError(_("The file has errors; nothing was imported."))
+        with transaction.atomic(), acting(self.user):
+            for action, forms in ((Action.ADD, plan.creates), (Action.CHANGE, plan.updates)):
+                for form in forms:
+                    obj = self.save(form)
+                    if not self.model.objects.restrict(self.user, action).filter(pk=obj.pk).exists():
+                        raise ValidationError(_("A row falls outside your scope; nothing was imported."))
+        return plan.summary()

@@ -1,0 +1,291 @@
+"""Base classes every domain model starts from, and the rows core keeps for all apps:
+the change log, background jobs and saved list views."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .access import RestrictedQuerySet, Scope
+from .context import current_actor
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("updated")
+    ARCHIVE = "archive", _("archived")
+    RESTORE = "restore", _("restored")
+
+
+def _snapshot(instance):
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def _jsonable(value):
+    return DjangoJSONEncoder().default(value) if not isinstance(value, (str, int, float, bool, type(None))) else value
+
+
+def _changes(before, after):
+    return {
+        name: [_jsonable(before.get(name)), _jsonable(value)]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+class LoggedQuerySet(RestrictedQuerySet):
+    """Bulk writes are logged too: NetBox misses them, we do not."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(objs, *args, **kwargs)
+        log = self.model.loggable
+        ObjectChange.log_many([(o, ChangeAction.CREATE, log(_changes({}, _snapshot(o)))) for o in objs])
+        return objs
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        names = {self.model._meta.get_field(f).attname for f in fields}
+        rows = []
+        for obj in objs:
+            before = getattr(obj, "_loaded", {})
+            after = {k: v for k, v in _snapshot(obj).items() if k in names}
+            rows.append((obj, ChangeAction.UPDATE, self.model.loggable(_changes(before, after))))
+            obj._loaded = {**before, **after}
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        ObjectChange.log_many([r for r in rows if r[2]])
+        return count
+
+    def update(self, **kwargs):
+        names = [self.model._meta.get_field(f).attname for f in kwargs]
+        before = {row["pk"]: row for row in self.values("pk", *names)}
+        count = super().update(**kwargs)
+        if before:
+            changed = self.model.objects.filter(pk__in=before).iterator(chunk_size=2000)
+            ObjectChange.log_many(
+                [
+                    (
+                        o,
+                        ChangeAction.UPDATE,
+                        o.loggable(_changes(before[o.pk], {n: getattr(o, n) for n in names})),
+                    )
+                    for o in changed
+                ]
+            )
+        return count
+
+    def delete(self):
+        raise TypeError("Rows users created are archived, never deleted: use core.services.archive().")
+
+
+class LoggedModel(models.Model):
+    """Every save through any path (form, API, importer, task, command) writes an
+    ObjectChange row with the fields that changed, before and after; nothing is deleted."""
+
+    log_exclude = frozenset({"updated"})  # noise, not news
+    log_mask = frozenset()  # recorded as changed, value hidden (password hashes)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def save(self, *args, **kwargs):
+        creating = self._state.adding
+        before = {} if creating else getattr(self, "_loaded", {})
+        super().save(*args, **kwargs)
+        after = _snapshot(self)
+        changes = self.loggable(_changes(before, after))
+        if creating or changes:
+            action = ChangeAction.CREATE if creating else ChangeAction.UPDATE
+            if "archived_at" in changes:
+                action = ChangeAction.ARCHIVE if getattr(self, "archived_at", None) else ChangeAction.RESTORE
+            ObjectChange.log_many([(self, action, changes)])
+        self._loaded = after
+
+    save.alters_data = True
+
+    @classmethod
+    def loggable(cls, changes):
+        return {
+            name: (["***", "***"] if name in cls.log_mask else pair)
+            for name, pair in changes.items()
+            if name not in cls.log_exclude
+        }
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Rows users created are archived, never deleted: use core.services.archive().")
+
+    @classmethod
+    def url_name(cls, view):
+        return f"{cls._meta.app_label}:{cls._meta.model_name}_{view}"
+
+    def get_absolute_url(self):
+        try:
+            return reverse(self.url_name("detail"), args=[self.pk])
+        except NoReverseMatch:
+            return ""
+
+
+class BaseModel(LoggedModel):
+    """What every domain model starts from: timestamps, scoping through
+    `objects.restrict()`, the change log and archiving instead of deleting."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+
+    objects = LoggedQuerySet.as_manager()
+    scope = Scope()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+
+class ObjectChange(models.Model):
+    """变更记录: one write to one object, with who, when, why (request or task) and what changed."""
+
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor = models.CharField(_("actor"), max_length=150)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField(_("object id"))
+    object_repr = models.CharField(_("object"), max_length=200)
+    action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
+    changes = models.JSONField(_("changes"), default=dict, encoder=DjangoJSONEncoder)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope = Scope()  # only city administrators and auditors (city-wide roles) read the global log
+
+    class Meta:
+        ordering = ["-time", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+        verbose_name = _("change")
+        verbose_name_plural = _("change log")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    @classmethod
+    def log_many(cls, rows):
+        if not rows:
+            return
+        actor = current_actor()
+        user = actor.user if getattr(actor.user, "pk", None) else None
+        ct = ContentType.objects.get_for_model(rows[0][0], for_concrete_model=True)
+        cls.objects.bulk_create(
+            [
+                cls(
+                    user=user,
+                    actor=actor.label,
+                    request_id=actor.request_id,
+                    content_type=ct,
+                    object_id=obj.pk,
+                    object_repr=str(obj)[:200],
+                    action=action,
+                    changes=changes,
+                )
+                for obj, action, changes in rows
+            ]
+        )
+
+    @classmethod
+    def for_object(cls, obj):
+        ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+        return cls.objects.filter(content_type=ct, object_id=obj.pk).select_related("user")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class Job(models.Model):
+    """后台任务: long work (import, export, report) a user started and watches."""
+
+    kind = models.CharField(_("kind"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    params = models.JSONField(_("parameters"), default=dict, encoder=DjangoJSONEncoder)
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    result = models.JSONField(_("result"), default=dict, encoder=DjangoJSONEncoder)
+    file = models.FileField(_("file"), upload_to="jobs/%Y/%m/", blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope = Scope(owner="created_by")
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def percent(self):
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished_ok(self):
+        return self.status == JobStatus.DONE
+
+    def get_absolute_url(self):
+        return reverse("core:job_detail", args=[self.pk])
+
+
+class SavedView(models.Model):
+    """保存的视图: a named set of filters, sort and columns for one list."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_name = models.CharField(_("list"), max_length=100)
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("query"), max_length=2000)
+    shared = models.BooleanField(_("shared with everyone"), default=False)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope = Scope(owner="user")
+
+    class Meta:
+        ordering = ["name"]
+        unique_together = [("user", "list_name", "name")]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,31 @@
+import django_tables2 as tables
+
+from .models import ObjectChange
+
+
+class BaseTable(tables.Table):
+    """Bootstrap styling; subclasses link their identifying column with `linkify=True`."""
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        per_page = 50
+
+
+class ChangeTable(BaseTable):
+    time = tables.DateTimeColumn(format="Y-m-d H:i:s")
+    object_repr = tables.Column(linkify=lambda record: _object_url(record))
+    changes = tables.Column(orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = ObjectChange
+        fields = ["time", "actor", "action", "content_type", "object_repr", "request_id", "changes"]
+
+    def render_changes(self, value):
+        return ", ".join(value)
+
+
+def _object_url(record):
+    model = record.content_type.model_class()
+    if model is None or not hasattr(model, "url_name"):
+        return None
+    return model(pk=record.object_id).get_absolute_url() or None

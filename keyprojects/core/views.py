@@ -1,0 +1,469 @@
+"""Generic pages. A model's pages are declared once:
+
+    class ContactViews(ModelViews):
+        model = Contact
+        filterset = ContactFilterSet
+        table = ContactTable
+        form = ContactForm
+        importer = ContactImporter
+
+and `ContactViews.urls()` gives list (filters, sort, paging, column choice, saved views,
+export), detail, add, edit, archive, history and import. Every queryset comes from
+`restrict(user, action)`; an out-of-scope id answers 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from . import exports
+from .access import Action, can, memberships
+from .context import acting
+from .filtersets import ChangeFilterSet
+from .models import Job, JobStatus, ObjectChange, SavedView
+from .search import search
+from .services import archive, check_in_scope, restore
+from .tables import ChangeTable
+from .tasks import job_kind, start_job
+
+REGISTRY = {}  # model label -> ModelViews, for jobs that rebuild a filtered list
+
+
+class ScopedView(LoginRequiredMixin, View):
+    declaration = None  # the ModelViews subclass
+    action = Action.VIEW
+
+    @property
+    def model(self):
+        return self.declaration.model
+
+    def get_queryset(self, action=None):
+        return self.declaration.get_queryset(self.request).restrict(self.request.user, action or self.action)
+
+    def get_object(self, action=None):
+        return get_object_or_404(self.get_queryset(action), pk=self.kwargs["pk"])
+
+    def context(self, **extra):
+        meta = self.model._meta
+        return {
+            "views": self.declaration,
+            "model_name": meta.verbose_name,
+            "model_name_plural": meta.verbose_name_plural,
+            "can_add": can(self.request.user, Action.ADD, self.model),
+            "can_import": self.declaration.importer is not None and can(self.request.user, Action.ADD, self.model),
+            **extra,
+        }
+
+
+class ObjectListView(ScopedView):
+    def get(self, request):
+        filterset = self.declaration.filterset(request.GET or None, queryset=self.get_queryset(), request=request)
+        queryset = filterset.qs
+        export = request.GET.get("export")
+        if export in {"xlsx", "csv"}:
+            return self.declaration.export(request, queryset, export)
+        table = self.declaration.table(queryset, request=request, exclude=self.hidden_columns())
+        RequestConfig(request, paginate={"per_page": self.per_page()}).configure(table)
+        saved = SavedView.objects.filter(list_name=self.declaration.list_name()).filter(
+            user=request.user
+        ) | SavedView.objects.filter(list_name=self.declaration.list_name(), shared=True)
+        return render(
+            request,
+            self.declaration.list_template,
+            self.context(
+                filterset=filterset,
+                table=table,
+                saved_views=saved.distinct(),
+                all_columns=[(c.name, c.header) for c in self.declaration.table(queryset.none()).columns],
+                hidden=self.hidden_columns(),
+                querystring=request.GET.urlencode(),
+            ),
+        )
+
+    def hidden_columns(self):
+        chosen = self.request.GET.getlist("columns")
+        if not chosen:
+            return ()
+        return tuple(c for c in self.declaration.table.base_columns if c not in chosen)
+
+    def per_page(self):
+        try:
+            return max(10, min(500, int(self.request.GET.get("per_page", 50))))
+        except ValueError:
+            return 50
+
+
+class ObjectDetailView(ScopedView):
+    def get(self, request, pk):
+        obj = self.get_object()
+        return render(
+            request,
+            self.declaration.detail_template,
+            self.context(
+                object=obj,
+                fields=self.declaration.detail_fields(obj),
+                can_change=self.get_queryset(Action.CHANGE).filter(pk=obj.pk).exists(),
+                can_archive=self.get_queryset(Action.ARCHIVE).filter(pk=obj.pk).exists(),
+            ),
+        )
+
+
+class ObjectEditView(ScopedView):
+    """Add (no pk) or edit: inline errors, choices limited to the user's scope, and the saved
+    object read back through the scope in the same transaction."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = Action.CHANGE if "pk" in kwargs else Action.ADD
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_instance(self):
+        if "pk" in self.kwargs:
+            return self.get_object()
+        if not can(self.request.user, Action.ADD, self.model):
+            raise PermissionDenied
+        return self.model()
+
+    def get(self, request, pk=None):
+        instance = self.get_instance()
+        form = self.declaration.form(instance=instance, user=request.user, initial=request.GET.dict())
+        return render(request, self.declaration.form_template, self.context(form=form, object=instance))
+
+    def post(self, request, pk=None):
+        instance = self.get_instance()
+        form = self.declaration.form(request.POST, request.FILES, instance=instance, user=request.user)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    obj = self.declaration.save(form, request)
+                    check_in_scope(obj, request.user, self.action)
+            except PermissionDenied:
+                form.add_error(None, _("The record would fall outside your scope."))
+            else:
+                messages.success(request, _("Saved %(object)s.") % {"object": obj})
+                return redirect(obj.get_absolute_url() or self.declaration.list_url())
+        return render(request, self.declaration.form_template, self.context(form=form, object=instance), status=400)
+
+
+class ObjectArchiveView(ScopedView):
+    action = Action.ARCHIVE
+
+    def get(self, request, pk):
+        return render(request, "core/object_archive.html", self.context(object=self.get_object()))
+
+    def post(self, request, pk):
+        obj = self.get_object()
+        if obj.is_archived:
+            restore(obj, by=request.user)
+            messages.success(request, _("Restored %(object)s.") % {"object": obj})
+        else:
+            archive(obj, by=request.user)
+            messages.success(request, _("Archived %(object)s.") % {"object": obj})
+        return redirect(obj.get_absolute_url())
+
+
+class ObjectHistoryView(ScopedView):
+    def get(self, request, pk):
+        obj = self.get_object()
+        return render(
+            request,
+            "core/object_history.html",
+            self.context(object=obj, changes=ObjectChange.for_object(obj)[:500]),
+        )
+
+
+class ObjectImportView(ScopedView):
+    """Upload → background dry run (preview) → confirm → background commit."""
+
+    action = Action.ADD
+
+    def get(self, request):
+        self.check()
+        return render(request, "core/object_import.html", self.context(columns=self.declaration.importer.columns))
+
+    def post(self, request):
+        from .imports import UploadError, check_upload
+
+        self.check()
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise UploadError(_("Choose a file to import."))
+            check_upload(upload)
+        except UploadError as error:
+            return render(
+                request,
+                "core/object_import.html",
+                self.context(columns=self.declaration.importer.columns, error=error.messages[0]),
+                status=400,
+            )
+        job = start_job(
+            "core.import",
+            title=_("Import %(model)s: %(file)s")
+            % {"model": self.model._meta.verbose_name_plural, "file": upload.name},
+            by=request.user,
+            params={"model": self.model._meta.label, "commit": False},
+            file=upload,
+        )
+        return redirect(job)
+
+    def check(self):
+        if self.declaration.importer is None:
+            raise Http404
+        if not can(self.request.user, Action.ADD, self.model):
+            raise PermissionDenied
+
+
+class ModelViews:
+    """The declaration of one model's pages; see the module docstring."""
+
+    model = None
+    filterset = None
+    table = None
+    form = None
+    importer = None
+    export_columns = None  # defaults to the importer's columns, so exports re-import
+    list_template = "core/object_list.html"
+    detail_template = "core/object_detail.html"
+    form_template = "core/object_form.html"
+    select_related: tuple[str, ...] = ()
+    url_prefix = None  # default "<model_name>s/"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is not None:
+            REGISTRY[cls.model._meta.label] = cls
+
+    @classmethod
+    def get_queryset(cls, request=None):
+        return cls.model.objects.select_related(*cls.select_related)
+
+    @classmethod
+    def list_name(cls):
+        return cls.model.url_name("list")
+
+    @classmethod
+    def list_url(cls):
+        return reverse(cls.list_name())
+
+    @classmethod
+    def save(cls, form, request):
+        """Apps whose saves are state changes override this to call their service."""
+        with acting(request.user):
+            return form.save()
+
+    @classmethod
+    def detail_fields(cls, obj):
+        names = cls.form._meta.fields if cls.form else [f.name for f in obj._meta.fields]
+        result = []
+        for name in names:
+            field = obj._meta.get_field(name)
+            display = getattr(obj, f"get_{name}_display", None)
+            value = display() if display else getattr(obj, name)
+            result.append((field.verbose_name, value))
+        return result
+
+    @classmethod
+    def columns(cls):
+        return cls.export_columns or (cls.importer.columns if cls.importer else ())
+
+    @classmethod
+    def export(cls, request, queryset, kind):
+        from django.conf import settings
+
+        filename = f"{cls.model._meta.verbose_name_plural}"
+        if queryset.count() > settings.EXPORT_INLINE_MAX_ROWS:
+            job = start_job(
+                "core.export",
+                title=_("Export %(model)s") % {"model": cls.model._meta.verbose_name_plural},
+                by=request.user,
+                params={"model": cls.model._meta.label, "query": request.GET.urlencode(), "format": "xlsx"},
+            )
+            messages.info(request, _("The export is large; it runs in the background."))
+            return redirect(job)
+        data = exports.rows(queryset, cls.columns())
+        if kind == "csv":
+            return exports.csv_response(cls.columns(), data, filename)
+        return exports.xlsx_response(cls.columns(), data, filename)
+
+    @classmethod
+    def urls(cls):
+        name = cls.model._meta.model_name
+        views = {
+            "list": ("", ObjectListView),
+            "add": ("add/", ObjectEditView),
+            "import": ("import/", ObjectImportView),
+            "detail": ("<int:pk>/", ObjectDetailView),
+            "edit": ("<int:pk>/edit/", ObjectEditView),
+            "archive": ("<int:pk>/archive/", ObjectArchiveView),
+            "history": ("<int:pk>/history/", ObjectHistoryView),
+        }
+        prefix = cls.url_prefix or f"{name}s/"
+        if cls.form is None:
+            del views["add"], views["edit"]
+        if cls.importer is None:
+            del views["import"]
+        return [
+            path(prefix + route, view.as_view(declaration=cls), name=f"{name}_{key}")
+            for key, (route, view) in views.items()
+        ]
+
+
+# --- jobs ------------------------------------------------------------------------------
+
+
+class JobView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        job = get_object_or_404(Job.objects.restrict(request.user), pk=pk)
+        if request.headers.get("Accept") == "application/json" or request.GET.get("format") == "json":
+            return JsonResponse(
+                {
+                    "status": job.status,
+                    "percent": job.percent,
+                    "done": job.done,
+                    "total": job.total,
+                    "message": job.message,
+                }
+            )
+        declaration = REGISTRY.get(job.params.get("model"))
+        return render(request, "core/job_detail.html", {"job": job, "declaration": declaration})
+
+    def post(self, request, pk):
+        """Confirm a previewed import: a second job writes the same file, all or nothing."""
+        job = get_object_or_404(Job.objects.restrict(request.user), pk=pk, kind="core.import")
+        if job.status != JobStatus.DONE or job.params.get("commit") or job.result.get("error_count"):
+            raise PermissionDenied
+        commit = start_job(
+            "core.import",
+            title=job.title,
+            by=request.user,
+            params={**job.params, "commit": True, "source_job": job.pk},
+        )
+        commit.file.name = job.file.name
+        commit.save(update_fields=["file"])
+        return redirect(commit)
+
+
+@login_required
+def job_file(request, pk):
+    """A job's file (an export, an uploaded ledger) only for whoever may see the job."""
+    from django.http import FileResponse
+
+    job = get_object_or_404(Job.objects.restrict(request.user), pk=pk)
+    if not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+# --- site pages ------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    """The user's scope, and what needs their attention (modules add to it)."""
+    from .attention import attention_items
+
+    return render(
+        request,
+        "core/home.html",
+        {
+            "memberships": memberships(request.user),
+            "attention": attention_items(request),
+            "jobs": Job.objects.restrict(request.user)[:5],
+        },
+    )
+
+
+@login_required
+def inbox(request):
+    return render(request, "core/inbox.html", {"jobs": Job.objects.restrict(request.user)[:100]})
+
+
+@login_required
+def global_search(request):
+    text = request.GET.get("q", "")
+    return render(request, "core/search.html", {"q": text, "results": search(request.user, text)})
+
+
+@login_required
+def change_log(request):
+    """The global log: city administrators and auditors (a city-wide scope) only."""
+    if not can(request.user, Action.VIEW, ObjectChange):
+        raise PermissionDenied
+    changes = ObjectChange.objects.restrict(request.user).select_related("content_type", "user")
+    filterset = ChangeFilterSet(request.GET or None, queryset=changes)
+    table = ChangeTable(filterset.qs, request=request)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "core/change_log.html", {"filterset": filterset, "table": table})
+
+
+@login_required
+def save_view(request):
+    """保存视图: remember the current list's filters, sort and columns under a name."""
+    if request.method != "POST":
+        raise Http404
+    list_name = request.POST.get("list_name", "")
+    name = request.POST.get("name", "").strip()[:100]
+    query = request.POST.get("query", "")[:2000]
+    if not name or list_name not in {d.list_name() for d in REGISTRY.values()}:
+        messages.error(request, _("Give the view a name."))
+    else:
+        SavedView.objects.update_or_create(
+            user=request.user,
+            list_name=list_name,
+            name=name,
+            defaults={"query": query, "shared": bool(request.POST.get("shared"))},
+        )
+        messages.success(request, _("View “%(name)s” saved.") % {"name": name})
+    return redirect(reverse(list_name) + (f"?{query}" if query else ""))
+
+
+@job_kind("core.import")
+def import_job(job):
+    from django.contrib.auth import get_user_model
+
+    from .imports import read_rows
+    from .tasks import report_progress
+
+    declaration = REGISTRY[job.params["model"]]
+    user = get_user_model().objects.get(pk=job.created_by_id)
+    importer = declaration.importer(user)
+    rows = read_rows(job.file.path)
+    plan = importer.plan(rows, progress=lambda done, total: report_progress(job, done, total))
+    summary = plan.summary()
+    if job.params.get("commit"):
+        try:
+            importer.commit(plan)
+        except ValidationError as error:
+            summary["error_count"] = summary["error_count"] or 1
+            summary["errors"] = summary["errors"] or [{"row": "", "column": "", "message": error.messages[0]}]
+            summary["committed"] = False
+        else:
+            summary["committed"] = True
+    return summary
+
+
+@job_kind("core.export")
+def export_job(job):
+    import tempfile
+
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import File
+    from django.http import QueryDict
+
+    declaration = REGISTRY[job.params["model"]]
+    user = get_user_model().objects.get(pk=job.created_by_id)
+    queryset = declaration.get_queryset().restrict(user, Action.VIEW)
+    queryset = declaration.filterset(QueryDict(job.params["query"]), queryset=queryset).qs
+    with tempfile.TemporaryFile() as handle:
+        count = exports.write_xlsx(handle, declaration.columns(), exports.rows(queryset, declaration.columns()))
+        handle.seek(0)
+        job.file.save(f"{declaration.model._meta.model_name}-export.xlsx", File(handle), save=True)
+    return {"rows": count}

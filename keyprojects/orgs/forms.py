@@ -1,0 +1,27 @@
+from keyprojects.core.forms import BaseModelForm
+
+from .models import Contact, Department, Membership, Region
+
+
+class RegionForm(BaseModelForm):
+    class Meta:
+        model = Region
+        fields = ["name", "code", "level", "parent"]
+
+
+class DepartmentForm(BaseModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "short_name", "region"]
+
+
+class ContactForm(BaseModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "post", "phone", "email", "region", "department", "office", "user"]
+
+
+class MembershipForm(BaseModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "region", "department", "office", "active"]
