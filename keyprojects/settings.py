@@ -117,6 +117,7 @@ if REDIS_URL:
 if REDIS_URL and not env_bool("KEYPROJECTS_TASKS_IN_DB"):
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    INSTALLED_APPS.append("django_rq")  # the RQ backend needs it (its check) and `manage.py rqworker` comes from it
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 if env_bool("KEYPROJECTS_TASKS_IMMEDIATE"):
