@@ -42,19 +42,20 @@ class LoggedQuerySet(RestrictedQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = super().bulk_create(objs, *args, **kwargs)
         log = self.model.loggable
-        ObjectChange.log_many([(o, ChangeAction.CREATE, log(_changes({}, _snapshot(o)))) for o in objs])
+        rows = []
+        for o in objs:
+            o._loaded = _snapshot(o)  # a later save() or bulk_update() compares with what was written
+            rows.append((o, ChangeAction.CREATE, log(_changes({}, o._loaded))))
+        ObjectChange.log_many(rows)
         return objs
 
     def bulk_update(self, objs, fields, *args, **kwargs):
+        # Django runs bulk_update() as one update() per batch, and update() below logs what
+        # changed in the database; logging here as well would record every change twice.
         names = {self.model._meta.get_field(f).attname for f in fields}
-        rows = []
-        for obj in objs:
-            before = getattr(obj, "_loaded", {})
-            after = {k: v for k, v in _snapshot(obj).items() if k in names}
-            rows.append((obj, ChangeAction.UPDATE, self.model.loggable(_changes(before, after))))
-            obj._loaded = {**before, **after}
         count = super().bulk_update(objs, fields, *args, **kwargs)
-        ObjectChange.log_many([r for r in rows if r[2]])
+        for obj in objs:
+            obj._loaded = {**getattr(obj, "_loaded", {}), **{k: v for k, v in _snapshot(obj).items() if k in names}}
         return count
 
     def update(self, **kwargs):
@@ -63,16 +64,11 @@ class LoggedQuerySet(RestrictedQuerySet):
         count = super().update(**kwargs)
         if before:
             changed = self.model.objects.filter(pk__in=before).iterator(chunk_size=2000)
-            ObjectChange.log_many(
-                [
-                    (
-                        o,
-                        ChangeAction.UPDATE,
-                        o.loggable(_changes(before[o.pk], {n: getattr(o, n) for n in names})),
-                    )
-                    for o in changed
-                ]
-            )
+            rows = [
+                (o, ChangeAction.UPDATE, o.loggable(_changes(before[o.pk], {n: getattr(o, n) for n in names})))
+                for o in changed
+            ]
+            ObjectChange.log_many([row for row in rows if row[2]])  # rows whose values did not change: no news
         return count
 
     def delete(self):
