@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "keyprojects.core",
     "keyprojects.orgs",
+    "keyprojects.enterprises",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("keyprojects.core.urls")),
     path("orgs/", include("keyprojects.orgs.urls")),
+    path("", include("keyprojects.enterprises.urls")),  # /enterprises/
     path("api/", include("keyprojects.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,7 @@ class BaseModelSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         for field in fields.values():
+            field = getattr(field, "child_relation", field)  # many=True wraps the related field
             queryset = getattr(field, "queryset", None)
             if request is not None and queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(request.user, Action.VIEW)

@@ -1,0 +1,42 @@
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from keyprojects.core.access import Action, can
+from keyprojects.core.api import BaseModelSerializer
+
+from ..models import Enterprise
+from ..validators import normalise_credit_code, normalise_industry_code
+
+
+class EnterpriseSerializer(BaseModelSerializer):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "url",
+            "display",
+            "name",
+            "credit_code",
+            "region",
+            "legal_representative",
+            "contact_name",
+            "contact_phone",
+            "industry",
+            "users",
+            "archived_at",
+        ]
+        read_only_fields = ["archived_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        # As on the form: only who may see user accounts sets an enterprise's users.
+        if request is None or not can(request.user, Action.VIEW, get_user_model()):
+            fields["users"] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+        return fields
+
+    def validate_credit_code(self, value):
+        return normalise_credit_code(value)
+
+    def validate_industry(self, value):
+        return normalise_industry_code(value)

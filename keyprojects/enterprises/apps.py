@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "keyprojects.enterprises"
+    label = "enterprises"
+    verbose_name = _("Enterprises")
+
+    def ready(self):
+        from keyprojects.core.context_processors import nav
+
+        nav(_("Enterprises"), "enterprises:enterprise_list", "enterprises.Enterprise", _("Project library"))

@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+from keyprojects.core.access import Scope
+from keyprojects.core.models import BaseModel, ChangeAction, ObjectChange
+from keyprojects.orgs.models import Region, phone_validator
+
+from .choices import IndustrySection
+from .validators import (
+    normalise_credit_code,
+    normalise_industry_code,
+    validate_credit_code,
+    validate_industry_code,
+)
+
+
+class Enterprise(BaseModel):
+    """企业: a company that owns projects, identified by its 统一社会信用代码; its enterprise
+    users (企业用户) act for it and see its projects."""
+
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+        help_text=_("18 characters, GB 32100-2015; the last one is a check character."),
+    )
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="enterprises")
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[phone_validator])
+    industry = models.CharField(
+        _("industry code"),
+        max_length=5,
+        blank=True,
+        validators=[validate_industry_code],
+        help_text=_("GB/T 4754-2017: a section letter, optionally with 2–4 digits (C1353)."),
+    )
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("enterprise users"),
+        blank=True,
+        related_name="enterprises",
+    )
+
+    scope = Scope(region="region", enterprise_user="users")
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def industry_section(self):
+        return IndustrySection(self.industry[0]).label if self.industry[:1] in IndustrySection.values else ""
+
+    def clean_fields(self, exclude=None):
+        # Normalised before the field validators run, so that a full-width or lower-case
+        # code from a ledger or an API client is checked (and stored) in its canonical form.
+        self.clean()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        self.credit_code = normalise_credit_code(self.credit_code)
+        self.industry = normalise_industry_code(self.industry)
+
+
+@receiver(m2m_changed, sender=Enterprise.users.through)
+def log_user_changes(sender, instance, action, reverse, pk_set, **kwargs):
+    """Who may act for an enterprise is a write like any other: it goes in the change log."""
+    if not (action.startswith("pre_") or action.startswith("post_")):
+        return
+    through = Enterprise.users.through
+    if reverse:  # user.enterprises.add(...): the instance is a user, pk_set holds enterprises
+        touched = set(pk_set or ()) | set(getattr(instance, "_enterprises_before", {}))
+        if not touched:
+            touched = set(through.objects.filter(user_id=instance.pk).values_list("enterprise_id", flat=True))
+    else:
+        touched = {instance.pk}
+    current = {pk: [] for pk in touched}
+    for enterprise_id, user_id in (
+        through.objects.filter(enterprise_id__in=touched).order_by("user_id").values_list("enterprise_id", "user_id")
+    ):
+        current[enterprise_id].append(user_id)
+    if action.startswith("pre_"):
+        instance._enterprises_before = current
+        return
+    before = instance.__dict__.pop("_enterprises_before", {})
+    changed = sorted(pk for pk in touched if before.get(pk, []) != current[pk])
+    if not changed:
+        return
+    enterprises = [instance] if not reverse else Enterprise.objects.filter(pk__in=changed).order_by("pk")
+    ObjectChange.log_many(
+        [(e, ChangeAction.UPDATE, {"users": [before.get(e.pk, []), current[e.pk]]}) for e in enterprises]
+    )

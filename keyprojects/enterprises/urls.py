@@ -1,0 +1,6 @@
+from .views import EnterpriseViews
+
+app_name = "enterprises"
+urlpatterns = [
+    *EnterpriseViews.urls(),
+]
