@@ -132,6 +132,9 @@ def scope_q(model, user, action=Action.VIEW) -> Q:
         return NOTHING
     # What a user owns (their saved views, their jobs) is theirs to see and change.
     combined = Q(**{scope.owner: user.pk}) if scope.owner else NOTHING
+    reaches = (scope.region, scope.department, scope.office, scope.leader, scope.service_officer, scope.enterprise_user)
+    if scope.owner and not any(reaches):
+        return combined  # personal rows: city-wide roles do not read others' jobs, files and inboxes
     for membership in memberships(user):
         if action not in ROLE_ACTIONS.get(membership.role, ()):
             continue

@@ -91,9 +91,12 @@ def check_upload(upload):
     """Refuse oversized or non-spreadsheet uploads before anything is stored."""
     limit = settings.IMPORT_MAX_BYTES
     if upload.size > limit:
+        from django.template.defaultfilters import filesizeformat
+
+        # filesizeformat, not a rounded MB figure: a small limit must not read "0.0 MB".
         raise UploadError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)}
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
         )
     upload.seek(0)
     kind = sniff(upload.read(8192))
@@ -258,6 +261,13 @@ class Importer:
             for column, message in errors:
                 plan.errors.append(RowError(number, column.heading, message))
             if errors:
+                # The row's other cells are still checked, so that one upload reports them all.
+                failed = {column.field for column, _message in errors}
+                form = self.get_form(data, None)
+                form.is_valid()
+                for name, messages in form.errors.items():
+                    if name not in failed and name in headings:
+                        plan.errors.extend(RowError(number, headings[name], m) for m in messages)
                 continue
             instance = self.existing(data)
             key = self.row_key(data, instance)
