@@ -340,14 +340,16 @@ class JobView(LoginRequiredMixin, View):
         job = get_object_or_404(Job.objects.restrict(request.user), pk=pk, kind="core.import")
         if job.status != JobStatus.DONE or job.params.get("commit") or job.result.get("error_count"):
             raise PermissionDenied
-        commit = start_job(
-            "core.import",
-            title=job.title,
-            by=request.user,
-            params={**job.params, "commit": True, "source_job": job.pk},
-        )
-        commit.file.name = job.file.name
-        commit.save(update_fields=["file"])
+        # One transaction: the job is queued on commit, so it never runs before it has its file.
+        with transaction.atomic():
+            commit = start_job(
+                "core.import",
+                title=job.title,
+                by=request.user,
+                params={**job.params, "commit": True, "source_job": job.pk},
+            )
+            commit.file.name = job.file.name
+            commit.save(update_fields=["file"])
         return redirect(commit)
 
 
