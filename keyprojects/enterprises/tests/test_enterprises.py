@@ -315,3 +315,10 @@ def test_model_clean_normalises_before_validating(regions):
     with pytest.raises(ValidationError) as error:
         enterprise.full_clean()
     assert list(error.value.message_dict) == ["credit_code"]
+
+
+@pytest.mark.django_db
+def test_nav_offers_enterprises_to_who_may_see_some(client_for):
+    assert 'href="/enterprises/"' in client_for("county_a").get("/").content.decode()
+    assert 'href="/enterprises/"' in client_for("enterprise").get("/").content.decode()
+    assert 'href="/enterprises/"' not in client_for("department").get("/").content.decode()
