@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "keyprojects.core",
     "keyprojects.orgs",
     "keyprojects.enterprises",
+    "keyprojects.projects",
 ]
 
 MIDDLEWARE = [
@@ -228,3 +229,23 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# --- projects: lights, evidence, reports (configuration, because practice differs by city) ---
+KEYPROJECTS_LIGHTS = {
+    "milestone_warning_days": int(os.environ.get("MILESTONE_WARNING_DAYS", 15)),  # N: due soon → yellow
+    "milestone_late_days": int(os.environ.get("MILESTONE_LATE_DAYS", 15)),  # M: late ≤ M yellow, later red
+    "investment_yellow_points": 10,  # behind 序时进度 by 10–30 points → yellow
+    "investment_red_points": 30,  # more than 30 → red
+    "start_red_days": 90,  # planned start passed: yellow, after three months red
+    "statistics_yellow_days": 30,  # started but not 入统 after one month yellow
+    "statistics_red_days": 60,  # after two months red
+}
+# Evidence a stage transition needs: "file" (document or photo), "note" (file or note), or absent.
+KEYPROJECTS_STAGE_EVIDENCE = {"started": "file"}
+# Node templates by project field; fields not listed use the default eight nodes.
+KEYPROJECTS_MILESTONE_TEMPLATES = {
+    "infrastructure": ["前期手续", "开工", "主体工程", "竣工验收", "投入使用"],
+}
+KEYPROJECTS_REPORT_DUE_DAY = int(os.environ.get("REPORT_DUE_DAY", 5))  # monthly report due by the 5th
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+KEYPROJECTS_COMPLAINTS_HOTLINE = os.environ.get("COMPLAINTS_HOTLINE", "12345")  # shown on every public signboard

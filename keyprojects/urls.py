@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from keyprojects.core import views as core_views
+from keyprojects.projects import views as project_views
 
 from .forms import LoginForm
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("core/", include("keyprojects.core.urls")),
     path("orgs/", include("keyprojects.orgs.urls")),
     path("", include("keyprojects.enterprises.urls")),  # /enterprises/
+    path("projects/", include("keyprojects.projects.urls")),
+    path("s/<str:token>/", project_views.signboard, name="signboard"),
     path("api/", include("keyprojects.api_urls")),
     path("admin/", admin.site.urls),
 ]

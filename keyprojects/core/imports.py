@@ -33,6 +33,7 @@ class Column:
     headings: tuple[str, ...]
     lookup: str | None = None
     parse: object = None  # callable(text) -> value for the form; raises ValidationError
+    words: dict | None = field(default=None, hash=False, compare=False)  # choice words ledgers use -> value
 
     @property
     def heading(self):
@@ -171,6 +172,7 @@ class Importer:
     def __init__(self, user):
         self.user = user
         self._lookups = {}
+        self._choices = {}
 
     # --- reading -------------------------------------------------------------------------
     def locate_header(self, rows):
@@ -215,6 +217,24 @@ class Importer:
             raise ValidationError(_("“%(value)s” is not a known value.") % {"value": text})
         return pk
 
+    def choice_map(self, column):
+        """Choice cells hold the label users read (in Chinese or English) or the stored value."""
+        if column.field not in self._choices:
+            from django.utils import translation
+
+            field = self.model._meta.get_field(column.field.split("__")[0])
+            mapping = None
+            if field.choices:
+                mapping = {}
+                for value, label in field.flatchoices:
+                    for language in ("zh-hans", "en"):
+                        with translation.override(language):
+                            mapping[normalise(str(label)).lower()] = value
+                    mapping[str(value).lower()] = value
+                mapping.update({normalise(word).lower(): value for word, value in (column.words or {}).items()})
+            self._choices[column.field] = mapping
+        return self._choices[column.field]
+
     def form_data(self, record):
         data, errors = {}, []
         for column, text in record.items():
@@ -224,6 +244,8 @@ class Importer:
                     value = column.parse(text)
                 if text and column.lookup:
                     value = self.lookup(column, text)
+                elif text and self.choice_map(column) is not None:
+                    value = self.choice_map(column).get(text.lower(), text)
                 data[column.field] = value
             except ValidationError as error:
                 errors.append((column, " ".join(error.messages)))
@@ -249,7 +271,7 @@ class Importer:
 
     def get_form(self, data, instance):
         """The model's form, fed the existing values for columns the file does not carry."""
-        initial = django_forms.model_to_dict(instance) if instance else {}
+        initial = django_forms.model_to_dict(instance or self.model())  # a new row starts from the defaults
         return self.form(data={**initial, **data}, instance=instance, user=self.user)
 
     def plan(self, rows, progress=None):

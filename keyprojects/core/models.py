@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,11 @@ def _snapshot(instance):
 
 
 def _jsonable(value):
-    return DjangoJSONEncoder().default(value) if not isinstance(value, (str, int, float, bool, type(None))) else value
+    if isinstance(value, (str, int, float, bool, list, dict, type(None))):
+        return value
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return DjangoJSONEncoder().default(value)
 
 
 def _changes(before, after):

@@ -112,6 +112,7 @@ class ObjectDetailView(ScopedView):
                 fields=self.declaration.detail_fields(obj),
                 can_change=self.get_queryset(Action.CHANGE).filter(pk=obj.pk).exists(),
                 can_archive=self.get_queryset(Action.ARCHIVE).filter(pk=obj.pk).exists(),
+                **self.declaration.detail_context(request, obj),
             ),
         )
 
@@ -146,6 +147,8 @@ class ObjectEditView(ScopedView):
                     check_in_scope(obj, request.user, self.action)
             except PermissionDenied:
                 form.add_error(None, _("The record would fall outside your scope."))
+            except ValidationError as error:  # a service's rule, shown on the form like any other
+                form.add_error(None, error)
             else:
                 messages.success(request, _("Saved %(object)s.") % {"object": obj})
                 return redirect(obj.get_absolute_url() or self.declaration.list_url())
@@ -269,6 +272,11 @@ class ModelViews:
             value = display() if display else getattr(obj, name)
             result.append((field.verbose_name, value))
         return result
+
+    @classmethod
+    def detail_context(cls, request, obj):
+        """More for the detail page (tabs, related rows); the object is already in scope."""
+        return {}
 
     @classmethod
     def columns(cls):

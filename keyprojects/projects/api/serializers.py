@@ -1,0 +1,118 @@
+from rest_framework import serializers
+
+from keyprojects.core.api import BaseModelSerializer
+
+from ..choices import LIFECYCLE, Stage
+from ..models import Milestone, ProgressReport, Project, YearPlan
+from ..services import describe
+
+
+class ProjectSerializer(BaseModelSerializer):
+    tier = serializers.CharField(read_only=True, source="tier.value")
+    light_reasons = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "url",
+            "display",
+            "code",
+            "name",
+            "parent",
+            "owner",
+            "region",
+            "location",
+            "latitude",
+            "longitude",
+            "field",
+            "industry_code",
+            "tags",
+            "attraction_source",
+            "nature",
+            "total_investment",
+            "tier",
+            "funding_sources",
+            "construction_content",
+            "designed_capacity",
+            "stage",
+            "stage_date",
+            "planned_sign_date",
+            "actual_sign_date",
+            "planned_start_date",
+            "actual_start_date",
+            "planned_production_date",
+            "actual_production_date",
+            "planned_capacity_date",
+            "actual_capacity_date",
+            "in_statistics",
+            "statistics_date",
+            "statistics_id",
+            "leader",
+            "service_officer",
+            "department",
+            "responsible_person",
+            "cumulative_investment",
+            "light",
+            "light_reasons",
+            "archived_at",
+        ]
+        read_only_fields = [
+            "stage",
+            "stage_date",
+            "actual_sign_date",
+            "actual_start_date",
+            "actual_production_date",
+            "actual_capacity_date",
+            "cumulative_investment",
+            "light",
+            "archived_at",
+        ]
+
+    def get_light_reasons(self, obj) -> list[str]:
+        return [describe(r) for r in obj.light_reasons]
+
+
+class StageSerializer(serializers.Serializer):
+    """Input of POST /api/projects/projects/{id}/advance/ — the same service as the page."""
+
+    to = serializers.ChoiceField(choices=[*LIFECYCLE, Stage.TERMINATED])
+    on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence = serializers.FileField(required=False, allow_null=True)
+    dates = serializers.DictField(child=serializers.DateField(), required=False, default=dict)
+
+
+class MilestoneSerializer(BaseModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "url", "display", "project", "name", "order", "planned_date", "actual_date", "responsible_unit"]
+
+
+class YearPlanSerializer(BaseModelSerializer):
+    class Meta:
+        model = YearPlan
+        fields = ["id", "url", "display", "project", "year", "planned_investment", "node_targets"]
+
+
+class ProgressReportSerializer(BaseModelSerializer):
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "url",
+            "display",
+            "project",
+            "month",
+            "investment",
+            "cumulative_investment",
+            "physical_progress",
+            "milestone",
+            "problems",
+            "next_plan",
+            "correction_note",
+            "status",
+            "return_reason",
+        ]
+        read_only_fields = ["cumulative_investment", "status", "return_reason"]

@@ -1,0 +1,10 @@
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("projects", views.ProjectViewSet)
+router.register("milestones", views.MilestoneViewSet)
+router.register("year-plans", views.YearPlanViewSet)
+router.register("reports", views.ProgressReportViewSet)
+urlpatterns = router.urls

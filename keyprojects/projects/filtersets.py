@@ -1,0 +1,85 @@
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from keyprojects.core.filtersets import BaseFilterSet
+from keyprojects.orgs.models import Region
+
+from .choices import TIER_FLOORS, Field, Light, ReportStatus, Stage, Tier
+from .models import Milestone, ProgressReport, Project, ProjectList, Tag
+
+
+class ProjectFilterSet(BaseFilterSet):
+    search_fields = ("name", "code", "owner__name", "location")
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), method="filter_region", label=_("region"))
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("stage"))
+    field = django_filters.MultipleChoiceFilter(choices=Field.choices, label=_("field"))
+    industry = django_filters.CharFilter(
+        field_name="industry_code", lookup_expr="istartswith", label=_("industry code")
+    )
+    tier = django_filters.ChoiceFilter(choices=Tier.choices, method="filter_tier", label=_("tier"))
+    light = django_filters.MultipleChoiceFilter(choices=Light.choices, label=_("light"))
+    leader = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.filter(led_projects__isnull=False).distinct(), label=_("leader")
+    )
+    list = django_filters.ModelChoiceFilter(queryset=ProjectList.objects.all(), method="filter_list", label=_("list"))
+    year = django_filters.NumberFilter(method="filter_year", label=_("year on list"))
+    tags = django_filters.ModelMultipleChoiceFilter(queryset=Tag.objects.all(), label=_("tags"))
+
+    class Meta:
+        model = Project
+        fields = ["q", "region", "stage", "field", "industry", "tier", "light", "leader", "list", "year", "tags"]
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__path__startswith=value.path)
+
+    def filter_tier(self, queryset, name, value):
+        floors = dict(TIER_FLOORS)
+        if value == Tier.OTHER:
+            return queryset.filter(total_investment__lt=floors[Tier.TEN])
+        higher = [f for t, f in TIER_FLOORS if f > floors[Tier(value)]]
+        q = Q(total_investment__gte=floors[Tier(value)])
+        if higher:
+            q &= Q(total_investment__lt=min(higher))
+        return queryset.filter(q)
+
+    def filter_list(self, queryset, name, value):
+        return queryset.filter(pk__in=value.memberships.values("project"))
+
+    def filter_year(self, queryset, name, value):
+        year = int(value)
+        on_list = Q(memberships__start__year__lte=year) & (
+            Q(memberships__end__isnull=True) | Q(memberships__end__year__gte=year)
+        )
+        return queryset.filter(pk__in=Project.objects.filter(on_list).values("pk"))
+
+
+class ProgressReportFilterSet(BaseFilterSet):
+    search_fields = ("project__name", "physical_progress")
+    status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices, label=_("status"))
+    month = django_filters.DateFromToRangeFilter(label=_("month"))
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), method="filter_region", label=_("region"))
+
+    class Meta:
+        model = ProgressReport
+        fields = ["q", "project", "status", "month", "region"]
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(project__region__path__startswith=value.path)
+
+
+class MilestoneFilterSet(BaseFilterSet):
+    search_fields = ("name", "project__name")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+
+    class Meta:
+        model = Milestone
+        fields = ["q", "project", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        from django.utils import timezone
+
+        if value:
+            return queryset.filter(actual_date__isnull=True, planned_date__lt=timezone.localdate())
+        return queryset

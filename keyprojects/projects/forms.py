@@ -1,0 +1,183 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from keyprojects.core.forms import BaseModelForm
+from keyprojects.core.parsing import LooseDateField, MoneyField
+
+from .choices import LIFECYCLE, Stage
+from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
+
+DATE_FIELDS = [
+    "planned_sign_date",
+    "actual_sign_date",
+    "planned_start_date",
+    "actual_start_date",
+    "planned_production_date",
+    "actual_production_date",
+    "planned_capacity_date",
+    "actual_capacity_date",
+    "statistics_date",
+]
+
+
+class ProjectForm(BaseModelForm):
+    total_investment = MoneyField(
+        label=_("total investment (10k yuan)"), help_text=_("In 万元; 亿 is accepted too, e.g. 1.2亿.")
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "code",
+            "parent",
+            "owner",
+            "region",
+            "location",
+            "latitude",
+            "longitude",
+            "field",
+            "industry_code",
+            "tags",
+            "attraction_source",
+            "nature",
+            "total_investment",
+            "funding_sources",
+            "construction_content",
+            "designed_capacity",
+            *DATE_FIELDS[::2],
+            "in_statistics",
+            "statistics_date",
+            "statistics_id",
+            "leader",
+            "service_officer",
+            "department",
+            "responsible_person",
+        ]
+        widgets = {f: forms.DateInput(attrs={"type": "date"}) for f in DATE_FIELDS}
+        widgets["construction_content"] = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in DATE_FIELDS:
+            if name in self.fields:
+                old = self.fields[name]
+                self.fields[name] = LooseDateField(label=old.label, required=False, widget=old.widget)
+        if "parent" in self.fields:
+            self.fields["parent"].queryset = self.fields["parent"].queryset.filter(parent__isnull=True)
+
+
+class StageForm(forms.Form):
+    """The verb form for advance_stage(): target stage, date, evidence and, when needed, reason."""
+
+    to = forms.ChoiceField(label=_("new stage"), choices=Stage.choices)
+    on = LooseDateField(label=_("reached on"), widget=forms.DateInput(attrs={"type": "date"}))
+    evidence = forms.FileField(label=_("evidence (permit, dated site photo)"), required=False)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("reason (for a correction or termination)"), required=False)
+    signed_on = LooseDateField(
+        label=_("signed on (if skipped)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    started_on = LooseDateField(
+        label=_("started on (if skipped)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    producing_on = LooseDateField(
+        label=_("in production since (if skipped)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    SKIPPED = {Stage.SIGNED: "signed_on", Stage.STARTED: "started_on", Stage.PRODUCING: "producing_on"}
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
+        if project is not None:
+            self.fields["to"].choices = [
+                (s.value, s.label) for s in [*LIFECYCLE, Stage.TERMINATED] if s != project.stage
+            ]
+
+    def clean_evidence(self):
+        from keyprojects.core.uploads import check_evidence
+
+        return check_evidence(self.cleaned_data.get("evidence"))
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        return {
+            "to": Stage(data["to"]),
+            "on": data["on"],
+            "evidence": data.get("evidence"),
+            "note": data.get("note", ""),
+            "reason": data.get("reason", ""),
+            "dates": {stage: data[name] for stage, name in self.SKIPPED.items() if data.get(name)},
+        }
+
+
+class ReportForm(BaseModelForm):
+    investment = MoneyField(label=_("investment this month (10k yuan)"))
+    month = LooseDateField(
+        label=_("month"), help_text=_("e.g. 2024-03"), widget=forms.TextInput(attrs={"placeholder": "2024-03"})
+    )
+    confirm_over_total = forms.BooleanField(
+        label=_("I confirm the cumulative investment exceeds the total investment"), required=False
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "project",
+            "month",
+            "investment",
+            "physical_progress",
+            "milestone",
+            "photo",
+            "problems",
+            "next_plan",
+            "correction_note",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in ["physical_progress", "problems", "next_plan"]}
+
+    def clean_photo(self):
+        from keyprojects.core.uploads import check_evidence
+
+        return check_evidence(self.cleaned_data.get("photo"), images_only=True)
+
+
+class MilestoneForm(BaseModelForm):
+    planned_date = LooseDateField(
+        label=_("planned date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    actual_date = LooseDateField(label=_("actual date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = Milestone
+        fields = ["project", "name", "order", "planned_date", "actual_date", "responsible_unit"]
+
+
+class YearPlanForm(BaseModelForm):
+    planned_investment = MoneyField(label=_("planned investment (10k yuan)"))
+
+    class Meta:
+        model = YearPlan
+        fields = ["project", "year", "planned_investment", "node_targets"]
+
+
+class ListMembershipForm(BaseModelForm):
+    class Meta:
+        model = ListMembership
+        fields = ["project", "list", "start", "end"]
+        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"})}
+
+
+class ProjectMemberForm(BaseModelForm):
+    class Meta:
+        model = ProjectMember
+        fields = ["project", "name", "role", "post", "phone"]
+
+
+class ReviewForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for returning"), required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+    )

@@ -1,0 +1,36 @@
+"""The project ledger (台账) in the columns cities use; matched by code, else name within region."""
+
+from keyprojects.core.imports import Column, Importer
+from keyprojects.core.parsing import parse_date, parse_money
+
+from . import services
+from .choices import FIELD_WORDS, NATURE_WORDS
+from .forms import ProjectForm
+from .models import Project
+
+
+class ProjectImporter(Importer):
+    model = Project
+    form = ProjectForm
+    columns = (
+        Column("code", ("项目代码", "项目统一代码", "code")),
+        Column("name", ("项目名称", "名称", "name")),
+        Column("region", ("所属县区", "县区", "县(市、区)", "所属区域", "region"), lookup="name"),
+        Column("owner", ("项目单位", "建设单位", "业主单位", "owner"), lookup="name"),
+        Column("location", ("建设地点", "location")),
+        Column("field", ("领域", "所属领域", "field"), words=FIELD_WORDS),
+        Column("industry_code", ("行业代码", "国民经济行业代码", "industry")),
+        Column("nature", ("建设性质", "nature"), words=NATURE_WORDS),
+        Column("total_investment", ("总投资（万元）", "总投资", "计划总投资", "total investment"), parse=parse_money),
+        Column("funding_sources", ("资金来源", "funding")),
+        Column("construction_content", ("建设规模及内容", "建设内容", "主要建设内容", "content")),
+        Column("designed_capacity", ("设计产能", "capacity")),
+        Column("planned_start_date", ("计划开工时间", "计划开工日期", "planned start"), parse=parse_date),
+        Column("planned_production_date", ("计划投产时间", "计划竣工时间", "planned production"), parse=parse_date),
+        Column("responsible_person", ("责任人", "项目负责人", "responsible person")),
+        Column("statistics_id", ("统计库编号", "入库编号", "statistics id")),
+    )
+    match_on = (("code",), ("name", "region"))
+
+    def save(self, form):
+        return services.register_project(form, by=self.user)

@@ -1,0 +1,127 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from keyprojects.core.models import BaseModel, LoggedModel, LoggedQuerySet
+
+from ..choices import EventType, ReportStatus, Stage
+from .project import ListMembership, Project
+
+PROJECT_SCOPE = ListMembership.scope
+
+
+class Milestone(BaseModel):
+    """时间节点: a dated node (拿地, 开工, 主体封顶 …) with planned and actual dates."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="milestones")
+    name = models.CharField(_("node"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    planned_date = models.DateField(_("planned date"), null=True, blank=True)
+    actual_date = models.DateField(_("actual date"), null=True, blank=True)
+    responsible_unit = models.CharField(_("responsible unit"), max_length=100, blank=True)
+
+    scope = PROJECT_SCOPE
+
+    class Meta:
+        ordering = ["project", "order", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self):
+        return self.name
+
+
+class YearPlan(BaseModel):
+    """年度计划: the year's planned investment and node targets."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="year_plans")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    planned_investment = models.DecimalField(
+        _("planned investment (10k yuan)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    node_targets = models.TextField(_("node targets"), blank=True)
+
+    scope = PROJECT_SCOPE
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("year plan")
+        verbose_name_plural = _("year plans")
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="yearplan_one_per_year")]
+
+    def __str__(self):
+        return f"{self.project} · {self.year}"
+
+
+class ProgressReport(BaseModel):
+    """月度进度: investment completed in a month and what was physically built (形象进度)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="reports")
+    month = models.DateField(_("month"), help_text=_("The first day of the reported month."))
+    investment = models.DecimalField(
+        _("investment this month (10k yuan)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    cumulative_investment = models.DecimalField(
+        _("cumulative investment (10k yuan)"), max_digits=14, decimal_places=2, default=0, editable=False
+    )
+    physical_progress = models.TextField(_("physical progress"))
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("node reached"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    photo = models.FileField(_("photo"), upload_to="reports/%Y/%m/", blank=True)
+    problems = models.TextField(_("problems met"), blank=True)
+    next_plan = models.TextField(_("next month's plan"), blank=True)
+    correction_note = models.CharField(_("correction note"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    return_reason = models.CharField(_("return reason"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    scope = PROJECT_SCOPE
+
+    class Meta:
+        ordering = ["-month", "project"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [models.UniqueConstraint(fields=["project", "month"], name="report_one_per_month")]
+        indexes = [models.Index(fields=["project", "-month"]), models.Index(fields=["status", "month"])]
+
+    def __str__(self):
+        return f"{self.project} · {self.month:%Y-%m}"
+
+
+class ProjectEvent(LoggedModel):
+    """A line of a project's timeline: stage changes with evidence, corrections, report reviews."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(_("type"), max_length=20, choices=EventType.choices)
+    time = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/%m/", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    scope = PROJECT_SCOPE
+    objects = LoggedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-time", "-pk"]
+        verbose_name = _("project event")
+        verbose_name_plural = _("project events")
+
+    def __str__(self):
+        return f"{self.get_type_display()} · {self.project}"

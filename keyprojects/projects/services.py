@@ -1,0 +1,402 @@
+"""State changes of projects: one function each, used by the pages, the API, the importer,
+the scheduler and the tests alike. Each is atomic, takes the actor as `by=` and writes its
+timeline event (ProjectEvent) inside."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from keyprojects.core.context import acting
+
+from .choices import LIFECYCLE, LIGHT_RANK, STAGE_DATES, EventType, Light, ReportStatus, Stage
+from .models import Milestone, ProgressReport, Project, ProjectEvent, YearPlan
+
+DEFAULT_MILESTONES = ["拿地", "开工", "基础完工", "主体封顶", "设备安装", "试生产", "投产", "达效"]
+
+
+def lights_settings():
+    return settings.KEYPROJECTS_LIGHTS
+
+
+# --- registering -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_project(form, *, by):
+    """Save a new or edited project; a new one gets its node template (时间节点)."""
+    with acting(by):
+        creating = getattr(form.instance, "pk", None) is None  # a form or a serializer
+        project = form.save()
+        if creating and not project.milestones.exists():
+            template = settings.KEYPROJECTS_MILESTONE_TEMPLATES.get(project.field, DEFAULT_MILESTONES)
+            Milestone.objects.bulk_create(
+                [Milestone(project=project, name=name, order=i) for i, name in enumerate(template, 1)]
+            )
+        refresh_lights([project])
+    return project
+
+
+# --- lifecycle ---------------------------------------------------------------------------
+
+
+def _position(stage):
+    return LIFECYCLE.index(stage)
+
+
+@transaction.atomic
+def advance_stage(project, *, to, on, by, evidence=None, note="", dates=None, reason=""):
+    """Move a project to stage `to` reached on `on`.
+
+    Forward moves may skip stages when `dates` gives the day each skipped stage was reached;
+    dates never go backwards; moving back (a correction) needs a `reason`; TERMINATED needs a
+    reason and may follow any stage; evidence a stage requires is configuration.
+    """
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    dates = dict(dates or {})
+    current = project.stage
+    errors = {}
+    if current == Stage.TERMINATED:
+        raise ValidationError(_("The project is terminated; it cannot change stage."))
+    if on is None:
+        raise ValidationError({"on": _("Give the date the stage was reached.")})
+    if on > timezone.localdate():
+        errors["on"] = _("The date is in the future.")
+    if to == Stage.TERMINATED:
+        if not reason:
+            errors["reason"] = _("Give the reason for terminating the project.")
+        if errors:
+            raise ValidationError(errors)
+        return _record_stage(
+            project, current, to, on, by, note=note, reason=reason, evidence=evidence, event_type=EventType.TERMINATED
+        )
+    if to == current:
+        raise ValidationError({"to": _("The project is already at this stage.")})
+    correction = _position(to) < _position(current)
+    if correction and not reason:
+        errors["reason"] = _("Moving a project back to an earlier stage is a correction: give the reason.")
+    if not correction and project.stage_date and on < project.stage_date:
+        errors["on"] = _("The date %(on)s is before the date of the current stage (%(current)s).") % {
+            "on": on,
+            "current": project.stage_date,
+        }
+    required = settings.KEYPROJECTS_STAGE_EVIDENCE.get(to)
+    if not correction and required == "file" and not evidence:
+        errors["evidence"] = _("This stage needs evidence: upload a construction permit or a dated site photo.")
+    if not correction and required == "note" and not (note or evidence):
+        errors["note"] = _("This stage needs evidence: upload a document or write a note.")
+    skipped = [] if correction else LIFECYCLE[_position(current) + 1 : _position(to)]
+    previous = project.stage_date
+    for stage in skipped:
+        if stage not in STAGE_DATES:
+            continue
+        day = dates.get(stage)
+        if day is None:
+            errors["dates"] = _("Skipping %(stage)s needs the date it was reached.") % {"stage": stage.label}
+            break
+        if (previous and day < previous) or day > on:
+            errors["dates"] = _("The date for %(stage)s is out of order.") % {"stage": stage.label}
+            break
+        previous = day
+    if errors:
+        raise ValidationError(errors)
+    for stage in skipped:
+        if stage in STAGE_DATES:
+            setattr(project, STAGE_DATES[stage][1], dates[stage])
+    return _record_stage(
+        project,
+        current,
+        to,
+        on,
+        by,
+        note=note,
+        reason=reason,
+        evidence=evidence,
+        event_type=EventType.CORRECTION if correction else EventType.STAGE,
+        skipped={s.value: str(dates[s]) for s in skipped if s in STAGE_DATES},
+    )
+
+
+def _record_stage(project, current, to, on, by, *, note, reason, evidence, event_type, skipped=None):
+    with acting(by):
+        project.stage = to
+        project.stage_date = on
+        if to in STAGE_DATES:
+            setattr(project, STAGE_DATES[to][1], on)
+        if to == Stage.TERMINATED:
+            project.termination_reason = reason
+        project.save()
+        event = ProjectEvent(
+            project=project,
+            type=event_type,
+            actor=by,
+            from_stage=current,
+            to_stage=to,
+            date=on,
+            note="\n".join(filter(None, [reason, note])),
+            data={"skipped": skipped or {}},
+        )
+        if evidence:
+            event.evidence.save(evidence.name, evidence, save=False)
+        event.save()
+        refresh_lights([project])
+    return project
+
+
+# --- monthly reports ---------------------------------------------------------------------
+
+
+def first_of_month(day):
+    return day.replace(day=1)
+
+
+@transaction.atomic
+def save_report(report, *, by, confirm_over_total=False):
+    """Create or edit a draft or returned report (an unsaved instance carrying the new values),
+    keeping every cumulative figure right."""
+    project = Project.objects.select_for_update().get(pk=report.project_id)
+    loaded = getattr(report, "_loaded", {}) if report.pk else {}
+    month = first_of_month(report.month)
+    investment = report.investment
+    errors = {}
+    if loaded.get("status") == ReportStatus.ACCEPTED:
+        raise ValidationError(_("This month's report was accepted; it can no longer be changed."))
+    existing = ProgressReport.objects.filter(project=project, month=month).exclude(pk=report.pk).first()
+    if existing:
+        if existing.status == ReportStatus.ACCEPTED:
+            errors["month"] = _("The report for %(month)s was already accepted.") % {"month": f"{month:%Y-%m}"}
+        else:
+            errors["month"] = _("There is already a report for %(month)s: edit it instead.") % {
+                "month": f"{month:%Y-%m}"
+            }
+    started = project.actual_start_date
+    if investment and (started is None or month < first_of_month(started)):
+        errors["investment"] = _("No investment can be reported before the project started.")
+    if investment < (loaded.get("investment") or 0) and not report.correction_note:
+        errors["correction_note"] = _("The cumulative investment would go down: add a correction note.")
+    others = ProgressReport.objects.filter(project=project).exclude(pk=report.pk)
+    total = (others.aggregate(s=Sum("investment"))["s"] or Decimal(0)) + investment
+    if total > project.total_investment and not confirm_over_total:
+        errors.setdefault(
+            "investment",
+            _("The cumulative investment (%(total)s) would exceed the total investment (%(limit)s): confirm to go on.")
+            % {"total": total, "limit": project.total_investment},
+        )
+    if errors:
+        raise ValidationError(errors)
+    with acting(by):
+        report.month = month
+        if report.status == ReportStatus.RETURNED:
+            report.status = ReportStatus.DRAFT
+        report.save()
+        _recompute_cumulative(project)
+        report.refresh_from_db(fields=["cumulative_investment"])
+        report._loaded["cumulative_investment"] = report.cumulative_investment
+    return report
+
+
+def _recompute_cumulative(project):
+    running = Decimal(0)
+    changed = []
+    for report in ProgressReport.objects.filter(project=project).order_by("month"):
+        running += report.investment
+        if report.cumulative_investment != running:
+            report.cumulative_investment = running
+            changed.append(report)
+    if changed:
+        ProgressReport.objects.bulk_update(changed, ["cumulative_investment"])
+    project.cumulative_investment = running
+    project.save(update_fields=["cumulative_investment", "updated"])
+    refresh_lights([project])
+
+
+@transaction.atomic
+def submit_report(report, *, by):
+    if report.status not in {ReportStatus.DRAFT, ReportStatus.RETURNED}:
+        raise ValidationError(_("Only a draft or returned report can be submitted."))
+    with acting(by):
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_at = timezone.now()
+        report.save()
+        ProjectEvent.objects.create(
+            project=report.project,
+            type=EventType.REPORT_SUBMITTED,
+            actor=by,
+            date=report.month,
+            data={"report": report.pk},
+        )
+    return report
+
+
+@transaction.atomic
+def review_report(report, *, by, accept, reason=""):
+    """Region staff accept a submitted report, or return it with a reason."""
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be reviewed."))
+    if not accept and not reason:
+        raise ValidationError({"reason": _("Say why the report is returned.")})
+    with acting(by):
+        report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
+        report.return_reason = "" if accept else reason
+        report.reviewed_by = by
+        report.save()
+        ProjectEvent.objects.create(
+            project=report.project,
+            type=EventType.REPORT_ACCEPTED if accept else EventType.REPORT_RETURNED,
+            actor=by,
+            date=report.month,
+            note=reason,
+            data={"report": report.pk},
+        )
+    return report
+
+
+def report_due(month, today=None):
+    """The due date of a month's report: the Nth of the next month (setting)."""
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following.replace(day=settings.KEYPROJECTS_REPORT_DUE_DAY)
+
+
+def late_filers(queryset, today=None):
+    """Projects under construction whose report for the last due month is missing or not submitted."""
+    today = today or timezone.localdate()
+    last_month = first_of_month(first_of_month(today) - timedelta(days=1))
+    if today < report_due(last_month):
+        last_month = first_of_month(last_month - timedelta(days=1))
+    filed = ProgressReport.objects.filter(
+        month=last_month, status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
+    ).values("project")
+    return queryset.filter(stage=Stage.STARTED).exclude(pk__in=filed), last_month
+
+
+# --- signboard ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_signboard(project, *, by, published):
+    """Opt in or out of the public signboard (公示牌); unpublished addresses answer 404."""
+    with acting(by):
+        project.signboard_published = published
+        project.save(update_fields=["signboard_published", "updated"])
+        ProjectEvent.objects.create(project=project, type=EventType.SIGNBOARD, actor=by, data={"published": published})
+    return project
+
+
+# --- lights ------------------------------------------------------------------------------
+
+
+def milestone_light(milestone, today):
+    """Green on track; yellow due within N days or late by at most M days; red later."""
+    conf = lights_settings()
+    if milestone.actual_date or not milestone.planned_date:
+        return Light.GREEN, None
+    days = (milestone.planned_date - today).days
+    if days < -conf["milestone_late_days"]:
+        return Light.RED, {"code": "milestone_late", "name": milestone.name, "days": -days}
+    if days < 0:
+        return Light.YELLOW, {"code": "milestone_late", "name": milestone.name, "days": -days}
+    if days <= conf["milestone_warning_days"]:
+        return Light.YELLOW, {"code": "milestone_due", "name": milestone.name, "days": days}
+    return Light.GREEN, None
+
+
+def schedule_progress(today):
+    """序时进度: the share of the year's months already reported (months elapsed / 12)."""
+    return Decimal(today.month - 1) / Decimal(12)
+
+
+def project_lights(project, today, milestones, plan, year_investment):
+    """Every light of a project with its reason; the caller takes the worst."""
+    conf = lights_settings()
+    found = []
+    for milestone in milestones:
+        light, reason = milestone_light(milestone, today)
+        if reason:
+            found.append((light, reason))
+    started = project.stage in {Stage.STARTED, Stage.PRODUCING, Stage.AT_CAPACITY}
+    if plan and plan.planned_investment and project.stage == Stage.STARTED:
+        expected = schedule_progress(today) * 100
+        actual = Decimal(year_investment or 0) / plan.planned_investment * 100
+        behind = expected - actual
+        if behind > conf["investment_red_points"]:
+            found.append((Light.RED, {"code": "investment_behind", "points": round(float(behind), 1)}))
+        elif behind >= conf["investment_yellow_points"]:
+            found.append((Light.YELLOW, {"code": "investment_behind", "points": round(float(behind), 1)}))
+    if project.planned_start_date and not started and project.stage != Stage.TERMINATED:
+        late = (today - project.planned_start_date).days
+        if late > conf["start_red_days"]:
+            found.append((Light.RED, {"code": "not_started", "days": late}))
+        elif late > 0:
+            found.append((Light.YELLOW, {"code": "not_started", "days": late}))
+    if started and not project.in_statistics and project.actual_start_date:
+        waited = (today - project.actual_start_date).days
+        if waited > conf["statistics_red_days"]:
+            found.append((Light.RED, {"code": "not_in_statistics", "days": waited}))
+        elif waited > conf["statistics_yellow_days"]:
+            found.append((Light.YELLOW, {"code": "not_in_statistics", "days": waited}))
+    return found
+
+
+def refresh_lights(projects, today=None):
+    """Recompute the stored light and reasons for these projects, a batch at a time: four
+    queries per batch whatever its size."""
+    today = today or timezone.localdate()
+    projects = list(projects)
+    ids = [p.pk for p in projects]
+    milestones = {}
+    for milestone in Milestone.objects.filter(project_id__in=ids, archived_at__isnull=True):
+        milestones.setdefault(milestone.project_id, []).append(milestone)
+    plans = {p.project_id: p for p in YearPlan.objects.filter(project_id__in=ids, year=today.year)}
+    invested = dict(
+        ProgressReport.objects.filter(project_id__in=ids, month__year=today.year)
+        .values_list("project")
+        .annotate(total=Sum("investment"))
+        .values_list("project", "total")
+    )
+    changed = []
+    for project in projects:
+        found = project_lights(
+            project, today, milestones.get(project.pk, []), plans.get(project.pk), invested.get(project.pk)
+        )
+        light = max((light for light, _ in found), key=LIGHT_RANK.get, default=Light.GREEN)
+        reasons = [{"light": light, **reason} for light, reason in sorted(found, key=lambda item: -LIGHT_RANK[item[0]])]
+        if project.light != light or project.light_reasons != reasons:
+            project.light, project.light_reasons = light, reasons
+            changed.append(project)
+    if changed:
+        Project.objects.bulk_update(changed, ["light", "light_reasons"])
+    return changed
+
+
+def refresh_all_lights(today=None, batch=2000):
+    """The daily run: time alone turns lights yellow and red."""
+    count = 0
+    queryset = Project.objects.filter(archived_at__isnull=True).exclude(stage=Stage.TERMINATED).order_by("pk")
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last)[:batch])
+        if not chunk:
+            return count
+        count += len(refresh_lights(chunk, today))
+        last = chunk[-1].pk
+
+
+def describe(reason):
+    """A stored light reason in the reader's language."""
+    code = reason.get("code")
+    if code == "milestone_late":
+        return _("Node “%(name)s” is %(days)s days late.") % reason
+    if code == "milestone_due":
+        return _("Node “%(name)s” is due in %(days)s days.") % reason
+    if code == "investment_behind":
+        return _("Investment is %(points)s points behind the schedule.") % reason
+    if code == "not_started":
+        return _("Planned start passed %(days)s days ago; not started.") % reason
+    if code == "not_in_statistics":
+        return _("Started %(days)s days ago; not yet registered in statistics.") % reason
+    return code or ""

@@ -1,0 +1,59 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from keyprojects.core.tables import BaseTable
+
+from .models import Milestone, ProgressReport, Project
+
+
+class LightColumn(tables.Column):
+    def render(self, value, record):
+        return format_html('<i class="bi bi-circle-fill light-{}" title="{}"></i>', value, record.get_light_display())
+
+
+class ProjectTable(BaseTable):
+    light = LightColumn(verbose_name=_("light"))
+    name = tables.Column(linkify=True)
+    total_investment = tables.Column(verbose_name=_("total investment (100m yuan)"))
+    cumulative_investment = tables.Column(verbose_name=_("completed (100m yuan)"))
+
+    class Meta(BaseTable.Meta):
+        model = Project
+        fields = [
+            "light",
+            "name",
+            "code",
+            "region",
+            "stage",
+            "field",
+            "total_investment",
+            "cumulative_investment",
+            "owner",
+            "leader",
+            "planned_start_date",
+        ]
+
+    def render_total_investment(self, value):
+        return f"{value / 10000:.2f}"
+
+    def render_cumulative_investment(self, value):
+        return f"{value / 10000:.2f}"
+
+
+class ProgressReportTable(BaseTable):
+    project = tables.Column(linkify=lambda record: record.get_absolute_url())
+    month = tables.DateColumn(format="Y-m")
+
+    class Meta(BaseTable.Meta):
+        model = ProgressReport
+        fields = ["project", "month", "investment", "cumulative_investment", "status", "submitted_at"]
+
+
+class MilestoneTable(BaseTable):
+    name = tables.Column(linkify=True)
+    project = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = Milestone
+        fields = ["project", "name", "planned_date", "actual_date", "responsible_unit"]

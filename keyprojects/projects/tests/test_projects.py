@@ -1,0 +1,234 @@
+from datetime import date
+
+import pytest
+
+from keyprojects.core.testing.cases import ModelCase, assert_matrix, listed, read_xlsx, upload, xlsx_bytes
+from keyprojects.projects import services
+from keyprojects.projects.choices import Light, Stage
+from keyprojects.projects.models import Project
+from keyprojects.projects.views import ProjectViews
+
+from .factories import make_project, photo
+
+
+class TestProject(ModelCase):
+    views = ProjectViews
+    api_url = "/api/projects/projects/"
+    invalid = {"total_investment": "-5"}
+    bad_cell = ("总投资（万元）", "约三个亿")
+
+    def make(self, regions, department, **values):
+        return make_project("郾城区", **values)
+
+    def make_outside(self, regions, department):
+        return make_project("舞阳县", name="舞阳县外项目")
+
+    def form_data(self, regions, department):
+        return {
+            "name": "卫龙辣条扩建",
+            "region": regions["郾城区"].pk,
+            "field": "industry",
+            "nature": "expansion",
+            "total_investment": "30000",
+        }
+
+    def import_rows(self, regions):
+        return [
+            ["序号", "项目名称", "所属县区", "总投资（万元）", "建设性质", "计划开工时间", "建设规模及内容"],
+            [1, "漯河食品产业园", "郾城区", "12.5亿元", "新建", "2024.3", "年产10万吨"],
+            [2, "冷链物流中心", "郾城区", " 8,000 ", "扩建", "2024年5月", "冷库５万平方米"],
+            [3, "智能包装项目", "郾城区", "3000万元", "新建", "2024/6/15", ""],
+        ]
+
+
+def test_ledger_import_understands_real_world_text(client_for, regions, run_jobs):
+    client = client_for("county_a")
+    with run_jobs():
+        response = client.post(
+            "/projects/projects/import/",
+            {"file": upload("台账.xlsx", xlsx_bytes(TestProject().import_rows(regions), "2024年重点项目台账"))},
+        )
+    with run_jobs():
+        client.post(response.url)
+    park = Project.objects.get(name="漯河食品产业园")
+    assert park.total_investment == 125000 and park.planned_start_date == date(2024, 3, 1)
+    assert park.nature == "new" and park.region == regions["郾城区"]
+    assert Project.objects.get(name="冷链物流中心").total_investment == 8000
+    assert Project.objects.get(name="智能包装项目").planned_start_date == date(2024, 6, 15)
+    assert park.milestones.count() == len(services.DEFAULT_MILESTONES)
+
+
+def test_reimport_matches_by_name_within_region_and_updates(client_for, regions, run_jobs):
+    existing = make_project("郾城区", name="冷链物流中心", total="5000")
+    client = client_for("county_a")
+    with run_jobs():
+        response = client.post(
+            "/projects/projects/import/", {"file": upload("台账.xlsx", xlsx_bytes(TestProject().import_rows(regions)))}
+        )
+    preview = client.get(response.url).context["job"].result
+    assert preview["creates"] == 2 and preview["updates"] == 1
+    with run_jobs():
+        client.post(response.url)
+    existing.refresh_from_db()
+    assert existing.total_investment == 8000 and Project.objects.filter(name="冷链物流中心").count() == 1
+
+
+def test_money_is_entered_in_yi_or_wan(client_for, regions):
+    response = client_for("county_a").post(
+        "/projects/projects/add/",
+        {
+            "name": "亿元录入",
+            "region": regions["郾城区"].pk,
+            "field": "industry",
+            "nature": "new",
+            "total_investment": "1.2亿",
+        },
+    )
+    assert response.status_code == 302
+    assert Project.objects.get(name="亿元录入").total_investment == 12000
+
+
+def test_wrong_project_code_is_refused(client_for, regions):
+    data = {
+        "name": "代码错误",
+        "region": regions["郾城区"].pk,
+        "field": "industry",
+        "nature": "new",
+        "total_investment": "100",
+    }
+    client = client_for("county_a")
+    assert client.post("/projects/projects/add/", {**data, "code": "2401-999999-04-01-123456"}).status_code == 400
+    assert client.post("/projects/projects/add/", {**data, "code": "24-411103"}).status_code == 400
+    assert client.post("/projects/projects/add/", {**data, "code": "2401-411103-04-01-123456"}).status_code == 302
+
+
+def test_stage_page_advances_with_a_photo_and_refuses_without(client_for, users, regions):
+    project = make_project(by=users["county_a"])
+    client = client_for("county_a")
+    url = f"/projects/projects/{project.pk}/stage/"
+    response = client.post(url, {"to": "started", "on": "2024-03-01", "signed_on": "2024-01-05"})
+    assert response.status_code == 400 and response.context["form"].errors["evidence"]
+    response = client.post(url, {"to": "started", "on": "2024-03-01", "signed_on": "2024-01-05", "evidence": photo()})
+    assert response.status_code == 302
+    assert Project.objects.get(pk=project.pk).stage == Stage.STARTED
+    fake = upload("permit.jpg", b"MZ\x90\x00 not an image")
+    response = client.post(url, {"to": "producing", "on": "2024-09-01", "evidence": fake})
+    assert response.status_code == 400
+
+
+def test_api_advance_uses_the_same_rules(api_for, users):
+    project = make_project(by=users["county_a"])
+    api = api_for("county_a")
+    url = f"/api/projects/projects/{project.pk}/advance/"
+    response = api.post(url, {"to": "started", "on": "2024-03-01"}, format="json")
+    assert response.status_code == 400 and "dates" in response.json()
+    response = api.post(url, {"to": "signed", "on": "2024-03-01"}, format="json")
+    assert response.status_code == 200 and response.json()["stage"] == "signed"
+    assert api_for("county_b").post(url, {"to": "negotiating", "on": "2024-03-02"}, format="json").status_code == 404
+
+
+def test_leader_sees_own_projects_red_first(client_for, users):
+    leader = users["leader"]
+    green = make_project(name="绿灯项目", leader=leader.pk)
+    red = make_project(name="红灯项目", leader=leader.pk, planned_start_date="2020-01-01")
+    make_project(name="别人的项目")
+    client = client_for("leader")
+    client.defaults["HTTP_USER_AGENT"] = "Mozilla/5.0 (iPhone)"
+    response = client.get("/projects/mine/")
+    shown = list(response.context["projects"])
+    assert shown == [red, green]
+    assert Project.objects.get(pk=red.pk).light == Light.RED
+    assert "红灯项目" in response.content.decode()
+    assert client.get(f"/projects/projects/{red.pk}/edit/").status_code == 404  # read-only
+
+
+def test_signboard_is_public_only_when_published(client, client_for, users):
+    project = make_project(by=users["county_a"], construction_content="年产10万吨", leader=users["leader"].pk)
+    url = f"/s/{project.signboard_token}/"
+    assert client.get(url).status_code == 404
+    client_for("county_a").post(f"/projects/projects/{project.pk}/signboard/")
+    page = client.get(url)
+    assert page.status_code == 200 and "年产10万吨" in page.content.decode() and "12345" in page.content.decode()
+    client_for("county_a").post(f"/projects/projects/{project.pk}/signboard/")
+    assert client.get(url).status_code == 404
+
+
+def test_list_filters_by_tier_light_and_list(client_for, users):
+    big = make_project(name="百亿项目", total="1200000")
+    make_project(name="小项目", total="500")
+    client = client_for("city_admin")
+    assert listed(client, "/projects/projects/?tier=100") == {big.pk}
+    from keyprojects.projects.models import ListMembership, ProjectList
+
+    ListMembership.objects.create(project=big, list=ProjectList.objects.get(name="省重点"), start=date(2024, 1, 1))
+    assert listed(client, f"/projects/projects/?list={ProjectList.objects.get(name='省重点').pk}") == {big.pk}
+    assert listed(client, "/projects/projects/?year=2024") == {big.pk}
+    assert listed(client, "/projects/projects/?year=2023") == set()
+
+
+def test_export_columns_reimport(client_for, regions):
+    make_project(name="导出项目", total="125000", planned_start_date="2024-03-01")
+    rows = read_xlsx(client_for("county_a").get("/projects/projects/?export=xlsx"))
+    header, row = rows[0], rows[1]
+    assert "项目名称" in header and row[header.index("项目名称")] == "导出项目"
+    assert row[header.index("总投资（万元）")] == 125000
+
+
+ROLES = [
+    "city_admin",
+    "county_a",
+    "county_b",
+    "department",
+    "office",
+    "leader",
+    "service_officer",
+    "dispatcher",
+    "enterprise",
+    "auditor",
+    "anonymous",
+]
+MATRIX = {
+    "list": [True, True, False, True, False, True, True, True, False, True, False],
+    "detail": [200, 200, 404, 200, 404, 200, 200, 200, 404, 200, 302],
+    "edit": [200, 200, 404, 200, 404, 404, 200, 404, 404, 404, 302],
+    "stage": [200, 200, 404, 200, 404, 404, 200, 404, 404, 404, 302],
+    "export": [True, True, False, True, False, True, True, True, False, True, False],
+    "api detail": [200, 200, 404, 200, 404, 200, 200, 200, 404, 200, 401],
+    "api change": [200, 200, 404, 200, 404, 404, 200, 404, 404, 404, 401],
+}
+
+
+@pytest.mark.django_db
+def test_project_scoping_matrix(client_for, api_for, users, department):
+    """A 郾城区 project whose responsible department, leader and service officer are the fixtures'."""
+    project = make_project(
+        name="矩阵项目",
+        department=department.pk,
+        leader=users["leader"].pk,
+        service_officer=users["service_officer"].pk,
+    )
+    base = f"/projects/projects/{project.pk}/"
+
+    def check(row, role):
+        client, api = client_for(role), api_for(role)
+        match row:
+            case "list":
+                response = client.get("/projects/projects/")
+                return response.status_code == 200 and project.pk in {r.pk for r in response.context["table"].data}
+            case "detail":
+                return client.get(base).status_code
+            case "edit":
+                return client.get(base + "edit/").status_code
+            case "stage":
+                return client.get(base + "stage/").status_code
+            case "export":
+                response = client.get("/projects/projects/?export=csv")
+                return response.status_code == 200 and "矩阵项目" in b"".join(response.streaming_content).decode()
+            case "api detail":
+                return api.get(f"/api/projects/projects/{project.pk}/").status_code
+            case "api change":
+                return api.patch(
+                    f"/api/projects/projects/{project.pk}/", {"location": "新址"}, format="json"
+                ).status_code
+
+    assert_matrix(MATRIX, ROLES, check)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+urlpatterns = [
+    *views.ProjectViews.urls(),
+    *views.ProgressReportViews.urls(),
+    *views.MilestoneViews.urls(),
+    path("projects/<int:pk>/stage/", views.advance, name="advance"),
+    path("projects/<int:pk>/signboard/", views.signboard_toggle, name="signboard_toggle"),
+    path("reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
+    path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    path("mine/", views.mine, name="mine"),
+    path("late-reports/", views.late_reports, name="late_reports"),
+]
