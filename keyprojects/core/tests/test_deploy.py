@@ -1,0 +1,31 @@
+"""Production settings pass Django's deployment checks. `make test` runs the default production
+configuration at WARNING level; this covers the Redis one (RQ workers), whose backend refuses
+to start without django_rq installed."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def test_production_settings_with_redis_pass_the_deploy_check(tmp_path):
+    env = {
+        **os.environ,
+        "KEYPROJECTS_PRODUCTION": "1",
+        "KEYPROJECTS_VAR": str(tmp_path),
+        "SECRET_KEY": "deploy-check-" + "k3y" * 20,
+        "ALLOWED_HOSTS": "keyprojects.example.org",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",  # not contacted by the checks
+    }
+    env.pop("KEYPROJECTS_TASKS_IMMEDIATE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "django_rq" not in result.stderr
