@@ -217,3 +217,12 @@ def test_late_filers_lists_started_projects_without_last_months_report(users):
     assert set(projects) == {late}
     _, month = services.late_filers(Project.objects.all(), today=date(2024, 6, 3))  # May's not due yet
     assert month == date(2024, 4, 1)
+
+
+def test_refresh_lights_command_turns_overdue_projects_red(users):
+    from django.core.management import call_command
+
+    project = make_project(by=users["county_a"], planned_start_date="2020-01-01")
+    Project.objects.filter(pk=project.pk).update(light=Light.GREEN, light_reasons=[])
+    call_command("refresh_lights", stdout=open("/dev/null", "w"))
+    assert Project.objects.get(pk=project.pk).light == Light.RED
