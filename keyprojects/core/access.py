@@ -159,3 +159,20 @@ class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, action=Action.VIEW):
         q = scope_q(self.model, user, action)
         return self.none() if q == NOTHING else self.filter(q)
+
+
+def region_ids(user, action, region_model):
+    """The regions where `user` may do `action`, or None for all of them. Lets a check run
+    before anything is written (an import's preview), where restrict() needs a saved row."""
+    if user.is_superuser:
+        return None
+    ids = set()
+    for membership in memberships(user):
+        if action not in ROLE_ACTIONS.get(membership.role, ()):
+            continue
+        if membership.role in CITY_WIDE:
+            return None
+        if membership.region_id:
+            subtree = region_model.objects.filter(path__startswith=membership.region.path)
+            ids.update(subtree.values_list("pk", flat=True))
+    return ids

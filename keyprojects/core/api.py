@@ -9,7 +9,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .access import Action
+from .access import Action, can
 from .context import acting, bind_user
 from .services import archive, check_in_scope
 
@@ -76,6 +76,11 @@ class BaseViewSet(viewsets.ModelViewSet):
         ):
             queryset = queryset.filter(archived_at__isnull=True)
         return queryset
+
+    def create(self, request, *args, **kwargs):
+        if not can(request.user, Action.ADD, self.queryset.model):
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         self._write(serializer, Action.ADD)

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .access import Action
+from .access import Action, region_ids
 from .context import acting
 
 
@@ -215,7 +215,16 @@ class Importer:
         pk = self._lookups[column.field].get(text)
         if pk is None:
             raise ValidationError(_("“%(value)s” is not a known value.") % {"value": text})
+        if column.field == getattr(self.model.scope, "region", None) and not self.region_writable(pk):
+            raise ValidationError(_("“%(value)s” is outside your scope.") % {"value": text})
         return pk
+
+    def region_writable(self, pk):
+        """A row's region must be one the user may add to: said at the preview, with its row."""
+        if not hasattr(self, "_regions"):
+            related = self.model._meta.get_field(self.model.scope.region).related_model
+            self._regions = region_ids(self.user, Action.ADD, related)
+        return self._regions is None or pk in self._regions
 
     def choice_map(self, column):
         """Choice cells hold the label users read (in Chinese or English) or the stored value."""

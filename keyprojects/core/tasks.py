@@ -4,6 +4,7 @@ progress the user watches, and binds the job's user as the actor of every write.
 import traceback
 
 from django.db import transaction
+from django.urls import get_resolver
 from django.utils import timezone, translation
 
 from keyprojects.core.compat import task
@@ -50,6 +51,9 @@ def report_progress(job, done, total, message=""):
 
 @task()
 def run_job(job_id):
+    # Job kinds and page declarations register when the apps' views import; a worker that
+    # skipped the system checks has not loaded the URLconf that imports them.
+    get_resolver().url_patterns  # noqa: B018 (the access loads the URLconf)
     job = Job.objects.select_related("created_by").get(pk=job_id)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     with acting(job.created_by, f"job-{job.pk}"), translation.override(job.params.get("language")):

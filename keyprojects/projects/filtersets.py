@@ -7,7 +7,7 @@ from keyprojects.core.filtersets import BaseFilterSet
 from keyprojects.orgs.models import Region
 
 from .choices import TIER_FLOORS, Field, Light, ReportStatus, Stage, Tier
-from .models import Milestone, ProgressReport, Project, ProjectList, Tag
+from .models import ListMembership, Milestone, ProgressReport, Project, ProjectList, ProjectMember, Tag, YearPlan
 
 
 class ProjectFilterSet(BaseFilterSet):
@@ -23,7 +23,9 @@ class ProjectFilterSet(BaseFilterSet):
     leader = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.filter(led_projects__isnull=False).distinct(), label=_("leader")
     )
-    list = django_filters.ModelChoiceFilter(queryset=ProjectList.objects.all(), method="filter_list", label=_("list"))
+    list = django_filters.ModelChoiceFilter(
+        queryset=ProjectList.objects.all(), field_name="memberships__list", method="filter_list", label=_("list")
+    )
     year = django_filters.NumberFilter(method="filter_year", label=_("year on list"))
     tags = django_filters.ModelMultipleChoiceFilter(queryset=Tag.objects.all(), label=_("tags"))
 
@@ -59,7 +61,9 @@ class ProgressReportFilterSet(BaseFilterSet):
     search_fields = ("project__name", "physical_progress")
     status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices, label=_("status"))
     month = django_filters.DateFromToRangeFilter(label=_("month"))
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), method="filter_region", label=_("region"))
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), field_name="project__region", method="filter_region", label=_("region")
+    )
 
     class Meta:
         model = ProgressReport
@@ -83,3 +87,27 @@ class MilestoneFilterSet(BaseFilterSet):
         if value:
             return queryset.filter(actual_date__isnull=True, planned_date__lt=timezone.localdate())
         return queryset
+
+
+class YearPlanFilterSet(BaseFilterSet):
+    search_fields = ("project__name",)
+
+    class Meta:
+        model = YearPlan
+        fields = ["q", "project", "year"]
+
+
+class ListMembershipFilterSet(BaseFilterSet):
+    search_fields = ("project__name",)
+
+    class Meta:
+        model = ListMembership
+        fields = ["q", "project", "list"]
+
+
+class ProjectMemberFilterSet(BaseFilterSet):
+    search_fields = ("name", "post", "project__name")
+
+    class Meta:
+        model = ProjectMember
+        fields = ["q", "project", "role"]

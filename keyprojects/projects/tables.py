@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.tables import BaseTable
 
-from .models import Milestone, ProgressReport, Project
+from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
 
 
 class LightColumn(tables.Column):
@@ -57,3 +57,27 @@ class MilestoneTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = Milestone
         fields = ["project", "name", "planned_date", "actual_date", "responsible_unit"]
+
+
+class YearPlanTable(BaseTable):
+    project = tables.Column(linkify=lambda record: record.get_absolute_url())
+
+    class Meta(BaseTable.Meta):
+        model = YearPlan
+        fields = ["project", "year", "planned_investment", "node_targets"]
+
+
+class ListMembershipTable(BaseTable):
+    project = tables.Column(linkify=lambda record: record.get_absolute_url())
+
+    class Meta(BaseTable.Meta):
+        model = ListMembership
+        fields = ["project", "list", "start", "end"]
+
+
+class ProjectMemberTable(BaseTable):
+    name = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = ProjectMember
+        fields = ["name", "role", "post", "phone", "project"]

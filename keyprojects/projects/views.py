@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,11 +12,35 @@ from keyprojects.core.views import ModelViews
 
 from . import services
 from .choices import LIGHT_RANK
-from .filtersets import MilestoneFilterSet, ProgressReportFilterSet, ProjectFilterSet
-from .forms import MilestoneForm, ProjectForm, ReportForm, ReviewForm, StageForm
+from .filtersets import (
+    ListMembershipFilterSet,
+    MilestoneFilterSet,
+    ProgressReportFilterSet,
+    ProjectFilterSet,
+    ProjectMemberFilterSet,
+    YearPlanFilterSet,
+)
+from .forms import (
+    ListMembershipForm,
+    MilestoneForm,
+    ProjectForm,
+    ProjectMemberForm,
+    ReportForm,
+    ReviewForm,
+    StageForm,
+    YearPlanForm,
+)
 from .importers import ProjectImporter
-from .models import Milestone, ProgressReport, Project
-from .tables import MilestoneTable, ProgressReportTable, ProjectTable
+from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
+from .signboard import public_fields
+from .tables import (
+    ListMembershipTable,
+    MilestoneTable,
+    ProgressReportTable,
+    ProjectMemberTable,
+    ProjectTable,
+    YearPlanTable,
+)
 
 
 class ProjectViews(ModelViews):
@@ -68,6 +91,39 @@ class MilestoneViews(ModelViews):
         milestone = super().save(form, request)
         services.refresh_lights([milestone.project])
         return milestone
+
+
+class YearPlanViews(ModelViews):
+    model = YearPlan
+    filterset = YearPlanFilterSet
+    table = YearPlanTable
+    form = YearPlanForm
+    select_related = ("project",)
+    url_prefix = "year-plans/"
+
+    @classmethod
+    def save(cls, form, request):
+        plan = super().save(form, request)
+        services.refresh_lights([plan.project])
+        return plan
+
+
+class ListMembershipViews(ModelViews):
+    model = ListMembership
+    filterset = ListMembershipFilterSet
+    table = ListMembershipTable
+    form = ListMembershipForm
+    select_related = ("project", "list")
+    url_prefix = "list-memberships/"
+
+
+class ProjectMemberViews(ModelViews):
+    model = ProjectMember
+    filterset = ProjectMemberFilterSet
+    table = ProjectMemberTable
+    form = ProjectMemberForm
+    select_related = ("project",)
+    url_prefix = "team/"
 
 
 def _project(request, pk, action=Action.VIEW):
@@ -175,24 +231,12 @@ def project_context(request, project):
 
 
 def signboard(request, token):
-    """公示牌: the public page behind the site board's QR code. No login; only public fields."""
+    """公示牌: the public page behind the site board's QR code. No login; only public fields,
+    the same ones the printable board shows (signboard.public_fields)."""
     project = get_object_or_404(
         Project.objects.select_related("owner", "leader", "service_officer", "department"),
         signboard_token=token,
         signboard_published=True,
         archived_at__isnull=True,
     )
-    today = timezone.localdate()
-    milestones = list(project.milestones.filter(archived_at__isnull=True))
-    current = next((m for m in milestones if not m.actual_date), None)
-    return render(
-        request,
-        "projects/signboard.html",
-        {
-            "project": project,
-            "milestones": milestones,
-            "current": current,
-            "today": today,
-            "hotline": settings.KEYPROJECTS_COMPLAINTS_HOTLINE,
-        },
-    )
+    return render(request, "projects/signboard.html", {"board": public_fields(project)})

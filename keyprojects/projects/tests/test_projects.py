@@ -232,3 +232,20 @@ def test_project_scoping_matrix(client_for, api_for, users, department):
                 ).status_code
 
     assert_matrix(MATRIX, ROLES, check)
+
+
+def test_import_row_in_another_county_is_reported_at_preview(client_for, regions, run_jobs):
+    rows = TestProject().import_rows(regions)
+    rows[2][2] = "舞阳县"
+    client = client_for("county_a")
+    with run_jobs():
+        response = client.post("/projects/projects/import/", {"file": upload("台账.xlsx", xlsx_bytes(rows))})
+    result = client.get(response.url).context["job"].result
+    assert result["error_count"] == 1
+    assert result["errors"][0]["row"] == 3 and result["errors"][0]["column"] == "所属县区"
+    assert not Project.objects.exists()
+
+
+def test_api_create_without_add_right_is_403(api_for, regions):
+    data = TestProject().form_data(regions, None)
+    assert api_for("leader").post("/api/projects/projects/", data, format="json").status_code == 403
