@@ -167,6 +167,8 @@ class Contact(BaseModel):
 
     class Meta:
         ordering = ["name", "pk"]
+        # The list's default order: page one reads 50 index entries instead of sorting every row.
+        indexes = [models.Index(fields=["name", "id"], name="contact_name_id")]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
 
