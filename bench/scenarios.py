@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from keyprojects.core import exports
 from keyprojects.core.access import Action
+from keyprojects.core.search import contains_lookup
 from keyprojects.orgs.models import Contact, Department, Region, User
 from keyprojects.orgs.views import ContactViews
 
@@ -104,8 +105,8 @@ def contact_rows(queryset, start=0, size=50):
 
 
 def search_rows(queryset, text):
-    fields = ("name", "post", "phone")
-    return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": text}) for f in fields)))
+    fields, lookup = ("name", "post", "phone"), contains_lookup(text)
+    return queryset.filter(reduce(or_, (Q(**{f"{f}__{lookup}": text}) for f in fields)))
 
 
 def users():
@@ -184,7 +185,7 @@ def search_reference(text):
 
     def fetch():
         for model, fields in searched:
-            q = reduce(or_, (Q(**{f"{f}__icontains": text}) for f in fields))
+            q = reduce(or_, (Q(**{f"{f}__{contains_lookup(text)}": text}) for f in fields))
             list(model.objects.filter(q, archived_at__isnull=True)[:10])
 
     return fetch

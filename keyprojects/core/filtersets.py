@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import ChangeAction, ObjectChange
+from .search import contains_lookup
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -21,7 +22,8 @@ class BaseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value or not self.search_fields:
             return queryset
-        return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields)))
+        lookup = contains_lookup(value)
+        return queryset.filter(reduce(or_, (Q(**{f"{f}__{lookup}": value}) for f in self.search_fields)))
 
     def filter_archived(self, queryset, name, value):
         return queryset  # applied in `qs` so that the default (live rows only) holds without the parameter

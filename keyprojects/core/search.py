@@ -21,6 +21,13 @@ def autodiscover():
                     raise
 
 
+def contains_lookup(text):
+    """`icontains` only when case can matter: text with no cased letters (Chinese names, phone
+    numbers) matches the same with `contains`, which PostgreSQL runs without UPPER() on each
+    row, about twice as fast over a large table."""
+    return "icontains" if text.lower() != text.upper() else "contains"
+
+
 def search(user, text, limit=10):
     from functools import reduce
     from operator import or_
@@ -32,7 +39,8 @@ def search(user, text, limit=10):
         return []
     results = []
     for model, fields in SEARCHABLE:
-        q = reduce(or_, (Q(**{f"{f}__icontains": text}) for f in fields))
+        lookup = contains_lookup(text)
+        q = reduce(or_, (Q(**{f"{f}__{lookup}": text}) for f in fields))
         queryset = model.objects.restrict(user).filter(q)
         if hasattr(model, "archived_at"):
             queryset = queryset.filter(archived_at__isnull=True)
