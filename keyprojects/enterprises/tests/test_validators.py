@@ -3,6 +3,7 @@ hand against GB 32100-2015, so that the algorithm is tested against the standard
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from keyprojects.enterprises.validators import (
     credit_code_check_character,
@@ -32,7 +33,10 @@ def test_every_other_check_character_is_refused(code):
 def test_wrong_check_message_names_the_expected_character():
     with pytest.raises(ValidationError) as error:
         validate_credit_code("914403001922038217")
-    assert error.value.messages == ["Not a valid unified social credit code: the check character should be 6."]
+    with translation.override("en"):
+        assert error.value.messages == ["Not a valid unified social credit code: the check character should be 6."]
+    with translation.override("zh-hans"):
+        assert error.value.messages == ["统一社会信用代码无效：校验码应为 6。"]
 
 
 def test_a_changed_body_character_is_caught():
