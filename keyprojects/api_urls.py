@@ -17,5 +17,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("orgs/", include("keyprojects.orgs.api.urls")),
     path("projects/", include("keyprojects.projects.api.urls")),
+    path("campaigns/", include("keyprojects.campaigns.api.urls")),
     path("", include("keyprojects.enterprises.api.urls")),  # /api/enterprises/
 ]

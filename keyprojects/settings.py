@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "keyprojects.orgs",
     "keyprojects.enterprises",
     "keyprojects.projects",
+    "keyprojects.campaigns",
 ]
 
 MIDDLEWARE = [

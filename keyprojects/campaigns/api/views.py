@@ -1,0 +1,131 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers as drf_serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from keyprojects.core.access import Action
+from keyprojects.core.api import BaseViewSet
+from keyprojects.core.context import bind_user
+from keyprojects.core.services import check_in_scope
+from keyprojects.projects.models import Project
+
+from .. import indicators, services
+from ..filtersets import BatchEntryFilterSet, PhaseFilterSet
+from ..models import BatchEntry, Phase
+from ..views import indicator_filters
+from . import serializers
+
+
+class PhaseViewSet(BaseViewSet):
+    """Phases: everyone signed in reads; city administrators create, edit, lock and mark held."""
+
+    queryset = Phase.objects.all()
+    serializer_class = serializers.PhaseSerializer
+    filterset_class = PhaseFilterSet
+
+    def _phase(self, action):
+        return get_object_or_404(Phase.objects.restrict(self.request.user, action), pk=self.kwargs["pk"])
+
+    @action(detail=True, methods=["get"])
+    def readiness(self, request, pk=None):
+        phase = self._phase(Action.VIEW)
+        entries = phase.entries.restrict(request.user).filter(archived_at__isnull=True)
+        failures = services.readiness(phase, entries)
+        return Response(
+            [
+                {"entry": f.entry.pk, "project": f.entry.project_id, "batch": f.entry.batch, "reason": f.reason}
+                for f in failures
+            ]
+        )
+
+    @action(detail=True, methods=["get"])
+    def candidates(self, request, pk=None):
+        phase = self._phase(Action.VIEW)
+        proposal = services.propose_candidates(phase, Project.objects.restrict(request.user))
+        return Response(
+            {
+                "since": proposal.since,
+                **{
+                    batch.value: [{"id": p.pk, "name": p.name} for p in qs] for batch, qs in proposal.by_batch().items()
+                },
+            }
+        )
+
+    @action(detail=True, methods=["post"], serializer_class=serializers.AcceptSerializer)
+    def accept(self, request, pk=None):
+        phase = self._phase(Action.VIEW)
+        data = serializers.AcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pool = Project.objects.restrict(request.user)
+        with transaction.atomic():
+            entries = services.accept_candidates(
+                phase, by=request.user, picks=data.validated_data["picks"], projects=pool
+            )
+            for entry in entries:
+                check_in_scope(entry, request.user, Action.ADD)
+        return Response({"listed": [e.pk for e in entries]})
+
+    @action(detail=True, methods=["post"], serializer_class=serializers.LockSerializer)
+    def lock(self, request, pk=None):
+        phase = self._phase(Action.CHANGE)
+        data = serializers.LockSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        phase = services.lock_phase(phase, by=request.user, override_reason=data.validated_data["override_reason"])
+        return Response(serializers.PhaseSerializer(phase, context={"request": request}).data)
+
+    @action(detail=True, methods=["post"], serializer_class=drf_serializers.Serializer)
+    def held(self, request, pk=None):
+        phase = services.mark_held(self._phase(Action.CHANGE), by=request.user)
+        return Response(serializers.PhaseSerializer(phase, context={"request": request}).data)
+
+
+class BatchEntryViewSet(BaseViewSet):
+    """Entries, scoped by the region frozen at listing; POST lists through add_entry()."""
+
+    queryset = BatchEntry.objects.all()
+    serializer_class = serializers.BatchEntrySerializer
+    filterset_class = BatchEntryFilterSet
+    select_related = ("phase", "project", "region")
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def _write(self, serializer, action):
+        data = serializer.validated_data
+        with transaction.atomic():
+            try:
+                serializer.instance = services.add_entry(
+                    data["phase"], data["project"], data["batch"], by=self.request.user
+                )
+            except ValidationError as error:
+                raise drf_serializers.ValidationError({"project": error.messages}) from error
+            check_in_scope(serializer.instance, self.request.user, action)
+
+
+class IndicatorView(APIView):
+    """GET /api/campaigns/indicators/?phase=&upto=&region=&field=&tier=&by=region|phase|field|tier
+
+    Every indicator with its definition text, numerator and denominator (entries and unique
+    projects, and sums for ratios of sums), over the entries the caller may see."""
+
+    def get(self, request):
+        bind_user(request.user)
+        filters = indicator_filters(request)
+        entries = indicators.entries_for(request.user, **filters)
+        result = {
+            "summary": indicators.summary(entries),
+            "indicators": [figure.as_dict() for figure in indicators.compute(entries).values()],
+        }
+        by = request.query_params.get("by")
+        if by in indicators.GROUPS:
+            result["by"] = by
+            result["groups"] = [
+                {
+                    "key": value,
+                    "label": str(label),
+                    "indicators": [figure.as_dict() for figure in figures.values()],
+                }
+                for value, label, figures in indicators.compute(entries, by=by)
+            ]
+        return Response(result)

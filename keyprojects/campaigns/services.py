@@ -1,0 +1,285 @@
+"""State changes of the campaign: one function each, atomic, the actor passed as `by=`, the
+phase's timeline event (PhaseEvent) written inside. Pages, the API, the history importer and
+the tests all call these.
+
+Why a typed event table and not only the change log: the change log records which fields
+changed; a reader of a phase asks who locked the list, whether failing entries were overridden,
+why, and which ones — that is a PhaseEvent row (type, actor, note, the failing entries)."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from keyprojects.core.access import Role, roles
+from keyprojects.core.context import acting
+from keyprojects.projects.choices import LIFECYCLE, STAGE_DATES, Stage
+from keyprojects.projects.models import Project, YearPlan
+
+from .choices import Batch, PhaseEventType, PhaseStatus
+from .models import BatchEntry, Phase, PhaseEvent
+
+# The stage each batch stands for: a project is ready for the batch when it has reached that
+# stage (or a later one) and its actual date for that stage is on or before the phase date.
+BATCH_STAGE = {Batch.SIGN: Stage.SIGNED, Batch.START: Stage.STARTED, Batch.PRODUCE: Stage.PRODUCING}
+AT_OR_AFTER = {stage: LIFECYCLE[LIFECYCLE.index(stage) :] for stage in LIFECYCLE}
+
+
+def once_per_batch():
+    """A project is listed at most once per batch type over the whole campaign (the province's
+    rule); a city that lists the same project again in a later phase sets this to False."""
+    return getattr(settings, "KEYPROJECTS_CAMPAIGN_ONCE_PER_BATCH", True)
+
+
+def is_city_admin(user):
+    return bool(user and (user.is_superuser or Role.CITY_ADMIN in roles(user)))
+
+
+def stage_on(project, day):
+    """The stage a project had reached on `day`, from its actual dates (history imports)."""
+    reached = [
+        stage for stage, (_planned, actual) in STAGE_DATES.items() if (d := getattr(project, actual)) and d <= day
+    ]
+    if reached:
+        return max(reached, key=LIFECYCLE.index)
+    return project.stage if project.stage in (Stage.PLANNED, Stage.NEGOTIATING) else Stage.NEGOTIATING
+
+
+def _event(phase, type, by, note="", **data):
+    return PhaseEvent.objects.create(
+        phase=phase, type=type, actor=by if getattr(by, "pk", None) else None, note=note, data=data
+    )
+
+
+def _live_entries(phase):
+    return phase.entries.filter(archived_at__isnull=True)
+
+
+# --- listing -----------------------------------------------------------------------------
+
+
+def listing_problem(phase, project, batch, *, history=False, exclude=None):
+    """Why `project` cannot be listed in `batch` of `phase`, or None (the importer's dry run
+    asks too, so that a file reports every such row before anything is written)."""
+    batch = Batch(batch)
+    if phase.status != PhaseStatus.PLANNING and not history:
+        return _("The list of %(phase)s is locked; entries can no longer change.") % {"phase": phase}
+    if project.stage == Stage.TERMINATED and not (history and project.stage_date and project.stage_date > phase.date):
+        return _("%(project)s is terminated; a terminated project cannot be listed.") % {"project": project}
+    if project.archived_at:
+        return _("%(project)s is archived; it cannot be listed.") % {"project": project}
+    listed = BatchEntry.objects.filter(project=project, batch=batch, archived_at__isnull=True)
+    if not once_per_batch():
+        listed = listed.filter(phase=phase)
+    if exclude is not None:
+        listed = listed.exclude(pk=exclude)
+    earlier = listed.select_related("phase").first()
+    if earlier:
+        return _(
+            "%(project)s is already listed in the %(batch)s of %(phase)s; a project is listed once per batch type."
+        ) % {"project": project, "batch": batch.label, "phase": earlier.phase}
+    return None
+
+
+@transaction.atomic
+def add_entry(phase, project, batch, *, by, history=False, total_investment=None, planned_investment=None, event=True):
+    """List `project` in `batch` of `phase`, with copies of its figures as they are now.
+
+    `history=True` is the history import: past (locked or held) phases accept entries, the
+    figures may come from the old list, the stage is the one the project had on the phase date,
+    and a project terminated after the phase was legitimately listed then."""
+    batch = Batch(batch)
+    phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    problem = listing_problem(phase, project, batch, history=history)
+    if problem:
+        raise ValidationError(problem)
+    if planned_investment is None:
+        plan = YearPlan.objects.filter(project=project, year=phase.date.year, archived_at__isnull=True).first()
+        planned_investment = plan.planned_investment if plan else 0
+    with acting(by):
+        entry, _created = BatchEntry.objects.update_or_create(  # an archived listing comes back, refreshed
+            phase=phase,
+            project=project,
+            batch=batch,
+            defaults={
+                "total_investment": project.total_investment if total_investment is None else total_investment,
+                "planned_investment": planned_investment,
+                "stage": stage_on(project, phase.date) if history else project.stage,
+                "region_id": project.region_id,
+                "archived_at": None,
+            },
+        )
+        if event:
+            _event(phase, PhaseEventType.ENTRY_ADDED, by, entry=entry.pk, project=project.pk, batch=batch.value)
+    return entry
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The projects proposed for each batch of a phase, and the date they are counted from."""
+
+    since: object  # the previous phase's date, or None for the first phase
+    sign: object  # Project querysets
+    start: object
+    produce: object
+
+    def by_batch(self):
+        return {Batch.SIGN: self.sign, Batch.START: self.start, Batch.PRODUCE: self.produce}
+
+
+def propose_candidates(phase, projects=None):
+    """SIGN: projects signed since the previous phase's date; START: started since; PRODUCE:
+    previous phases' START entries whose project has since reached PRODUCING or later
+    (由上期开工项目转化生成). Up to the phase date, never a terminated or already-listed project.
+    `projects` narrows the pool (a user's restricted queryset)."""
+    before, _after = phase.neighbours()
+    since = before.date if before else None
+    pool = (projects if projects is not None else Project.objects.all()).filter(archived_at__isnull=True)
+    pool = pool.exclude(stage=Stage.TERMINATED).select_related("region")
+
+    def unlisted(queryset, batch):
+        listed = BatchEntry.objects.filter(batch=batch, archived_at__isnull=True)
+        if not once_per_batch():
+            listed = listed.filter(phase=phase)
+        return queryset.exclude(pk__in=listed.values("project"))
+
+    def stage_since(stage):
+        date_field = STAGE_DATES[stage][1]
+        queryset = pool.filter(stage__in=AT_OR_AFTER[stage], **{f"{date_field}__lte": phase.date})
+        if since:
+            queryset = queryset.filter(**{f"{date_field}__gt": since})
+        return queryset
+
+    started_before = BatchEntry.objects.filter(
+        batch=Batch.START, phase__number__lt=phase.number, phase__archived_at__isnull=True, archived_at__isnull=True
+    ).values("project")
+    produce = pool.filter(
+        pk__in=started_before, stage__in=AT_OR_AFTER[Stage.PRODUCING], actual_production_date__lte=phase.date
+    )
+    return Candidates(
+        since=since,
+        sign=unlisted(stage_since(Stage.SIGNED), Batch.SIGN),
+        start=unlisted(stage_since(Stage.STARTED), Batch.START),
+        produce=unlisted(produce, Batch.PRODUCE),
+    )
+
+
+@transaction.atomic
+def accept_candidates(phase, *, by, picks=None, projects=None):
+    """List the chosen candidates ((batch, project id) pairs; all of them when None). A pick
+    that is not a current candidate is refused and nothing is listed."""
+    proposal = propose_candidates(phase, projects)
+    offered = {(batch, p.pk): p for batch, queryset in proposal.by_batch().items() for p in queryset}
+    if picks is None:
+        picks = list(offered)
+    picks = [(Batch(batch), int(pk)) for batch, pk in picks]
+    unknown = [pick for pick in picks if pick not in offered]
+    if unknown:
+        raise ValidationError(
+            _("%(count)s of the chosen projects are not candidates of this phase.") % {"count": len(unknown)}
+        )
+    entries = [add_entry(phase, offered[pick], pick[0], by=by, event=False) for pick in picks]
+    if entries:
+        counts = {batch.value: sum(1 for b, _pk in picks if b == batch) for batch in Batch}
+        _event(phase, PhaseEventType.CANDIDATES_ACCEPTED, by, entries=[e.pk for e in entries], counts=counts)
+    return entries
+
+
+# --- readiness, locking, holding ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Failure:
+    entry: BatchEntry
+    reason: str
+
+
+def entry_failure(entry, day):
+    """Why an entry does not meet its batch's rule on `day`, or None when it does."""
+    project = entry.project
+    needed = BATCH_STAGE[entry.batch]
+    if project.stage == Stage.TERMINATED:
+        return _("The project is terminated.")
+    if project.stage not in AT_OR_AFTER[needed]:
+        return _("The project is %(stage)s; the %(batch)s needs it %(needed)s.") % {
+            "stage": project.get_stage_display(),
+            "batch": entry.get_batch_display(),
+            "needed": needed.label,
+        }
+    reached = getattr(project, STAGE_DATES[needed][1])
+    if reached is None:
+        return _("No date is recorded for when the project was %(needed)s.") % {"needed": needed.label}
+    if reached > day:
+        return _("The project was %(needed)s on %(date)s, after the phase date %(day)s.") % {
+            "needed": needed.label,
+            "date": reached,
+            "day": day,
+        }
+    return None
+
+
+def readiness(phase, entries=None):
+    """Every live entry of the phase that fails its batch's rule, with the reason (one query)."""
+    entries = _live_entries(phase) if entries is None else entries
+    failures = []
+    for entry in entries.select_related("project", "phase").order_by("batch", "pk"):
+        reason = entry_failure(entry, phase.date)
+        if reason:
+            failures.append(Failure(entry, reason))
+    return failures
+
+
+@transaction.atomic
+def lock_phase(phase, *, by, override_reason=""):
+    """锁定名单: refuses while any entry fails its rule, unless a city administrator overrides
+    with a reason; the override and the entries it covered are recorded."""
+    phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    override_reason = (override_reason or "").strip()
+    if phase.status != PhaseStatus.PLANNING:
+        raise ValidationError(_("The list of %(phase)s is already locked.") % {"phase": phase})
+    if not _live_entries(phase).exists():
+        raise ValidationError(_("%(phase)s lists no project yet; there is nothing to lock.") % {"phase": phase})
+    failures = readiness(phase)
+    if failures and not override_reason:
+        raise ValidationError(
+            _(
+                "%(count)s entries do not meet their batch's rule: fix them, or have a city administrator "
+                "override with a reason. %(first)s"
+            )
+            % {"count": len(failures), "first": f"{failures[0].entry.project}: {failures[0].reason}"}
+        )
+    if failures and not is_city_admin(by):
+        raise ValidationError(_("Only a city administrator may lock a list with failing entries."))
+    with acting(by):
+        phase.status = PhaseStatus.LOCKED
+        phase.override_reason = override_reason if failures else ""
+        phase.save()
+        failing = [{"entry": f.entry.pk, "project": str(f.entry.project), "reason": f.reason} for f in failures]
+        _event(
+            phase,
+            PhaseEventType.LOCK_OVERRIDDEN if failures else PhaseEventType.LOCKED,
+            by,
+            note=phase.override_reason,
+            failing=failing,
+        )
+    return phase
+
+
+@transaction.atomic
+def mark_held(phase, *, by):
+    """The event took place: only a locked list, and not before the phase date."""
+    phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    if phase.status != PhaseStatus.LOCKED:
+        raise ValidationError(_("Lock the list of %(phase)s before marking it held.") % {"phase": phase})
+    if phase.date > timezone.localdate():
+        raise ValidationError(
+            _("%(phase)s is dated %(date)s; it cannot be held before then.") % {"phase": phase, "date": phase.date}
+        )
+    with acting(by):
+        phase.status = PhaseStatus.HELD
+        phase.save()
+        _event(phase, PhaseEventType.HELD, by)
+    return phase

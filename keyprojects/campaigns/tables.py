@@ -1,0 +1,54 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from keyprojects.core.tables import BaseTable
+
+from .models import BatchEntry, Phase
+
+
+class PhaseTable(BaseTable):
+    number = tables.Column(linkify=True, verbose_name=_("phase"))
+    entry_count = tables.Column(verbose_name=_("entries"), orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = Phase
+        fields = ["number", "title", "date", "venue", "status", "entry_count"]
+
+    def render_number(self, record):
+        return str(record)
+
+
+class BatchEntryTable(BaseTable):
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url())
+    phase = tables.Column(linkify=lambda record: record.phase.get_absolute_url())
+    total_investment = tables.Column(verbose_name=_("total investment at listing (100m yuan)"))
+    planned_investment = tables.Column(verbose_name=_("annual plan at listing (100m yuan)"))
+    current_stage = tables.Column(accessor="project__stage", verbose_name=_("current stage"), orderable=False)
+    detail = tables.Column(linkify=True, accessor="pk", verbose_name="", orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = BatchEntry
+        fields = ["phase", "batch", "project", "region", "total_investment", "planned_investment", "stage"]
+        sequence = [
+            "phase",
+            "batch",
+            "project",
+            "region",
+            "total_investment",
+            "planned_investment",
+            "stage",
+            "current_stage",
+            "detail",
+        ]
+
+    def render_total_investment(self, value):
+        return f"{value / 10000:.2f}"
+
+    def render_planned_investment(self, value):
+        return f"{value / 10000:.2f}"
+
+    def render_current_stage(self, record):
+        return record.project.get_stage_display()
+
+    def render_detail(self, value):
+        return "›"
