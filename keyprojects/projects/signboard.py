@@ -189,8 +189,12 @@ def signboard_pdf(fields, url):
         )
     )
     bottom_block = 118 * mm  # timeline + QR + hotline, measured from the bottom margin
-    available = height - band - 12 * mm - margin - bottom_block
+    available = height - band - 22 * mm - margin - bottom_block  # 10 mm clear above the timeline
     _w, h = table.wrap(inner, available)
+    if h < available:  # few or short fields: spread the rows rather than leave a blank band
+        pad = 9 + min(14, (available - h) / (2 * len(rows)))
+        table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad)]))
+        _w, h = table.wrap(inner, available)
     if h > available:  # a very long construction content: shorten it rather than run off the board
         text = fields.construction_content
         while h > available and len(text) > 20:
