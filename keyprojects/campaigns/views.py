@@ -129,7 +129,9 @@ def candidates(request, pk):
     proposal = services.propose_candidates(phase, pool)
     groups = [(batch, list(queryset)) for batch, queryset in proposal.by_batch().items()]
     choices = [(f"{batch.value}:{p.pk}", str(p)) for batch, rows in groups for p in rows]
-    form = CandidatesForm(request.POST or None, choices=choices, initial={"pick": [c[0] for c in choices]})
+    form = CandidatesForm(
+        request.POST if request.method == "POST" else None, choices=choices, initial={"pick": [c[0] for c in choices]}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -170,7 +172,7 @@ def readiness(request, pk):
 def lock(request, pk):
     """锁定名单, with the readiness failures shown and an override reason for administrators."""
     phase = _phase(request, pk, Action.CHANGE)
-    form = LockForm(request.POST or None)
+    form = LockForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

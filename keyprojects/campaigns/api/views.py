@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -89,9 +90,12 @@ class BatchEntryViewSet(BaseViewSet):
     serializer_class = serializers.BatchEntrySerializer
     filterset_class = BatchEntryFilterSet
     select_related = ("phase", "project", "region")
-    http_method_names = ["get", "post", "delete", "head", "options"]
 
     def _write(self, serializer, action):
+        if serializer.instance is not None:
+            raise drf_serializers.ValidationError(
+                {"batch": [_("A listed entry does not change: archive it and list the right one.")]}
+            )
         data = serializer.validated_data
         with transaction.atomic():
             try:
