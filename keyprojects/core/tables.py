@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from .models import ObjectChange
 
@@ -13,6 +14,7 @@ class BaseTable(tables.Table):
 
 class ChangeTable(BaseTable):
     time = tables.DateTimeColumn(format="Y-m-d H:i:s")
+    content_type = tables.Column(verbose_name=_("Type"))  # the field has no translatable verbose_name
     object_repr = tables.Column(linkify=lambda record: _object_url(record))
     changes = tables.Column(orderable=False)
 
