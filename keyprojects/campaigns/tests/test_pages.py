@@ -273,3 +273,19 @@ def test_indicator_page_and_api_cost_the_same_queries_for_3_and_30_entries(clien
     add(27)
     assert [cost(page, f"/campaigns/indicators/?by={by}") for by in ("region", "phase", "tier")] == few
     assert cost(api, "/api/campaigns/indicators/?by=region") == few_api
+
+
+def test_verb_pages_render_for_the_city_and_refuse_outsiders(client_for):
+    phase = make_phase(1, date(2024, 6, 1))
+    list_entry(phase, project_at("签约项目", signed=date(2024, 3, 1)), Batch.START)
+    project_at("候选项目", signed=date(2024, 5, 1))
+    admin = client_for("city_admin")
+    candidates = admin.get(f"/campaigns/phases/{phase.pk}/candidates/")
+    assert candidates.status_code == 200 and "候选项目" in candidates.content.decode()
+    readiness = admin.get(f"/campaigns/phases/{phase.pk}/readiness/")
+    assert [f.entry.project.name for f in readiness.context["failures"]] == ["签约项目"]
+    assert admin.get("/campaigns/phases/").status_code == 200
+    assert admin.get(f"/campaigns/phases/{phase.pk}/lock/").status_code == 200
+    assert client_for("leader").get(f"/campaigns/phases/{phase.pk}/candidates/").status_code == 403
+    assert client_for("county_b").get(f"/campaigns/phases/{phase.pk}/lock/").status_code == 404
+    assert admin.get("/campaigns/phases/999/readiness/").status_code == 404
