@@ -133,7 +133,7 @@ def markdown(args, sizes, results, exported):
         "",
         *([args.note, ""] if args.note else []),
         f"- command: `DATABASE_URL={database} {command}`",
-        f"- machine: {machine()}",
+        f"- machine: {machine()}; load average at the end {os.getloadavg()[0]:.1f} (other work skews p95)",
         f"- database: {describe_database()}",
         f"- sizes: {', '.join(f'{k} {v:,}' for k, v in sizes.items())}",
         f"- each figure: {args.repeat} timed requests after {args.warmup} warm-ups, through Django's test client "
