@@ -13,9 +13,17 @@ from .models import ChangeAction, ObjectChange
 from .search import contains_lookup
 
 
+class ArchivedWidget(django_filters.widgets.BooleanWidget):
+    """Live records by default; archived ones on request (never "Unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("Live records")), ("true", _("Archived records"))]
+
+
 class BaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    archived = django_filters.BooleanFilter(method="filter_archived", label=_("Archived"))
+    archived = django_filters.BooleanFilter(method="filter_archived", label=_("Records"), widget=ArchivedWidget)
     search_fields: tuple[str, ...] = ()
 
     def search(self, queryset, name, value):

@@ -52,8 +52,16 @@ def normalise(value):
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    text = unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ")
+    text = str(value).translate(HALF_WIDTH)
     return re.sub(r"\s+", " ", text).strip()
+
+
+# Full-width digits, letters, space and the marks codes and dates use become half-width; Chinese
+# punctuation in free text (，。：（）) stays as typed. Parsers of amounts and dates apply NFKC.
+HALF_WIDTH = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF10, 0xFF1A)}
+HALF_WIDTH |= {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF21, 0xFF3B)}
+HALF_WIDTH |= {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF41, 0xFF5B)}
+HALF_WIDTH |= {ord(c): unicodedata.normalize("NFKC", c) for c in "－．／＠＿＋"} | {0x3000: " ", 0xA0: " "}
 
 
 def heading_key(text):

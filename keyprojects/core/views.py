@@ -269,7 +269,10 @@ class ModelViews:
         for name in names:
             field = obj._meta.get_field(name)
             display = getattr(obj, f"get_{name}_display", None)
-            value = display() if display else getattr(obj, name)
+            if field.many_to_many:
+                value = "、".join(str(related) for related in getattr(obj, name).all())
+            else:
+                value = display() if display else getattr(obj, name)
             result.append((field.verbose_name, value))
         return result
 

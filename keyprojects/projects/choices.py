@@ -22,6 +22,8 @@ STAGE_DATES = {
     Stage.PRODUCING: ("planned_production_date", "actual_production_date"),
     Stage.AT_CAPACITY: ("planned_capacity_date", "actual_capacity_date"),
 }
+# The node a stage change marks as reached in the default template.
+STAGE_NODES = {Stage.STARTED: "开工", Stage.PRODUCING: "投产", Stage.AT_CAPACITY: "达效"}
 
 
 class Field(models.TextChoices):

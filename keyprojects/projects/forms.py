@@ -45,7 +45,7 @@ class ProjectForm(BaseModelForm):
             "funding_sources",
             "construction_content",
             "designed_capacity",
-            *DATE_FIELDS[::2],
+            *[name for name in DATE_FIELDS if name.startswith("planned_")],
             "in_statistics",
             "statistics_date",
             "statistics_id",

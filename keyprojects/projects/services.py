@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from keyprojects.core.context import acting
 
-from .choices import LIFECYCLE, LIGHT_RANK, STAGE_DATES, EventType, Light, ReportStatus, Stage
+from .choices import LIFECYCLE, LIGHT_RANK, STAGE_DATES, STAGE_NODES, EventType, Light, ReportStatus, Stage
 from .models import Milestone, ProgressReport, Project, ProjectEvent, YearPlan
 
 DEFAULT_MILESTONES = ["拿地", "开工", "基础完工", "主体封顶", "设备安装", "试生产", "投产", "达效"]
@@ -131,6 +131,10 @@ def _record_stage(project, current, to, on, by, *, note, reason, evidence, event
         if to == Stage.TERMINATED:
             project.termination_reason = reason
         project.save()
+        if to in STAGE_NODES:  # the matching node is reached the same day
+            Milestone.objects.filter(project=project, name=STAGE_NODES[to], actual_date__isnull=True).update(
+                actual_date=on
+            )
         event = ProjectEvent(
             project=project,
             type=event_type,
@@ -222,6 +226,7 @@ def submit_report(report, *, by):
     with acting(by):
         report.status = ReportStatus.SUBMITTED
         report.submitted_at = timezone.now()
+        report.submitted_by = by
         report.save()
         ProjectEvent.objects.create(
             project=report.project,
@@ -240,6 +245,8 @@ def review_report(report, *, by, accept, reason=""):
         raise ValidationError(_("Only a submitted report can be reviewed."))
     if not accept and not reason:
         raise ValidationError({"reason": _("Say why the report is returned.")})
+    if by is not None and report.submitted_by_id == by.pk:
+        raise ValidationError(_("You submitted this report: a colleague reviews it."))
     with acting(by):
         report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
         report.return_reason = "" if accept else reason

@@ -51,7 +51,8 @@ def test_header_after_several_title_rows_and_a_blank_row(users):
 def test_full_width_and_stray_spaces_are_normalised():
     assert normalise("１３９０００００００３") == "13900000003"
     assert normalise("ＡＢＣ１２３") == "ABC123"
-    assert normalise("（专员）：，") == "(专员):,"
+    assert normalise("年产１０万吨，（一期）：厂房") == "年产10万吨，（一期）：厂房"  # Chinese punctuation stays
+    assert normalise("２４０１－４１１１００") == "2401-411100"
     assert normalise("\u3000郾城区\u3000") == "郾城区"
     assert normalise("郾城\u00a0\u00a0 区 ") == "郾城 区"
     assert normalise(" 张\t三\n") == "张 三"

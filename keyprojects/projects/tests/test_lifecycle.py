@@ -140,7 +140,9 @@ def test_accepted_month_cannot_be_reported_again_or_edited(users):
     project = start_project(make_project(by=county), by=county)
     report = services.save_report(_report(project, date(2024, 3, 1), "100"), by=county)
     services.submit_report(report, by=county)
-    services.review_report(report, by=county, accept=True)
+    with pytest.raises(ValidationError):  # four eyes: the submitter does not accept their own report
+        services.review_report(report, by=county, accept=True)
+    services.review_report(report, by=users["city_admin"], accept=True)
     with pytest.raises(ValidationError) as error:
         services.save_report(_report(project, date(2024, 3, 1), "50"), by=county)
     assert "month" in error.value.error_dict
@@ -157,8 +159,8 @@ def test_returned_report_needs_a_reason_and_goes_back_to_draft_on_edit(users):
         services.save_report(_report(project, date(2024, 3, 1), "100"), by=county), by=county
     )
     with pytest.raises(ValidationError):
-        services.review_report(report, by=county, accept=False)
-    services.review_report(report, by=county, accept=False, reason="照片不清")
+        services.review_report(report, by=users["city_admin"], accept=False)
+    services.review_report(report, by=users["city_admin"], accept=False, reason="照片不清")
     assert report.status == ReportStatus.RETURNED
     report = ProgressReport.objects.get(pk=report.pk)
     report.physical_progress = "补充照片"
@@ -226,3 +228,8 @@ def test_refresh_lights_command_turns_overdue_projects_red(users):
     Project.objects.filter(pk=project.pk).update(light=Light.GREEN, light_reasons=[])
     call_command("refresh_lights", stdout=open("/dev/null", "w"))
     assert Project.objects.get(pk=project.pk).light == Light.RED
+
+
+def test_starting_marks_the_start_node_reached(users):
+    project = start_project(make_project(by=users["county_a"]), by=users["county_a"], on=date(2024, 3, 1))
+    assert project.milestones.get(name="开工").actual_date == date(2024, 3, 1)
