@@ -53,6 +53,50 @@ def listed(client, url):
     return {row.pk for row in client.get(url).context["table"].data}
 
 
+# The matrix columns: every role of the fixtures, and an anonymous visitor.
+ROLES = [
+    "city_admin",
+    "county_a",
+    "county_b",
+    "department",
+    "office",
+    "leader",
+    "service_officer",
+    "dispatcher",
+    "enterprise",
+    "auditor",
+    "anonymous",
+]
+
+
+def object_check(client_for, api_for, obj, *, list_url, api_url, api_change, marker=None):
+    """The standard matrix rows for one object: "list", "detail", "edit", "archive", "export",
+    "api list", "api detail", "api change" (status codes, or whether the object shows)."""
+    marker = marker or str(obj)
+    detail = obj.get_absolute_url()
+
+    def check(row, role):
+        client, api = client_for(role), api_for(role)
+        if row == "list":
+            response = client.get(list_url)
+            return response.status_code == 200 and obj.pk in {r.pk for r in response.context["table"].data}
+        if row in {"detail", "edit", "archive", "history"}:
+            return client.get(detail if row == "detail" else f"{detail}{row}/").status_code
+        if row == "export":
+            response = client.get(f"{list_url}?export=csv")
+            return response.status_code == 200 and marker in b"".join(response.streaming_content).decode()
+        if row == "api list":
+            response = api.get(api_url)
+            return response.status_code == 200 and obj.pk in {r["id"] for r in response.json()["results"]}
+        if row == "api detail":
+            return api.get(f"{api_url}{obj.pk}/").status_code
+        if row == "api change":
+            return api.patch(f"{api_url}{obj.pk}/", api_change, format="json").status_code
+        raise KeyError(row)
+
+    return check
+
+
 def assert_matrix(matrix, roles, check):
     """matrix: {row name: expected per role (same order as roles)}; check(row, role) -> answer.
     Every cell is checked; all mismatches are reported together."""

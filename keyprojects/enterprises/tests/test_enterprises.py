@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from keyprojects.core.models import ObjectChange
-from keyprojects.core.testing.cases import ModelCase, assert_matrix, listed, upload, xlsx_bytes
+from keyprojects.core.testing.cases import ROLES, ModelCase, assert_matrix, listed, object_check, upload, xlsx_bytes
 from keyprojects.enterprises.models import Enterprise
 from keyprojects.enterprises.validators import credit_code_check_character
 from keyprojects.enterprises.views import EnterpriseViews
@@ -73,29 +73,16 @@ class TestEnterprise(ModelCase):
         ]
 
 
-ROLES = [
-    "city_admin",
-    "county_a",
-    "county_b",
-    "department",
-    "office",
-    "leader",
-    "service_officer",
-    "dispatcher",
-    "enterprise",
-    "auditor",
-    "anonymous",
-]
 # An enterprise in 郾城区 (county A) whose user is the `enterprise` fixture user. Enterprises
 # reach regions only; a dispatcher with no region watches the whole city, read-only; the
 # enterprise user reads and changes its own enterprise but cannot archive it.
 MATRIX = {
-    "list shows it": [True, True, False, False, False, False, False, True, True, True, False],
+    "list": [True, True, False, False, False, False, False, True, True, True, False],
     "detail": [200, 200, 404, 404, 404, 404, 404, 200, 200, 200, 302],
     "edit": [200, 200, 404, 404, 404, 404, 404, 404, 200, 404, 302],
     "archive": [200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 302],
-    "export has it": [True, True, False, False, False, False, False, True, True, True, False],
-    "api list has it": [True, True, False, False, False, False, False, True, True, True, False],
+    "export": [True, True, False, False, False, False, False, True, True, True, False],
+    "api list": [True, True, False, False, False, False, False, True, True, True, False],
     "api detail": [200, 200, 404, 404, 404, 404, 404, 200, 200, 200, 401],
     "api change": [200, 200, 404, 404, 404, 404, 404, 404, 200, 404, 401],
 }
@@ -105,35 +92,15 @@ MATRIX = {
 def test_enterprise_scoping_matrix(client_for, api_for, users, regions):
     enterprise = make("矩阵企业有限公司", regions["郾城区"], 1)
     enterprise.users.add(users["enterprise"])
-    base = f"/enterprises/{enterprise.pk}/"
-
-    def check(row, role):
-        client, api = client_for(role), api_for(role)
-        match row:
-            case "list shows it":
-                response = client.get("/enterprises/")
-                return response.status_code == 200 and enterprise.pk in {r.pk for r in response.context["table"].data}
-            case "detail":
-                return client.get(base).status_code
-            case "edit":
-                return client.get(base + "edit/").status_code
-            case "archive":
-                return client.get(base + "archive/").status_code
-            case "export has it":
-                response = client.get("/enterprises/?export=csv")
-                return (
-                    response.status_code == 200 and "矩阵企业有限公司" in b"".join(response.streaming_content).decode()
-                )
-            case "api list has it":
-                response = api.get("/api/enterprises/")
-                return response.status_code == 200 and enterprise.pk in {r["id"] for r in response.json()["results"]}
-            case "api detail":
-                return api.get(f"/api/enterprises/{enterprise.pk}/").status_code
-            case "api change":
-                return api.patch(
-                    f"/api/enterprises/{enterprise.pk}/", {"contact_name": "新联系人"}, format="json"
-                ).status_code
-
+    check = object_check(
+        client_for,
+        api_for,
+        enterprise,
+        list_url="/enterprises/",
+        api_url="/api/enterprises/",
+        api_change={"contact_name": "新联系人"},
+        marker="矩阵企业有限公司",
+    )
     assert_matrix(MATRIX, ROLES, check)
 
 

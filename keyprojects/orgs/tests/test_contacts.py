@@ -1,6 +1,6 @@
 import pytest
 
-from keyprojects.core.testing.cases import ModelCase, assert_matrix
+from keyprojects.core.testing.cases import ROLES, ModelCase, assert_matrix, object_check
 from keyprojects.orgs.models import Contact
 from keyprojects.orgs.views import ContactViews
 
@@ -29,27 +29,14 @@ class TestContact(ModelCase):
         ]
 
 
-ROLES = [
-    "city_admin",
-    "county_a",
-    "county_b",
-    "department",
-    "office",
-    "leader",
-    "service_officer",
-    "dispatcher",
-    "enterprise",
-    "auditor",
-    "anonymous",
-]
 # A contact in 郾城区 (county A). Cells: what each role gets. A dispatcher with no region
 # watches the whole city, read-only.
 MATRIX = {
-    "list shows it": [True, True, False, False, False, False, False, True, False, True, False],
+    "list": [True, True, False, False, False, False, False, True, False, True, False],
     "detail": [200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 302],
     "edit": [200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 302],
     "archive": [200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 302],
-    "export has it": [True, True, False, False, False, False, False, True, False, True, False],
+    "export": [True, True, False, False, False, False, False, True, False, True, False],
     "api detail": [200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 401],
     "api change": [200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 401],
 }
@@ -58,30 +45,15 @@ MATRIX = {
 @pytest.mark.django_db
 def test_contact_scoping_matrix(client_for, api_for, regions):
     contact = Contact.objects.create(name="矩阵联系人", phone="13900000009", region=regions["郾城区"])
-    base = f"/orgs/contacts/{contact.pk}/"
-
-    def check(row, role):
-        client, api = client_for(role), api_for(role)
-        match row:
-            case "list shows it":
-                return (
-                    client.get("/orgs/contacts/").status_code == 200
-                    and "矩阵联系人" in client.get("/orgs/contacts/").content.decode()
-                )
-            case "detail":
-                return client.get(base).status_code
-            case "edit":
-                return client.get(base + "edit/").status_code
-            case "archive":
-                return client.get(base + "archive/").status_code
-            case "export has it":
-                response = client.get("/orgs/contacts/?export=csv")
-                return response.status_code == 200 and "矩阵联系人" in b"".join(response.streaming_content).decode()
-            case "api detail":
-                return api.get(f"/api/orgs/contacts/{contact.pk}/").status_code
-            case "api change":
-                return api.patch(f"/api/orgs/contacts/{contact.pk}/", {"post": "新职务"}, format="json").status_code
-
+    check = object_check(
+        client_for,
+        api_for,
+        contact,
+        list_url="/orgs/contacts/",
+        api_url="/api/orgs/contacts/",
+        api_change={"post": "新职务"},
+        marker="矩阵联系人",
+    )
     assert_matrix(MATRIX, ROLES, check)
 
 
