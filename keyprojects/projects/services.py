@@ -317,6 +317,23 @@ def schedule_progress(today):
     return Decimal(today.month - 1) / Decimal(12)
 
 
+def year_progress(project, today):
+    """This year's plan, what is done, 序时进度 and the deviation in percentage points."""
+    plan = project.year_plans.filter(year=today.year).first()
+    done = project.reports.filter(month__year=today.year).aggregate(s=Sum("investment"))["s"] or Decimal(0)
+    if plan is None or not plan.planned_investment:
+        return {"plan": plan, "done": done}
+    schedule = schedule_progress(today) * 100
+    actual = done / plan.planned_investment * 100
+    return {
+        "plan": plan,
+        "done": done,
+        "schedule": round(schedule, 1),
+        "actual": round(actual, 1),
+        "deviation": round(actual - schedule, 1),
+    }
+
+
 def project_lights(project, today, milestones, plan, year_investment):
     """Every light of a project with its reason; the caller takes the worst."""
     conf = lights_settings()

@@ -220,6 +220,7 @@ def project_context(request, project):
     today = timezone.localdate()
     return {
         "reasons": [(r["light"], services.describe(r)) for r in project.light_reasons],
+        "year": services.year_progress(project, today),
         "milestones": [(m, services.milestone_light(m, today)[0]) for m in project.milestones.all()],
         "reports": project.reports.all()[:24],
         "plans": project.year_plans.all(),

@@ -233,3 +233,12 @@ def test_refresh_lights_command_turns_overdue_projects_red(users):
 def test_starting_marks_the_start_node_reached(users):
     project = start_project(make_project(by=users["county_a"]), by=users["county_a"], on=date(2024, 3, 1))
     assert project.milestones.get(name="开工").actual_date == date(2024, 3, 1)
+
+
+def test_year_progress_shows_schedule_and_deviation(users):
+    county = users["county_a"]
+    project = start_project(make_project(by=county), by=county, on=date(2024, 1, 10))
+    YearPlan.objects.create(project=project, year=2024, planned_investment=Decimal("12000"))
+    services.save_report(_report(project, date(2024, 1, 1), "3000"), by=county)
+    year = services.year_progress(project, date(2024, 7, 10))
+    assert (year["actual"], year["schedule"], year["deviation"]) == (Decimal("25.0"), Decimal("50.0"), Decimal("-25.0"))
