@@ -2,7 +2,11 @@ from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
 # Each module adds its step; steps are idempotent and run in dependency order.
-STEPS = ["keyprojects.orgs.demo.seed_orgs", "keyprojects.enterprises.demo.seed_enterprises"]
+STEPS = [
+    "keyprojects.orgs.demo.seed_orgs",
+    "keyprojects.enterprises.demo.seed_enterprises",
+    "keyprojects.projects.demo.seed_projects",
+]
 
 
 class Command(BaseCommand):
