@@ -91,7 +91,7 @@ class ObjectListView(ScopedView):
     def hidden_columns(self):
         chosen = self.request.GET.getlist("columns")
         if not chosen:
-            return ()
+            return self.declaration.hidden_columns
         return tuple(c for c in self.declaration.table.base_columns if c not in chosen)
 
     def per_page(self):
@@ -238,6 +238,7 @@ class ModelViews:
     form_template = "core/object_form.html"
     select_related: tuple[str, ...] = ()
     url_prefix = None  # default "<model_name>s/"
+    hidden_columns: tuple[str, ...] = ()  # table columns offered in the column choice but off by default
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

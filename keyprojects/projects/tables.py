@@ -8,13 +8,25 @@ from .models import ListMembership, Milestone, ProgressReport, Project, ProjectM
 
 
 class LightColumn(tables.Column):
+    """A coloured dot; the value django-tables2 hands over is the label, so read the record."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "light-column"}, "th": {"class": "light-column"}})
+        super().__init__(**kwargs)
+
     def render(self, value, record):
-        return format_html('<i class="bi bi-circle-fill light-{}" title="{}"></i>', value, record.get_light_display())
+        return format_html('<i class="bi bi-circle-fill light-{}" title="{}"></i>', record.light, value)
+
+
+NOWRAP = {"td": {"class": "nowrap"}, "th": {"class": "nowrap"}}
 
 
 class ProjectTable(BaseTable):
     light = LightColumn(verbose_name=_("light"))
-    name = tables.Column(linkify=True)
+    name = tables.Column(linkify=True, attrs={"td": {"class": "name-column"}})
+    code = tables.Column(attrs=NOWRAP)
+    stage = tables.Column(attrs=NOWRAP)
+    planned_start_date = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
     total_investment = tables.Column(verbose_name=_("total investment (100m yuan)"))
     cumulative_investment = tables.Column(verbose_name=_("completed (100m yuan)"))
 

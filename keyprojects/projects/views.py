@@ -51,6 +51,7 @@ class ProjectViews(ModelViews):
     importer = ProjectImporter
     detail_template = "projects/project_detail.html"
     select_related = ("region", "owner", "leader")
+    hidden_columns = ("code", "field", "owner", "leader")
 
     @classmethod
     def save(cls, form, request):
