@@ -10,6 +10,7 @@ class BaseTable(tables.Table):
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}
         per_page = 50
+        empty_text = _("No records match.")
 
 
 class ChangeTable(BaseTable):
