@@ -19,6 +19,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp -r node_modules/bootstrap/dist/css node_modules/bootstrap/dist/js $(VENDOR)/bootstrap/
 	cp -r node_modules/bootstrap-icons/font $(VENDOR)/bootstrap-icons/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	touch $@
 
 assets: $(VENDOR)/.installed

@@ -6,6 +6,7 @@ STEPS = [
     "keyprojects.orgs.demo.seed_orgs",
     "keyprojects.enterprises.demo.seed_enterprises",
     "keyprojects.projects.demo.seed_projects",
+    "keyprojects.campaigns.demo.seed_campaign",
 ]
 
 
