@@ -47,4 +47,4 @@ bench: $(VENV)/.installed
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location -i node_modules -i .venv -i bench
-	$(PY) manage.py compilemessages -l zh_Hans
+	$(PY) manage.py compilemessages -l zh_Hans -i .venv -i node_modules
