@@ -119,3 +119,17 @@ def field_label(change, name):
         if field.attname == name:
             return field.verbose_name
     return name
+
+
+@register.simple_tag
+def field_value(change, name, value):
+    """A logged value as the reader knows it: choice labels, yes/no, a dash for nothing."""
+    if value is None or value == "":
+        return "—"
+    model = change.content_type.model_class()
+    field = next((f for f in model._meta.concrete_fields if f.attname == name), None) if model else None
+    if field is not None and field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value

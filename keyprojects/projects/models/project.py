@@ -184,7 +184,8 @@ class Project(BaseModel):
     signboard_token = models.CharField(max_length=32, unique=True, editable=False, default="")
 
     objects = ProjectQuerySet.as_manager()
-    log_exclude = frozenset({"updated", "light", "light_reasons"})  # derived daily; history is in events
+    # Derived daily (history is in events), or a secret that must not show in the log.
+    log_exclude = frozenset({"updated", "light", "light_reasons", "signboard_token"})
     scope = Scope(
         region="region",
         department="department",

@@ -235,3 +235,12 @@ def test_import_row_in_another_county_is_reported_at_preview(client_for, regions
 def test_api_create_without_add_right_is_403(api_for, regions):
     data = TestProject().form_data(regions, None)
     assert api_for("leader").post("/api/projects/projects/", data, format="json").status_code == 403
+
+
+def test_history_shows_labels_and_never_the_signboard_token(client_for, users):
+    project = make_project(by=users["county_a"])
+    services.advance_stage(project, to=Stage.SIGNED, on=date(2024, 1, 5), by=users["county_a"])
+    page = client_for("county_a").get(f"/projects/projects/{project.pk}/history/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "Signed" in html and ">signed<" not in html
+    assert project.signboard_token not in html
