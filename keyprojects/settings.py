@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "keyprojects.enterprises",
     "keyprojects.projects",
     "keyprojects.campaigns",
+    "keyprojects.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("keyprojects.enterprises.urls")),  # /enterprises/
     path("projects/", include("keyprojects.projects.urls")),
     path("campaigns/", include("keyprojects.campaigns.urls")),
+    path("dashboards/", include("keyprojects.dashboards.urls")),
     path("s/<str:token>/", project_views.signboard, name="signboard"),
     path("api/", include("keyprojects.api_urls")),
     path("admin/", admin.site.urls),

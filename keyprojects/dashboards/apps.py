@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardsConfig(AppConfig):
+    """Read-only aggregates, charts and the meeting-room big screen; owns no data."""
+
+    name = "keyprojects.dashboards"
+    label = "dashboards"
+    verbose_name = _("Dashboards")
+
+    def ready(self):
+        from keyprojects.core.context_processors import nav
+
+        section = _("Three batches campaign")  # beside the campaign's phases, entries and indicators
+        nav(_("Campaign dashboard"), "dashboards:campaign", "campaigns.BatchEntry", section)
+        nav(_("Big screen"), "dashboards:campaign_screen", "campaigns.BatchEntry", section)

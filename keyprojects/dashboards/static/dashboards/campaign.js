@@ -1,0 +1,181 @@
+/* The campaign charts (ECharts, served from our own static files). The data, its labels and
+   every drill-down URL come from the page (json_script "campaign-charts"); a click on a bar,
+   point or segment opens the entries it counts. The same code draws the dashboard and the
+   dark big screen (data-theme="dark", data-font-scale on [data-dashboard]). */
+(function () {
+  "use strict";
+  const source = document.getElementById("campaign-charts");
+  const root = document.querySelector("[data-dashboard]");
+  if (!source || !root || typeof echarts === "undefined") return;
+  const data = JSON.parse(source.textContent);
+  const words = JSON.parse(document.getElementById("campaign-words").textContent);
+  const dark = root.dataset.theme === "dark";
+  const scale = parseFloat(root.dataset.fontScale || "1");
+  const px = (n) => Math.round(n * scale);
+  const colours = { sign: "#4e79a7", start: "#f28e2b", produce: "#59a14f", capacity: "#b07aa1" };
+  const charts = {};
+  window.campaignCharts = charts; // tests and the console find the instances here
+
+  function go(url) {
+    if (url) window.location.href = url;
+  }
+
+  function make(name, option, urlOf) {
+    const el = document.querySelector('[data-chart="' + name + '"]');
+    if (!el) return;
+    const chart = echarts.init(el, dark ? "dark" : null, { renderer: "canvas" });
+    chart.setOption(
+      Object.assign(
+        {
+          backgroundColor: "transparent",
+          textStyle: { fontSize: px(12) },
+          tooltip: { textStyle: { fontSize: px(13) } },
+          legend: { top: 0, textStyle: { fontSize: px(12) }, itemWidth: px(18), itemHeight: px(11) },
+        },
+        option
+      )
+    );
+    chart.on("click", (params) => go(urlOf(params)));
+    charts[name] = chart;
+  }
+
+  const axisLabel = { fontSize: px(12) };
+
+  // 签约 → 开工 → 投产 (entries) → 达效 (unique projects)
+  make(
+    "funnel",
+    {
+      legend: { show: false },
+      tooltip: {
+        trigger: "item",
+        formatter: (p) => p.name + ": " + p.value + " " + (p.data.unit === "projects" ? words.projects : words.entries),
+      },
+      series: [
+        {
+          type: "funnel",
+          sort: "none",
+          left: "8%",
+          right: "8%",
+          top: px(10),
+          bottom: px(10),
+          minSize: "20%",
+          gap: px(3),
+          label: {
+            position: "inside",
+            fontSize: px(15),
+            fontWeight: "bold",
+            color: "#fff",
+            formatter: (p) => p.name + "  " + p.value,
+          },
+          data: data.funnel.map((item, i) => ({
+            name: item.name,
+            value: item.value,
+            unit: item.unit,
+            url: item.url,
+            itemStyle: { color: [colours.sign, colours.start, colours.produce, colours.capacity][i] },
+          })),
+        },
+      ],
+    },
+    (p) => p.data && p.data.url
+  );
+
+  // Entries per phase and batch (stacked), total investment in 亿元 (line, right axis)
+  const phases = data.phases;
+  make(
+    "phases",
+    {
+      tooltip: { trigger: "axis" },
+      grid: { left: px(44), right: px(56), top: px(40), bottom: px(28) },
+      xAxis: { type: "category", data: phases.labels, axisLabel: axisLabel },
+      yAxis: [
+        { type: "value", name: words.entries, nameTextStyle: axisLabel, axisLabel: axisLabel },
+        { type: "value", name: words.yi, nameTextStyle: axisLabel, axisLabel: axisLabel, splitLine: { show: false } },
+      ],
+      series: phases.series
+        .map((s) => ({
+          name: s.name,
+          type: "bar",
+          stack: "entries",
+          data: s.data,
+          itemStyle: { color: colours[s.key] },
+        }))
+        .concat([
+          {
+            name: words.investment,
+            type: "line",
+            yAxisIndex: 1,
+            data: phases.investment,
+            symbolSize: px(7),
+            lineStyle: { width: px(2) },
+            itemStyle: { color: colours.capacity },
+          },
+        ]),
+    },
+    (p) =>
+      p.seriesIndex < phases.series.length
+        ? phases.series[p.seriesIndex].urls[p.dataIndex]
+        : phases.investment_urls[p.dataIndex]
+  );
+
+  // 开工率, 投产率, 达效率 per phase (%)
+  const trends = data.trends;
+  make(
+    "trends",
+    {
+      tooltip: {
+        trigger: "axis",
+        formatter: (items) =>
+          items[0].axisValue +
+          items
+            .map((i) => "<br>" + i.marker + i.seriesName + ": " + (i.value == null ? "—" : i.value + "%") +
+              " (" + trends.series[i.seriesIndex].counted[i.dataIndex] + ")")
+            .join(""),
+      },
+      grid: { left: px(48), right: px(20), top: px(40), bottom: px(28) },
+      xAxis: { type: "category", data: trends.labels, axisLabel: axisLabel },
+      yAxis: { type: "value", min: 0, max: 100, axisLabel: Object.assign({ formatter: "{value}%" }, axisLabel) },
+      series: trends.series.map((s, i) => ({
+        name: s.name,
+        type: "line",
+        data: s.data,
+        symbolSize: px(8),
+        lineStyle: { width: px(2.5) },
+        itemStyle: { color: [colours.start, colours.produce, colours.capacity][i] },
+      })),
+    },
+    (p) => trends.series[p.seriesIndex] && trends.series[p.seriesIndex].urls[p.dataIndex]
+  );
+
+  // Regions ranked by entries, stacked by batch
+  const regions = data.regions;
+  const batchKeys = ["sign", "start", "produce"];
+  make(
+    "regions",
+    {
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      grid: { left: px(8), right: px(40), top: px(40), bottom: px(8), containLabel: true },
+      xAxis: { type: "value", axisLabel: axisLabel },
+      yAxis: { type: "category", inverse: true, data: regions.map((r) => r.name), axisLabel: axisLabel },
+      series: batchKeys.map((key, i) => ({
+        name: phases.series[i] ? phases.series[i].name : key,
+        type: "bar",
+        stack: "entries",
+        data: regions.map((r) => r[key]),
+        itemStyle: { color: colours[key] },
+        label:
+          i === batchKeys.length - 1
+            ? {
+                show: true,
+                position: "right",
+                fontSize: px(12),
+                formatter: (p) => regions[p.dataIndex].entries,
+              }
+            : { show: false },
+      })),
+    },
+    (p) => regions[p.dataIndex] && regions[p.dataIndex].url
+  );
+
+  window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+})();
