@@ -12,4 +12,9 @@ urlpatterns = [
     path("phases/<int:pk>/held/", views.held, name="held"),
     path("indicators/", views.indicator_page, name="indicators"),
     path("indicators/<slug:key>/", views.indicator_drill, name="indicator_drill"),
+    path("rankings/", views.rankings_page, name="rankings"),
+    path("summary/", views.summary_page, name="summary"),
+    path("phases/<int:pk>/list.xlsx", views.phase_list_xlsx, name="phase_list_xlsx"),
+    path("briefing.docx", views.briefing_docx, name="briefing"),
+    path("scorecard/", views.scorecard_page, name="scorecard"),
 ]

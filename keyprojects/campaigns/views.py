@@ -2,13 +2,17 @@
 candidates, readiness, lock, mark held — are a small form and one service call each; the
 indicators page and its drill-down read through indicators.py."""
 
+from io import BytesIO
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,7 +25,7 @@ from keyprojects.core.views import ModelViews
 from keyprojects.orgs.models import Region
 from keyprojects.projects.choices import Field, Tier
 
-from . import indicators, services
+from . import briefing, indicators, reports, scorecard, services
 from .choices import Batch, PhaseStatus
 from .filtersets import BatchEntryFilterSet, PhaseFilterSet
 from .forms import BatchEntryForm, CandidatesForm, LockForm, PhaseForm
@@ -305,5 +309,134 @@ def indicator_drill(request, key):
             "query": _query(filters),
             "numerator_table": numerator_table,
             "denominator_table": denominator_table,
+        },
+    )
+
+
+# --- rankings, phase summaries, documents and the scorecard (reports.py, briefing.py, scorecard.py)
+
+
+def _file(content, filename, content_type):
+    return FileResponse(BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+RANKING_METRICS = {
+    "signed": gettext_lazy("Projects signed"),
+    "started": gettext_lazy("Projects started"),
+    "producing": gettext_lazy("Projects put into production"),
+    "at_capacity": gettext_lazy("Projects reaching capacity"),
+    "investment": gettext_lazy("Investment completed (10k yuan)"),
+}
+PERIOD_CHOICES = {"week": gettext_lazy("Weekly"), "month": gettext_lazy("Monthly")}
+
+
+def _day(text):
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
+
+
+def _month(request):
+    """(year, month) from ?month=YYYY-MM, else the current month."""
+    day = _day(f"{request.GET.get('month', '')}-01") or timezone.localdate()
+    return day.year, day.month
+
+
+@login_required
+def rankings_page(request):
+    period = request.GET.get("period") if request.GET.get("period") in PERIOD_CHOICES else "month"
+    window = reports.Window.around(period, _day(request.GET.get("on")) or timezone.localdate())
+    metric, rows = reports.rankings(request.user, window, request.GET.get("metric"))
+    definitions = indicators.get_indicators()
+    labels = {**RANKING_METRICS, **{k: definitions[k].label for k in reports.RATE_METRICS if k in definitions}}
+    shown = [m for m in reports.metrics(period) if m in labels]
+    if request.GET.get("format") == "xlsx":
+        columns = [
+            (_("Rank"), lambda r: r.rank),
+            (_("Region"), lambda r: reports.unit_label(r.unit)),
+            *[(f"{labels[m]}{' (%)' if m in reports.RATE_METRICS else ''}", lambda r, m=m: r.value(m)) for m in shown],
+        ]
+        title = _("Region ranking by %(metric)s, %(window)s") % {"metric": labels[metric], "window": window.label}
+        content = reports.rankings_xlsx(rows, columns, title)
+        return _file(content, f"rankings-{period}-{window.start.isoformat()}.xlsx", XLSX)
+    return render(
+        request,
+        "campaigns/rankings.html",
+        {
+            "window": window,
+            "period": period,
+            "periods": PERIOD_CHOICES,
+            "metric": metric,
+            "metric_label": labels[metric],
+            "metrics": [(m, labels[m], m in reports.RATE_METRICS) for m in shown],
+            "rows": [(row, [(row.value(m), m in reports.RATE_METRICS) for m in shown]) for row in rows],
+            "city_level": reports.CITY_LEVEL_ZH,
+        },
+    )
+
+
+@login_required
+def summary_page(request):
+    """Phase summary by batch and region, the cumulative sentence, and the documents."""
+    filters = indicator_filters(request)
+    phase = filters.get("phase")
+    year, month = _month(request)
+    if phase is not None and "month" not in request.GET:
+        year, month = phase.date.year, phase.date.month
+    entries = indicators.entries_for(request.user, phase=phase) if phase else indicators.entries_for(request.user)
+    if phase is None:
+        entries = entries.filter(phase__date__lte=reports.month_end(year, month))
+    return render(
+        request,
+        "campaigns/summary.html",
+        {
+            "phase": phase,
+            "month": f"{year:04d}-{month:02d}",
+            "sentence": reports.summary_sentence(
+                indicators.entries_for(request.user), year=year, month=month, subject=reports.subject_for(request.user)
+            ),
+            "batches": reports.phase_summary(entries),
+            "totals": indicators.summary(entries),
+            "phases": Phase.objects.filter(archived_at__isnull=True).order_by("number"),
+        },
+    )
+
+
+@login_required
+def phase_list_xlsx(request, pk):
+    """第N期“三个一批”项目清单 in the province's layout, the user's entries only."""
+    phase = _phase(request, pk)
+    return _file(reports.phase_list_xlsx(request.user, phase), f"{reports.list_title(phase)}.xlsx", XLSX)
+
+
+@login_required
+def briefing_docx(request):
+    phase = indicator_filters(request).get("phase")
+    if "phase" in request.GET and phase is None:
+        raise Http404
+    year, month = _month(request)
+    if phase is not None and "month" not in request.GET:
+        year, month = phase.date.year, phase.date.month
+    content = briefing.briefing_docx(request.user, year=year, month=month, phase=phase)
+    name = f"“三个一批”简报-{year}{month:02d}" + (f"-第{phase.number}期" if phase else "")
+    return _file(content, f"{name}.docx", DOCX)
+
+
+@login_required
+def scorecard_page(request):
+    filters = indicator_filters(request)
+    card = scorecard.compute(request.user, **{k: v for k, v in filters.items() if k in ("region", "upto", "phase")})
+    return render(
+        request,
+        "campaigns/scorecard.html",
+        {
+            "card": card,
+            "filters": filters,
+            "phases": Phase.objects.filter(archived_at__isnull=True).order_by("number"),
+            "regions": Region.objects.filter(archived_at__isnull=True),
         },
     )
