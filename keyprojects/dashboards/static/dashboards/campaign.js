@@ -14,6 +14,7 @@
   const px = (n) => Math.round(n * scale);
   const colours = { sign: "#4e79a7", start: "#f28e2b", produce: "#59a14f", capacity: "#b07aa1" };
   const charts = {};
+  const finished = new Set();
   window.campaignCharts = charts; // tests and the console find the instances here
 
   function go(url) {
@@ -36,6 +37,11 @@
       )
     );
     chart.on("click", (params) => go(urlOf(params)));
+    chart.on("finished", () => {
+      finished.add(name);
+      // Every chart drawn and its animation over (screenshots and tests wait for this).
+      if (finished.size === Object.keys(charts).length) root.dataset.chartsReady = "true";
+    });
     charts[name] = chart;
   }
 
@@ -156,7 +162,12 @@
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       grid: { left: px(8), right: px(40), top: px(40), bottom: px(8), containLabel: true },
       xAxis: { type: "value", axisLabel: axisLabel },
-      yAxis: { type: "category", inverse: true, data: regions.map((r) => r.name), axisLabel: axisLabel },
+      yAxis: {
+        type: "category",
+        inverse: true,
+        data: regions.map((r) => r.name),
+        axisLabel: Object.assign({ interval: 0 }, axisLabel), // every region named, however large the type
+      },
       series: batchKeys.map((key, i) => ({
         name: phases.series[i] ? phases.series[i].name : key,
         type: "bar",
