@@ -58,8 +58,8 @@ def phase_chart_png(counts, width=1600, height=860):
     """Stacked bars of entries per phase (签约/开工/投产), the total above each bar."""
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    font, chinese = chart_font(26)
-    small, _ = chart_font(22)
+    font, chinese = chart_font(32)
+    small, _ = chart_font(27)
     left, right, top, bottom = 110, 40, 90, 90
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max([sum(c.values()) for _n, c in counts] or [0]) or 1

@@ -169,6 +169,17 @@ def configuration():
     return config
 
 
+def check_scorecard(app_configs=None, **kwargs):
+    """System check: every scorecard item names a known source and formula."""
+    from django.core.checks import Error
+
+    try:
+        configuration()
+    except (ImproperlyConfigured, KeyError) as error:
+        return [Error(f"Campaign scorecard: {error}", id="campaigns.E002")]
+    return []
+
+
 def _ratio(value, target, weight):
     if not target:
         return weight

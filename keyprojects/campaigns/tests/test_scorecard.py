@@ -82,6 +82,10 @@ def test_scorecard_page_shows_no_data_yet_and_partial(campaign, client_for):
     assert client_for("anonymous").get("/campaigns/scorecard/").status_code == 302
 
 
+def test_the_default_configuration_passes_the_system_check():
+    assert scorecard.check_scorecard() == []
+
+
 def test_weights_targets_and_formulas_are_configuration(campaign, users, settings):
     settings.KEYPROJECTS_CAMPAIGN_SCORECARD = {
         "blocks": [
@@ -116,6 +120,7 @@ def test_an_unknown_source_or_formula_stops_with_its_name(campaign, users, setti
     }
     with pytest.raises(ImproperlyConfigured, match="nope"):
         scorecard.compute(users["city_admin"])
+    assert [e.id for e in scorecard.check_scorecard()] == ["campaigns.E002"]  # and at start-up
     settings.KEYPROJECTS_CAMPAIGN_SCORECARD = {
         "blocks": [
             {
