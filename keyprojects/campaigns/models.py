@@ -49,7 +49,7 @@ class Phase(BaseModel):
 
     def __str__(self):
         label = f"第{chinese_number(self.number)}期" if self.number else "—"
-        return f"{label} {self.title}".strip()
+        return self.title if label in self.title else f"{label} {self.title}".strip()
 
     def neighbours(self):
         """The live phases just before and just after this one by number."""
