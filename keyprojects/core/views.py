@@ -284,7 +284,16 @@ class ModelViews:
 
     @classmethod
     def columns(cls):
-        return cls.export_columns or (cls.importer.columns if cls.importer else ())
+        """Export columns: declared, else the importer's (so exports re-import), else the
+        table's model fields under their verbose names."""
+        if cls.export_columns or cls.importer:
+            return cls.export_columns or cls.importer.columns
+        from .imports import Column
+
+        fields = {f.name: f for f in cls.model._meta.concrete_fields}
+        return tuple(
+            Column(name, (str(fields[name].verbose_name),)) for name in cls.table.base_columns if name in fields
+        )
 
     @classmethod
     def export(cls, request, queryset, kind):
