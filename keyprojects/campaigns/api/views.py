@@ -2,6 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -77,7 +79,8 @@ class PhaseViewSet(BaseViewSet):
         phase = services.lock_phase(phase, by=request.user, override_reason=data.validated_data["override_reason"])
         return Response(serializers.PhaseSerializer(phase, context={"request": request}).data)
 
-    @action(detail=True, methods=["post"], serializer_class=drf_serializers.Serializer)
+    @extend_schema(request=None, responses=serializers.PhaseSerializer)
+    @action(detail=True, methods=["post"])
     def held(self, request, pk=None):
         phase = services.mark_held(self._phase(Action.CHANGE), by=request.user)
         return Response(serializers.PhaseSerializer(phase, context={"request": request}).data)
@@ -113,6 +116,10 @@ class IndicatorView(APIView):
     Every indicator with its definition text, numerator and denominator (entries and unique
     projects, and sums for ratios of sums), over the entries the caller may see."""
 
+    @extend_schema(
+        parameters=[OpenApiParameter(name, str) for name in ("phase", "upto", "region", "field", "tier", "by")],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
         bind_user(request.user)
         filters = indicator_filters(request)
