@@ -72,7 +72,8 @@ def phase_chart_png(counts, width=1600, height=860):
     draw.line([(left, top + plot_h), (left + plot_w, top + plot_h)], fill=(90, 90, 90), width=3)
     slot = plot_w / max(len(counts), 1)
     bar = min(slot * 0.62, 120)
-    for index, (number, by_batch) in enumerate(counts):
+    label_font, labels, every = _phase_labels(draw, [number for number, _c in counts], slot, chinese)
+    for index, (_number, by_batch) in enumerate(counts):
         x0 = left + slot * index + (slot - bar) / 2
         y = top + plot_h
         for batch in Batch:
@@ -81,8 +82,8 @@ def phase_chart_png(counts, width=1600, height=860):
                 draw.rectangle([x0, y - h, x0 + bar, y], fill=BATCH_COLOURS[batch])
             y -= h
         draw.text((x0 + bar / 2, y - 8), str(sum(by_batch.values())), fill=(40, 40, 40), font=small, anchor="md")
-        label = f"第{chinese_number(number)}期" if chinese else str(number)
-        draw.text((x0 + bar / 2, top + plot_h + 16), label, fill=(40, 40, 40), font=small, anchor="mt")
+        if index % every == 0:
+            draw.text((x0 + bar / 2, top + plot_h + 16), labels[index], fill=(40, 40, 40), font=label_font, anchor="mt")
     if chinese:
         draw.text((left, 30), "各期“三个一批”项目数（个）", fill=(20, 20, 20), font=font, anchor="lm")
         x = width - right
@@ -96,6 +97,22 @@ def phase_chart_png(counts, width=1600, height=860):
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def _phase_labels(draw, numbers, slot, chinese):
+    """(font, labels, draw every n-th): 第十四期 in a smaller face while it fits under its bar,
+    then the bare numbers, then every n-th number — never labels running into each other."""
+    room = slot * 0.94
+    if chinese:
+        names = [f"第{chinese_number(n)}期" for n in numbers]
+        for size in (27, 24, 21, 19):
+            font, _ = chart_font(size)
+            if max((draw.textlength(name, font=font) for name in names), default=0) <= room:
+                return font, names, 1
+    font, _ = chart_font(27)
+    labels = [str(n) for n in numbers]
+    widest = max((draw.textlength(label, font=font) for label in labels), default=0) + 8
+    return font, labels, max(1, -(-int(widest) // max(int(room), 1)))
 
 
 def _nice_step(peak):
