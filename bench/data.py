@@ -3,7 +3,8 @@
 A province (河南省) with 17 cities and ~180 counties/districts (漯河市 and its units from the
 migration are re-parented under the province), ~540 departments, 10,000 users holding
 memberships of every role, and 200,000 contacts spread over the regions (at `--scale 1`).
-Later modules add their own `generate_*` step to STEPS.
+Later modules add their own steps: bench/projects.py (project library and campaign) runs after
+STEPS, and a database generated before it gains its rows on the next run.
 
 The rows are written with the plain `QuerySet.bulk_create`, deliberately bypassing
 `LoggedQuerySet.bulk_create` and its change-log row per object: this is synthetic benchmark
@@ -95,7 +96,9 @@ NAMED_USERS = {
 
 
 def sizes(scale):
-    return {name: max(50, round(base * scale)) for name, base in BASE_SIZES.items()}
+    from . import projects
+
+    return {**{name: max(50, round(base * scale)) for name, base in BASE_SIZES.items()}, **projects.sizes(scale)}
 
 
 def marker():
@@ -229,24 +232,32 @@ STEPS = [
 ]
 
 
-def generate(scale, out=print):
-    """All steps in one transaction with the marker: a failed run leaves nothing behind."""
+def generate(scale, out=print, only_later=False):
+    """All steps in one transaction with the marker: a failed run leaves nothing behind.
+    `only_later`: the marker exists but a later module's steps have not run (a database generated
+    before they were added): run just those, in one transaction."""
+    from . import projects
+
     rng = random.Random(SEED)
     wanted = sizes(scale)
     with transaction.atomic():
-        for name, step in STEPS:
+        for name, step in ([] if only_later else STEPS) + projects.STEPS:
             started = time.perf_counter()
             step(rng, wanted)
             out(f"  generated {name} in {time.perf_counter() - started:.1f} s")
-        User.objects.create(username=MARKER, is_active=False, last_name=f"scale={scale:g}")
+        if not only_later:
+            User.objects.create(username=MARKER, is_active=False, last_name=f"scale={scale:g}")
 
 
 def counts():
     """What the database holds, for the report."""
+    from . import projects
+
     return {
         "regions": Region.objects.count(),
         "departments": Department.objects.count(),
         "users": User.objects.count(),
         "memberships": Membership.objects.count(),
         "contacts": Contact.objects.count(),
+        **projects.counts(),
     }

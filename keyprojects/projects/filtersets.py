@@ -21,7 +21,10 @@ class ProjectFilterSet(BaseFilterSet):
     tier = django_filters.ChoiceFilter(choices=Tier.choices, method="filter_tier", label=_("tier"))
     light = django_filters.MultipleChoiceFilter(choices=Light.choices, label=_("light"))
     leader = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(led_projects__isnull=False).distinct(), label=_("leader")
+        # A semi-join on leader ids: DISTINCT over every user column joined to 50,000 projects
+        # took ~60 ms of each list page (bench/RESULTS.md).
+        queryset=get_user_model().objects.filter(pk__in=Project.objects.values("leader")),
+        label=_("leader"),
     )
     list = django_filters.ModelChoiceFilter(
         queryset=ProjectList.objects.all(), field_name="memberships__list", method="filter_list", label=_("list")
@@ -57,8 +60,15 @@ class ProjectFilterSet(BaseFilterSet):
         return queryset.filter(pk__in=Project.objects.filter(on_list).values("pk"))
 
 
+def project_filter():
+    """?project=<id>, as the project page links to it. A number, not a select: a select would
+    offer every project (50,000 options, ~5 s per page at province scale, bench/RESULTS.md)."""
+    return django_filters.NumberFilter(field_name="project", label=_("project"))
+
+
 class ProgressReportFilterSet(BaseFilterSet):
     search_fields = ("project__name", "physical_progress")
+    project = project_filter()
     status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices, label=_("status"))
     month = django_filters.DateFromToRangeFilter(label=_("month"))
     region = django_filters.ModelChoiceFilter(
@@ -75,6 +85,7 @@ class ProgressReportFilterSet(BaseFilterSet):
 
 class MilestoneFilterSet(BaseFilterSet):
     search_fields = ("name", "project__name")
+    project = project_filter()
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
 
     class Meta:
@@ -91,6 +102,7 @@ class MilestoneFilterSet(BaseFilterSet):
 
 class YearPlanFilterSet(BaseFilterSet):
     search_fields = ("project__name",)
+    project = project_filter()
 
     class Meta:
         model = YearPlan
@@ -99,6 +111,7 @@ class YearPlanFilterSet(BaseFilterSet):
 
 class ListMembershipFilterSet(BaseFilterSet):
     search_fields = ("project__name",)
+    project = project_filter()
 
     class Meta:
         model = ListMembership
@@ -107,6 +120,7 @@ class ListMembershipFilterSet(BaseFilterSet):
 
 class ProjectMemberFilterSet(BaseFilterSet):
     search_fields = ("name", "post", "project__name")
+    project = project_filter()
 
     class Meta:
         model = ProjectMember

@@ -102,7 +102,11 @@ class ProgressReport(BaseModel):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         constraints = [models.UniqueConstraint(fields=["project", "month"], name="report_one_per_month")]
-        indexes = [models.Index(fields=["project", "-month"]), models.Index(fields=["status", "month"])]
+        indexes = [
+            models.Index(fields=["project", "-month"]),
+            models.Index(fields=["status", "month"]),
+            models.Index(fields=["-month", "project"]),  # the list's default order (bench)
+        ]
 
     def __str__(self):
         return f"{self.project} · {self.month:%Y-%m}"

@@ -202,6 +202,7 @@ class Project(BaseModel):
             models.Index(fields=["region", "stage"]),
             models.Index(fields=["light", "-total_investment"]),
             models.Index(fields=["name"]),
+            models.Index(fields=["-total_investment", "id"]),  # the list's default order (bench)
         ]
 
     def __str__(self):
