@@ -3,6 +3,7 @@ from rest_framework import serializers
 from keyprojects.core.api import BaseModelSerializer
 
 from ..choices import LIFECYCLE, Stage
+from ..forms import ProjectForm
 from ..models import Milestone, ProgressReport, Project, YearPlan
 from ..services import describe
 
@@ -13,45 +14,19 @@ class ProjectSerializer(BaseModelSerializer):
 
     class Meta:
         model = Project
+        # What the form edits, plus what the services derive (read-only here as there).
         fields = [
             "id",
             "url",
             "display",
-            "code",
-            "name",
-            "parent",
-            "owner",
-            "region",
-            "location",
-            "latitude",
-            "longitude",
-            "field",
-            "industry_code",
-            "tags",
-            "attraction_source",
-            "nature",
-            "total_investment",
+            *ProjectForm.Meta.fields,
             "tier",
-            "funding_sources",
-            "construction_content",
-            "designed_capacity",
             "stage",
             "stage_date",
-            "planned_sign_date",
             "actual_sign_date",
-            "planned_start_date",
             "actual_start_date",
-            "planned_production_date",
             "actual_production_date",
-            "planned_capacity_date",
             "actual_capacity_date",
-            "in_statistics",
-            "statistics_date",
-            "statistics_id",
-            "leader",
-            "service_officer",
-            "department",
-            "responsible_person",
             "cumulative_investment",
             "light",
             "light_reasons",
