@@ -113,7 +113,7 @@ def scenarios():
         (
             "progress reports list, city admin",
             Request(admin, "/projects/reports/"),
-            page(ProgressReport.objects.all(), ("-month", "project"), related=("project", "project__region")),
+            page(ProgressReport.objects.all(), ("-month", "project_id"), related=("project", "project__region")),
             ProgressReport.objects.all(),
         ),
         ("late filers, city admin", Request(admin, "/projects/late-reports/"), late_reference, late),

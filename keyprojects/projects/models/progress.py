@@ -98,14 +98,17 @@ class ProgressReport(BaseModel):
     scope = PROJECT_SCOPE
 
     class Meta:
-        ordering = ["-month", "project"]
+        # project_id, not project: "project" would expand to the project's own ordering (a join
+        # sorted by total investment) and no index could serve the list (bench/RESULTS.md).
+        ordering = ["-month", "project_id"]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         constraints = [models.UniqueConstraint(fields=["project", "month"], name="report_one_per_month")]
         indexes = [
             models.Index(fields=["project", "-month"]),
             models.Index(fields=["status", "month"]),
-            models.Index(fields=["-month", "project"]),  # the list's default order (bench)
+            # The list's default order, and the late filers' "filed for month M" read from the index alone.
+            models.Index(fields=["-month", "project", "status"]),
         ]
 
     def __str__(self):
