@@ -13,6 +13,7 @@ unless --allow-sqlite is given.
 import argparse
 import os
 import platform
+import shlex
 import sys
 import time
 from datetime import datetime
@@ -23,7 +24,9 @@ RESULTS = Path(__file__).with_name("RESULTS.md")
 
 def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="1 = province scale (200,000 contacts); 0.01 quick")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="1 = province scale (200,000 contacts, 50,000 projects); 0.01 quick"
+    )
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per scenario (default 30)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests before timing (default 3)")
     parser.add_argument(
@@ -152,7 +155,7 @@ def analyze():
 def markdown(args, sizes, results, exported, imported=None):
     from .scenarios import TARGET_MS
 
-    command = "python -m bench " + " ".join(sys.argv[1:])
+    command = "python -m bench " + shlex.join(sys.argv[1:])
     database = os.environ.get("DATABASE_URL", "(default SQLite)")
     lines = [
         "",
