@@ -181,6 +181,7 @@ class Importer:
         self.user = user
         self._lookups = {}
         self._choices = {}
+        self._indexes = {}
 
     # --- reading -------------------------------------------------------------------------
     def locate_header(self, rows):
@@ -269,12 +270,19 @@ class Importer:
         return data, errors
 
     def existing(self, data):
+        """The row this record updates, if any: the keys of every row the user may change are
+        read once, so a file of new records costs no query per row to match."""
         for fields in self.match_on:
             if all(data.get(f) not in (None, "") for f in fields):
-                return (
-                    self.model.objects.restrict(self.user, Action.CHANGE).filter(**{f: data[f] for f in fields}).first()
-                )
+                pk = self.match_index(fields).get(tuple(str(data[f]) for f in fields))
+                return None if pk is None else self.model.objects.get(pk=pk)
         return None
+
+    def match_index(self, fields):
+        if fields not in self._indexes:
+            rows = self.model.objects.restrict(self.user, Action.CHANGE).values_list("pk", *fields)
+            self._indexes[fields] = {tuple(str(v) for v in values): pk for pk, *values in rows.iterator()}
+        return self._indexes[fields]
 
     def row_key(self, data, instance):
         """What makes two rows of one file the same record (then the second is an error)."""
@@ -336,14 +344,20 @@ class Importer:
         """One row's write; apps whose rows change state override this to call their service."""
         return form.save()
 
+    def finish(self, objects):
+        """Work done once for the whole file instead of once per row (e.g. derived values)."""
+
     def commit(self, plan):
         """All or nothing: refuses a plan with errors, writes the rest in one transaction."""
         if plan.errors:
             raise ValidationError(_("The file has errors; nothing was imported."))
         with transaction.atomic(), acting(self.user):
+            saved = []
             for action, forms in ((Action.ADD, plan.creates), (Action.CHANGE, plan.updates)):
                 for form in forms:
                     obj = self.save(form)
                     if not self.model.objects.restrict(self.user, action).filter(pk=obj.pk).exists():
                         raise ValidationError(_("A row falls outside your scope; nothing was imported."))
+                    saved.append(obj)
+            self.finish(saved)
         return plan.summary()

@@ -33,4 +33,8 @@ class ProjectImporter(Importer):
     match_on = (("code",), ("name", "region"))
 
     def save(self, form):
-        return services.register_project(form, by=self.user)
+        return services.register_project(form, by=self.user, refresh=False)
+
+    def finish(self, objects):
+        for start in range(0, len(objects), 2000):
+            services.refresh_lights(objects[start : start + 2000])

@@ -28,17 +28,19 @@ def lights_settings():
 
 
 @transaction.atomic
-def register_project(form, *, by):
-    """Save a new or edited project; a new one gets its node template (时间节点)."""
+def register_project(form, *, by, refresh=True):
+    """Save a new or edited project; a new one gets its node template (时间节点). An import
+    passes refresh=False and refreshes the lights of all its rows at once."""
     with acting(by):
         creating = getattr(form.instance, "pk", None) is None  # a form or a serializer
         project = form.save()
-        if creating and not project.milestones.exists():
+        if creating:
             template = settings.KEYPROJECTS_MILESTONE_TEMPLATES.get(project.field, DEFAULT_MILESTONES)
             Milestone.objects.bulk_create(
                 [Milestone(project=project, name=name, order=i) for i, name in enumerate(template, 1)]
             )
-        refresh_lights([project])
+        if refresh:
+            refresh_lights([project])
     return project
 
 

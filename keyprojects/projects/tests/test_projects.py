@@ -244,3 +244,14 @@ def test_history_shows_labels_and_never_the_signboard_token(client_for, users):
     html = page.content.decode()
     assert "Signed" in html and ">signed<" not in html
     assert project.signboard_token not in html
+
+
+def test_imported_projects_get_their_lights_once_the_file_is_written(client_for, regions, run_jobs):
+    rows = [["项目名称", "所属县区", "总投资（万元）", "计划开工时间"], ["逾期未开工项目", "郾城区", "5000", "2020.1"]]
+    client = client_for("county_a")
+    with run_jobs():
+        response = client.post("/projects/projects/import/", {"file": upload("台账.xlsx", xlsx_bytes(rows))})
+    with run_jobs():
+        client.post(response.url)
+    project = Project.objects.get(name="逾期未开工项目")
+    assert project.light == Light.RED and project.light_reasons[0]["code"] == "not_started"
