@@ -9,7 +9,6 @@ price of the page or API around the aggregate."""
 
 import tempfile
 import time
-import tracemalloc
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -17,8 +16,6 @@ from django.urls import NoReverseMatch, Resolver404, resolve
 
 from keyprojects.campaigns import indicators
 from keyprojects.campaigns.models import BatchEntry
-from keyprojects.core import exports
-from keyprojects.core.access import Action
 from keyprojects.orgs.models import Region, User
 from keyprojects.projects.choices import Light, Stage, Tier
 from keyprojects.projects.filtersets import ProjectFilterSet
@@ -283,24 +280,9 @@ def run_import(rows=IMPORT_ROWS, out=print):
 
 def export_memory(kind, rows):
     """Peak Python memory while exporting `rows` projects as the list page's export does."""
-    from .scenarios import ExportResult
+    from .scenarios import export_memory as measure
 
-    admin = User.objects.get(username="bench_city_admin")
-    queryset = ProjectViews.get_queryset().restrict(admin, Action.VIEW).filter(archived_at__isnull=True)
-    queryset = queryset.order_by("pk")[:rows]
-    columns = ProjectViews.columns()
-    tracemalloc.start()
-    started = time.perf_counter()
-    if kind == "csv":
-        response = exports.csv_response(columns, exports.rows(queryset, columns), "bench")
-        written = sum(1 for _ in response.streaming_content) - 2
-    else:
-        with tempfile.TemporaryFile() as handle:
-            written = exports.write_xlsx(handle, columns, exports.rows(queryset, columns))
-    seconds = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return ExportResult(f"projects {kind} export", written, peak / 1024, seconds)
+    return measure(kind, rows, ProjectViews, "projects")
 
 
 def run_exports(out=print):
