@@ -37,3 +37,13 @@ class BaseModelForm(forms.ModelForm):
         if self.instance.pk and loaded and current and loaded != current.isoformat():
             raise forms.ValidationError(STALE, code="stale")
         return cleaned
+
+
+def add_service_errors(form, error):
+    """Show a service's ValidationError on the form: a field's error beside the field when the
+    form has it, everything else at the top (never a 500 for a key the form lacks)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -28,6 +28,7 @@ from . import exports
 from .access import Action, can, memberships
 from .context import acting
 from .filtersets import ChangeFilterSet
+from .forms import add_service_errors
 from .models import Job, JobStatus, ObjectChange, SavedView
 from .search import search
 from .services import archive, check_in_scope, restore
@@ -148,7 +149,7 @@ class ObjectEditView(ScopedView):
             except PermissionDenied:
                 form.add_error(None, _("The record would fall outside your scope."))
             except ValidationError as error:  # a service's rule, shown on the form like any other
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Saved %(object)s.") % {"object": obj})
                 return redirect(obj.get_absolute_url() or self.declaration.list_url())

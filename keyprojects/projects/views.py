@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyprojects.core.access import Action
+from keyprojects.core.forms import add_service_errors
 from keyprojects.core.views import ModelViews
 
 from . import services
@@ -140,20 +141,12 @@ def advance(request, pk):
         try:
             services.advance_stage(project, by=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Stage updated."))
             return redirect(project)
     status = 400 if request.method == "POST" else 200
     return render(request, "projects/advance.html", {"project": project, "form": form}, status=status)
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required

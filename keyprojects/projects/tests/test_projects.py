@@ -255,3 +255,12 @@ def test_imported_projects_get_their_lights_once_the_file_is_written(client_for,
         client.post(response.url)
     project = Project.objects.get(name="逾期未开工项目")
     assert project.light == Light.RED and project.light_reasons[0]["code"] == "not_started"
+
+
+def test_stage_page_shows_a_service_error_the_form_has_no_field_for(client_for, users):
+    project = make_project(by=users["county_a"])
+    response = client_for("county_a").post(
+        f"/projects/projects/{project.pk}/stage/", {"to": "started", "on": "2024-03-01", "evidence": photo()}
+    )
+    assert response.status_code == 400  # skipping SIGNED without its date: reported at the top, not a 500
+    assert response.context["form"].non_field_errors()
