@@ -176,7 +176,7 @@ def markdown(args, sizes, results, exported, imported=None):
     for r in results:
         lines.append(
             f"| {r.name} | {r.rows:,} | {r.timing.median:.1f} | {r.timing.p95:.1f} | {r.queries} "
-            f"| {r.reference.median:.1f} | {r.ratio:.1f} | {'ok' if r.ok else '**missed**'} |"
+            f"| {r.reference.median:.1f} | {r.ratio:.1f} | {'**missed**' if not r.ok else r.verdict} |"
         )
     if exported:
         lines += [

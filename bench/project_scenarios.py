@@ -3,19 +3,23 @@ detail, reports, late filers, my projects, indicators page and API, the campaign
 it exists; then the 10,000-row ledger import and the project export's memory.
 
 References, as for contacts: the same rows fetched by a bare ORM query in the same run. For the
-indicators the reference is indicators.compute() called directly over every entry (one
-aggregate query per grouping, without scoping, filters, view or template), so the ratio is the
-price of the page or API around the aggregate."""
+indicators the reference is indicators.compute() called directly over every entry with the
+cache emptied first (one aggregate query per grouping, without scoping, filters, view or
+template). The pages serve figures cached until the data changes (core/figures.py), so each is
+measured twice: as read again, and "after a write", each request preceded by a change to a
+batch entry so that its figures are computed afresh."""
 
 import tempfile
 import time
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.urls import NoReverseMatch, Resolver404, resolve
 
 from keyprojects.campaigns import indicators
 from keyprojects.campaigns.models import BatchEntry
+from keyprojects.core.models import ObjectChange
 from keyprojects.orgs.models import Region, User
 from keyprojects.projects.choices import Light, Stage, Tier
 from keyprojects.projects.filtersets import ProjectFilterSet
@@ -51,6 +55,32 @@ def filtered(query, queryset=None):
     from django.http import QueryDict
 
     return ProjectFilterSet(QueryDict(query), queryset=queryset or Project.objects.all()).qs
+
+
+def uncached(compute):
+    def run():
+        cache.clear()
+        return compute()
+
+    return run
+
+
+class AfterWrite:
+    """A request preceded by a change to a batch entry (its change-log row, as every write
+    leaves one), so that figures cached over the entries are computed again."""
+
+    def __init__(self, request):
+        from django.contrib.contenttypes.models import ContentType
+
+        self.request = request
+        self.entry = BatchEntry.objects.order_by("pk").first()
+        self.content_type = ContentType.objects.get_for_model(BatchEntry)
+
+    def __call__(self):
+        ObjectChange.objects.create(
+            content_type=self.content_type, object_id=self.entry.pk, object_repr="bench", actor="bench", action="update"
+        )
+        self.request()
 
 
 def scenarios():
@@ -118,45 +148,70 @@ def scenarios():
         (
             "indicators page, by region",
             Request(admin, "/campaigns/indicators/"),
-            lambda: indicators.compute(entries, by="region"),
+            uncached(lambda: indicators.compute(entries, by="region")),
             entries,
+        ),
+        (
+            "indicators page, by region, after a write",
+            AfterWrite(Request(admin, "/campaigns/indicators/")),
+            uncached(lambda: indicators.compute(entries, by="region")),
+            entries,
+            None,
         ),
         (
             "indicators page, by phase",
             Request(admin, "/campaigns/indicators/?by=phase"),
-            lambda: indicators.compute(entries, by="phase"),
+            uncached(lambda: indicators.compute(entries, by="phase")),
             entries,
         ),
         (
             "API indicators, by region",
             Request(admin, "/api/campaigns/indicators/?by=region"),
-            lambda: indicators.compute(entries, by="region"),
+            uncached(lambda: indicators.compute(entries, by="region")),
             entries,
         ),
         (
             "API indicators, by phase",
             Request(admin, "/api/campaigns/indicators/?by=phase"),
-            lambda: indicators.compute(entries, by="phase"),
+            uncached(lambda: indicators.compute(entries, by="phase")),
             entries,
+        ),
+        (
+            "API indicators, by phase, after a write",
+            AfterWrite(Request(admin, "/api/campaigns/indicators/?by=phase")),
+            uncached(lambda: indicators.compute(entries, by="phase")),
+            entries,
+            None,
         ),
         (
             "API indicators, county user",
             Request(county, "/api/campaigns/indicators/?by=phase"),
-            lambda: indicators.compute(entries.filter(region__in=in_county.values("region")), by="phase"),
+            uncached(lambda: indicators.compute(entries.filter(region__in=in_county.values("region")), by="phase")),
             BatchEntry.objects.filter(region__in=in_county.values("region")),
         ),
     ]
-    result = [(name, request, reference, rows.filter(live).count()) for name, request, reference, rows in result]
+    result = [
+        (name, request, reference, rows.filter(live).count(), *target)
+        for name, request, reference, rows, *target in result
+    ]
     if dashboard_exists():
-        result.append(
+        dashboard_reference = uncached(lambda: (indicators.summary(entries), indicators.compute(entries, by="phase")))
+        result += [
             (
                 "campaign dashboard (≤ 300 ms)",
                 Request(admin, "/dashboards/campaign/"),
-                lambda: (indicators.summary(entries), indicators.compute(entries, by="phase")),
+                dashboard_reference,
                 entries.count(),
                 DASHBOARD_TARGET_MS,
-            )
-        )
+            ),
+            (
+                "campaign dashboard, after a write",
+                AfterWrite(Request(admin, "/dashboards/campaign/")),
+                dashboard_reference,
+                entries.count(),
+                None,
+            ),
+        ]
     return result
 
 

@@ -75,6 +75,12 @@ class Result:
     def ok(self):
         return self.target_ms is None or self.timing.p95 <= self.target_ms
 
+    @property
+    def verdict(self):
+        if self.target_ms is None:
+            return "no target"
+        return "ok" if self.ok else f"MISSED (p95 > {self.target_ms} ms)"
+
 
 class Request:
     """A GET as a signed-in user through Django's test client (the whole stack but the socket)."""
@@ -267,6 +273,5 @@ HEADER = (
 def row(result):
     return (
         f"{result.name:34} {result.rows:>8} {result.timing.median:10.1f} {result.timing.p95:8.1f} "
-        f"{result.queries:>8} {result.reference.median:8.1f} {result.ratio:6.1f}  "
-        + ("ok" if result.ok else f"MISSED (p95 > {result.target_ms} ms)")
+        f"{result.queries:>8} {result.reference.median:8.1f} {result.ratio:6.1f}  " + result.verdict
     )

@@ -254,4 +254,7 @@ KEYPROJECTS_MILESTONE_TEMPLATES = {
 }
 KEYPROJECTS_REPORT_DUE_DAY = int(os.environ.get("REPORT_DUE_DAY", 5))  # monthly report due by the 5th
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+# Indicator and dashboard aggregates are cached until a table they read changes (core/figures.py);
+# this bounds how long a rare commit-order race can leave them behind.
+KEYPROJECTS_FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", 300))
 KEYPROJECTS_COMPLAINTS_HOTLINE = os.environ.get("COMPLAINTS_HOTLINE", "12345")  # shown on every public signboard

@@ -17,7 +17,8 @@ with KEYPROJECTS_CAMPAIGN_ONCE_PER_BATCH = False) counts its figures twice — t
 counts beside them show when that happens.
 
 Cost: `compute()` runs one query for all indicators per grouping (conditional aggregates),
-plus one for the group labels, whatever the number of entries.
+plus one for the group labels, whatever the number of entries; the rows are cached until a
+table they read changes (`grouped()`), since at province scale that query takes a second.
 """
 
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.core.figures import cached_rows
 from keyprojects.projects.choices import LIFECYCLE, TIER_FLOORS, Stage, Tier
 from keyprojects.projects.models import Milestone, ProgressReport
 
@@ -392,21 +394,30 @@ def _figures(indicators, row):
     return figures
 
 
+def grouped(entries, key, aggregates):
+    """Aggregate rows per value of `key`, or the one row of all entries when `key` is None;
+    cached until a table they read changes (core.figures), so a dashboard read again costs a
+    few index reads instead of a scan of every entry."""
+    if key is None:
+        entries, key = entries.annotate(all_entries=Value(1)), "all_entries"
+    return cached_rows(entries.order_by().values(key).annotate(**aggregates).order_by(key))
+
+
 def compute(entries, by=None, *, indicators=None, as_of=None):
     """Every indicator over `entries` (see entries_for): {key: Figure} when `by` is None, else
     [(group value, group label, {key: Figure})] for by = phase, region, field or tier.
-    One query, plus one for the labels of phases or regions."""
+    One query (none while cached), plus one for the labels of phases or regions."""
     indicators = list((indicators or get_indicators()).values())
     as_of = as_of or timezone.localdate()
     aggregates = _aggregates(indicators, as_of)
     if by is None:
-        return _figures(indicators, entries.aggregate(**aggregates))
+        return _figures(indicators, grouped(entries, None, aggregates)[0])
     if by not in GROUPS:
         raise ValueError(f"Cannot group indicators by {by!r}.")
     key = GROUPS[by]
     if by == "tier":
         entries = entries.annotate(tier_code=tier_expression())
-    rows = list(entries.order_by().values(key).annotate(**aggregates).order_by(key))
+    rows = grouped(entries, key, aggregates)
     labels = group_labels(by, [row[key] for row in rows])
     result = [(row[key], labels.get(row[key], row[key]), _figures(indicators, row)) for row in rows]
     if by == "phase":
@@ -451,4 +462,4 @@ def summary(entries):
     for batch in Batch:
         aggregates[batch.value] = Count("pk", filter=Q(batch=batch))
         aggregates[f"{batch.value}_projects"] = Count("project", filter=Q(batch=batch), distinct=True)
-    return entries.aggregate(**aggregates)
+    return grouped(entries, None, aggregates)[0]

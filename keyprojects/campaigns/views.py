@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -260,8 +261,9 @@ def indicator_page(request):
     overall = indicators.compute(entries)
     groups = indicators.compute(entries, by=by)
     group_param = {"region": "region", "phase": "phase", "field": "field", "tier": "tier"}[by]
+    drill = {key: reverse("campaigns:indicator_drill", args=[key]) + "?" for key in definitions}
     rows = [
-        (label, [(figures[key], _query(filters, **{group_param: value})) for key in definitions])
+        (label, [(figures[key], drill[key] + _query(filters, **{group_param: value})) for key in definitions])
         for value, label, figures in groups
     ]
     return render(
@@ -269,7 +271,7 @@ def indicator_page(request):
         "campaigns/indicators.html",
         {
             "definitions": definitions.values(),
-            "overall": [(overall[key], _query(filters)) for key in definitions],
+            "overall": [(overall[key], drill[key] + _query(filters)) for key in definitions],
             "rows": rows,
             "by": by,
             "by_label": BY_CHOICES[by],

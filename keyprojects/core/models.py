@@ -177,7 +177,10 @@ class ObjectChange(models.Model):
 
     class Meta:
         ordering = ["-time", "-pk"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-time"]),
+            models.Index(fields=["content_type", "-id"], name="objectchange_latest"),  # figures.data_version
+        ]
         verbose_name = _("change")
         verbose_name_plural = _("change log")
 

@@ -15,6 +15,7 @@ from keyprojects.campaigns.indicators import build_indicators, check_indicators,
 from keyprojects.enterprises.models import Enterprise
 from keyprojects.projects import services as project_services
 from keyprojects.projects.models import ProgressReport, Project, YearPlan
+from keyprojects.projects.tests.factories import photo
 
 from .factories import listed, make_phase, project_at
 
@@ -247,3 +248,18 @@ def test_indicators_cost_the_same_queries_for_3_and_30_entries(regions):
     many, rows = measure()
     assert sum(f["start"].denominator_entries + f["production"].denominator_entries for _v, _l, f in rows) == 30
     assert few == many
+
+
+def test_figures_read_again_come_from_the_cache_and_follow_every_write(phases):
+    """The dashboard and the indicators page are read far more often than the campaign changes:
+    a second read runs no aggregate over the entries, and a stage change shows at once."""
+    project = project_at("缓存验证项目", signed=date(2024, 2, 1))
+    listed(phases[0], project, Batch.SIGN)
+    assert compute(entries_for())["start"].numerator_entries == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert compute(entries_for())["start"].numerator_entries == 0
+    assert not [q for q in queries.captured_queries if 'FROM "campaigns_batchentry"' in q["sql"]]
+    project_services.advance_stage(project, to="started", on=date(2024, 3, 1), by=None, evidence=photo())
+    assert compute(entries_for())["start"].numerator_entries == 1  # 开工率 follows at once
+    secure_land(project, date(2024, 3, 2))  # a write through QuerySet.update is seen as well
+    assert summary(entries_for())["entries"] == 1

@@ -23,6 +23,14 @@ ROLE_USERS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (cached figures, throttling counters)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def regions(db):
     from keyprojects.orgs.models import Region

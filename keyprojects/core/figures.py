@@ -1,0 +1,66 @@
+"""Aggregate figures (indicators, dashboards) computed once per change of the data they read.
+
+An aggregate over the whole campaign reads every entry; at province scale that is a second of
+database time, while the figures change only when somebody writes. Every write goes through the
+change log (`ObjectChange`, see models.py), so the newest change to each table a query reads is
+its data version: the rows are cached under the query's SQL and that version, and the first
+request after a write computes them again.
+
+One known gap, bounded by KEYPROJECTS_FIGURES_CACHE_SECONDS (default 300): a transaction that
+commits after a later one has already committed leaves a version that does not show its change,
+until the cached rows expire.
+"""
+
+import hashlib
+import re
+from functools import cache
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache as django_cache
+from django.db.models import Subquery
+
+TABLE = re.compile(r'(?:FROM|JOIN) "([^"]+)"')
+
+
+@cache
+def _models_by_table():
+    return {model._meta.db_table: model for model in apps.get_models()}
+
+
+def data_version(sql):
+    """The newest change (id and time) to each table the SQL reads, in one query of short index
+    reads; None when a table's writes are not logged (a many-to-many table, say), since then a
+    change could not be seen."""
+    from .models import LoggedModel, ObjectChange
+
+    latest = {}
+    for table in sorted(set(TABLE.findall(sql))):
+        model = _models_by_table().get(table)
+        if model is None or not issubclass(model, LoggedModel):
+            return None
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=True).pk
+        newest = ObjectChange.objects.filter(content_type=content_type).order_by("-pk")
+        latest[f"{table}_id"] = Subquery(newest.values("pk")[:1])
+        latest[f"{table}_time"] = Subquery(newest.values("time")[:1])
+    if not latest:
+        return ()
+    return tuple(ContentType.objects.filter(pk=content_type).annotate(**latest).values_list(*latest).get())
+
+
+def cached_rows(queryset):
+    """The rows of a `values()` queryset (plain dicts), from the cache while no table it reads
+    has changed. The key is the SQL with its parameters, so the user's scope, the grouping and
+    every definition in the query are part of it."""
+    sql, params = queryset.query.sql_with_params()
+    version = data_version(sql)
+    if version is None:
+        return list(queryset)
+    raw = repr((queryset.db, sql, [str(p) for p in params], version))
+    key = "kp:figures:" + hashlib.sha256(raw.encode()).hexdigest()
+    rows = django_cache.get(key)
+    if rows is None:
+        rows = list(queryset)
+        django_cache.set(key, rows, settings.KEYPROJECTS_FIGURES_CACHE_SECONDS)
+    return rows
