@@ -59,6 +59,8 @@ class ScopedView(LoginRequiredMixin, View):
             "model_name": meta.verbose_name,
             "model_name_plural": meta.verbose_name_plural,
             "can_add": can(self.request.user, Action.ADD, self.model),
+            # not `views.form` in the template: a template calls a class, building a form per page
+            "editable": self.declaration.form is not None,
             "can_import": self.declaration.importer is not None and can(self.request.user, Action.ADD, self.model),
             **extra,
         }
