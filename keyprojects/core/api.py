@@ -5,24 +5,50 @@ language (Accept-Language)."""
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .access import Action, can
 from .context import acting, bind_user
+from .forms import STALE
 from .services import archive, check_in_scope
+
+
+def version(obj):
+    """What a client sends back (If-Match, or `version` in the body) so that its write is
+    refused if someone changed the record since it was read: the `updated` stamp, as forms use."""
+    updated = getattr(obj, "updated", None)
+    return updated.isoformat() if updated else None
+
+
+class Stale(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = STALE
+    default_code = "stale"
 
 
 class BaseModelSerializer(serializers.ModelSerializer):
     display = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+    version = serializers.SerializerMethodField(
+        help_text="Send it back as If-Match (or as `version`) when writing: a newer record answers 412."
+    )
 
     def get_display(self, obj) -> str:
         return str(obj)
 
     def get_url(self, obj) -> str:
         return obj.get_absolute_url()
+
+    def get_version(self, obj) -> str | None:
+        return version(obj)
+
+    def get_field_names(self, declared_fields, info):
+        names = list(super().get_field_names(declared_fields, info))
+        if hasattr(self.Meta.model, "updated") and "version" not in names:
+            names.append("version")
+        return names
 
     def get_fields(self):
         fields = super().get_fields()
@@ -86,7 +112,26 @@ class BaseViewSet(viewsets.ModelViewSet):
         self._write(serializer, Action.ADD)
 
     def perform_update(self, serializer):
-        self._write(serializer, Action.CHANGE)
+        with transaction.atomic():
+            self.check_version(serializer.instance)
+            self._write(serializer, Action.CHANGE)
+
+    def check_version(self, instance):
+        """Optimistic check: the version the client read (If-Match or `version`), if it sent one,
+        must still be the record's, read under a row lock so that two writers cannot both pass."""
+        sent = self.request.headers.get("If-Match") or self.request.data.get("version")
+        if not sent or sent == "*" or version(instance) is None:
+            return
+        current = type(instance).objects.select_for_update().filter(pk=instance.pk).get()
+        if sent.removeprefix("W/").strip('"') != version(current):
+            raise Stale
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.detail and response.status_code < 300 and isinstance(response.data, dict):
+            if response.data.get("version"):
+                response["ETag"] = f'"{response.data["version"]}"'
+        return response
 
     def _write(self, serializer, action):
         with transaction.atomic(), acting(self.request.user):

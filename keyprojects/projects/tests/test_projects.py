@@ -136,6 +136,35 @@ def test_api_advance_uses_the_same_rules(api_for, users):
     assert api_for("county_b").post(url, {"to": "negotiating", "on": "2024-03-02"}, format="json").status_code == 404
 
 
+def test_api_refuses_to_overwrite_a_newer_project(api_for, users):
+    """Two officers read the same project; the second write, based on what is now stale, is
+    refused with 412 in the caller's language and the first change stays."""
+    project = make_project(by=users["county_a"])
+    url = f"/api/projects/projects/{project.pk}/"
+    first, second = api_for("county_a"), api_for("county_a")
+    read = first.get(url)
+    etag = read["ETag"]
+    assert etag == f'"{read.json()["version"]}"'
+    assert second.get(url)["ETag"] == etag
+    response = first.patch(url, {"location": "召陵区黄河路1号"}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
+    stale = second.patch(
+        url, {"location": "郾城区嵩山路2号"}, format="json", HTTP_IF_MATCH=etag, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert stale.status_code == 412
+    assert "Someone else changed this record" in stale.json()["detail"]
+    chinese = second.patch(
+        url,
+        {"location": "郾城区嵩山路2号", "version": read.json()["version"]},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert chinese.status_code == 412 and "他人修改" in chinese.json()["detail"]
+    assert Project.objects.get(pk=project.pk).location == "召陵区黄河路1号"
+    fresh = second.get(url)["ETag"]
+    assert second.patch(url, {"location": "郾城区嵩山路2号"}, format="json", HTTP_IF_MATCH=fresh).status_code == 200
+
+
 def test_leader_sees_own_projects_red_first(client_for, users):
     leader = users["leader"]
     green = make_project(name="绿灯项目", leader=leader.pk)
