@@ -130,6 +130,12 @@ class BatchEntry(BaseModel):
     def __str__(self):
         return f"{self.phase} · {self.get_batch_display()} · {self.project}"
 
+    def archive_problem(self):
+        """A locked or held list is a record: its entries are neither archived nor restored."""
+        if self.phase.status != PhaseStatus.PLANNING:
+            return _("The list of %(phase)s is locked; entries can no longer change.") % {"phase": self.phase}
+        return None
+
 
 class PhaseEvent(LoggedModel):
     """A line of a phase's timeline: entries added, candidates accepted, list locked (with the

@@ -166,12 +166,15 @@ class ObjectArchiveView(ScopedView):
 
     def post(self, request, pk):
         obj = self.get_object()
-        if obj.is_archived:
-            restore(obj, by=request.user)
-            messages.success(request, _("Restored %(object)s.") % {"object": obj})
-        else:
-            archive(obj, by=request.user)
-            messages.success(request, _("Archived %(object)s.") % {"object": obj})
+        try:
+            if obj.is_archived:
+                restore(obj, by=request.user)
+                messages.success(request, _("Restored %(object)s.") % {"object": obj})
+            else:
+                archive(obj, by=request.user)
+                messages.success(request, _("Archived %(object)s.") % {"object": obj})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         return redirect(obj.get_absolute_url())
 
 

@@ -137,6 +137,21 @@ def test_a_clean_list_locks_without_reason_and_is_then_held(users, client_for):
         listed(phase, project_at("锁定后", signed=date(2024, 3, 3)), Batch.SIGN)
 
 
+def test_an_entry_of_a_locked_list_is_neither_archived_nor_restored(users, client_for, api_for):
+    phase = make_phase(1, date(2024, 6, 1))
+    entry = listed(phase, project_at("锁定名单项目", signed=date(2024, 3, 2)), Batch.SIGN)
+    dropped = listed(phase, project_at("锁定前撤下", signed=date(2024, 3, 3)), Batch.SIGN)
+    client = client_for("city_admin")
+    assert client.post(f"/campaigns/entries/{dropped.pk}/archive/").status_code == 302  # still planning: allowed
+    services.lock_phase(phase, by=users["city_admin"])
+    response = client.post(f"/campaigns/entries/{entry.pk}/archive/", follow=True)
+    assert "is locked; entries can no longer change" in response.content.decode()
+    assert api_for("city_admin").delete(f"/api/campaigns/entries/{entry.pk}/").status_code == 400
+    client.post(f"/campaigns/entries/{dropped.pk}/archive/")  # restoring would change the list too
+    entry.refresh_from_db(), dropped.refresh_from_db()
+    assert entry.archived_at is None and dropped.archived_at is not None
+
+
 def test_an_empty_list_does_not_lock(users):
     with pytest.raises(ValidationError, match="nothing to lock"):
         services.lock_phase(make_phase(1, date(2024, 6, 1)), by=users["city_admin"])
