@@ -4,7 +4,7 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.access import Scope
+from keyprojects.core.access import Role, Scope, roles
 from keyprojects.core.models import BaseModel, ChangeAction, ObjectChange
 from keyprojects.orgs.models import Region, phone_validator
 
@@ -15,6 +15,16 @@ from .validators import (
     validate_credit_code,
     validate_industry_code,
 )
+
+
+# Who the enterprise is; kept by staff. Its own users keep the rest (representative, contact).
+IDENTITY_FIELDS = ("name", "credit_code", "region")
+
+
+def keeps_identity(user):
+    """Staff change an enterprise's name, code and region; its own users may not: a new region
+    would move it, and its projects' owner, into another county's scope."""
+    return user.is_superuser or bool(roles(user) - {Role.ENTERPRISE})
 
 
 class Enterprise(BaseModel):

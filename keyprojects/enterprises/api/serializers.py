@@ -4,7 +4,7 @@ from rest_framework import serializers
 from keyprojects.core.access import Action, can
 from keyprojects.core.api import BaseModelSerializer
 
-from ..models import Enterprise
+from ..models import IDENTITY_FIELDS, Enterprise, keeps_identity
 from ..validators import normalise_credit_code, normalise_industry_code
 
 
@@ -33,6 +33,9 @@ class EnterpriseSerializer(BaseModelSerializer):
         # As on the form: only who may see user accounts sets an enterprise's users.
         if request is None or not can(request.user, Action.VIEW, get_user_model()):
             fields["users"] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+        if request is not None and self.instance is not None and not keeps_identity(request.user):
+            for name in IDENTITY_FIELDS:
+                fields[name].read_only = True  # as on the form: staff keep who the enterprise is
         return fields
 
     def validate_credit_code(self, value):

@@ -118,6 +118,33 @@ def test_enterprise_user_sees_their_enterprise_and_no_other(client_for, api_for,
 
 
 @pytest.mark.django_db
+def test_enterprise_user_keeps_its_contact_details_but_not_who_it_is(client_for, api_for, users, regions):
+    """Its own user updates the representative and contact; name, credit code and region stay
+    as the county registered them (a new region would move it out of the county's scope)."""
+    mine = make("漯河市卫龙商贸有限公司", regions["郾城区"], 1)
+    mine.users.add(users["enterprise"])
+    data = {
+        "name": "改名企业",
+        "credit_code": code(9),
+        "region": regions["舞阳县"].pk,
+        "legal_representative": "刘强",
+        "contact_name": "王芳",
+        "contact_phone": "13803950000",
+    }
+    response = client_for("enterprise").post(f"/enterprises/{mine.pk}/edit/", data)
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert (mine.contact_name, mine.legal_representative) == ("王芳", "刘强")
+    assert (mine.name, mine.region, mine.credit_code) == ("漯河市卫龙商贸有限公司", regions["郾城区"], code(1))
+    api = api_for("enterprise").patch(f"/api/enterprises/{mine.pk}/", {**data, "contact_name": "李娜"}, format="json")
+    assert api.status_code == 200 and api.json()["name"] == "漯河市卫龙商贸有限公司"
+    mine.refresh_from_db()
+    assert (mine.contact_name, mine.region) == ("李娜", regions["郾城区"])
+    staff = api_for("county_a").patch(f"/api/enterprises/{mine.pk}/", {"name": "漯河卫龙食品有限公司"}, format="json")
+    assert staff.status_code == 200 and staff.json()["name"] == "漯河卫龙食品有限公司"
+
+
+@pytest.mark.django_db
 def test_enterprise_user_cannot_add_enterprises(client_for, api_for, regions):
     data = {"name": "越权企业", "credit_code": code(7), "region": regions["郾城区"].pk}
     assert client_for("enterprise").post("/enterprises/add/", data).status_code == 403
