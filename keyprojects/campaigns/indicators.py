@@ -364,22 +364,33 @@ GROUPS = {
 
 
 def _aggregates(indicators, as_of):
-    result = {}
+    """The aggregates of every indicator, and {alias: alias} of sums that another indicator
+    already asks for (计划 and 序时 both sum the year's investment over the same entries: its
+    subquery per entry then runs once, not twice)."""
+    result, same, sums = {}, {}, []
     for i, indicator in enumerate(indicators):
         den, num = indicator.denominator, indicator.denominator & indicator.numerator
         result[f"i{i}_de"] = Count("pk", filter=den)
         result[f"i{i}_ne"] = Count("pk", filter=num)
         result[f"i{i}_dp"] = Count("project", filter=den, distinct=True)
         result[f"i{i}_np"] = Count("project", filter=num, distinct=True)
-        if indicator.is_sum:
-            result[f"i{i}_ds"] = Sum(
-                indicator.value(indicator.denominator_value, as_of), filter=den, output_field=MONEY
-            )
-            result[f"i{i}_ns"] = Sum(indicator.value(indicator.numerator_value, as_of), filter=num, output_field=MONEY)
-    return result
+        if not indicator.is_sum:
+            continue
+        for alias, name, condition in (
+            (f"i{i}_ds", indicator.denominator_value, den),
+            (f"i{i}_ns", indicator.numerator_value, num),
+        ):
+            earlier = next((a for a, n, c in sums if n == name and c == condition), None)
+            if earlier:
+                same[alias] = earlier
+            else:
+                sums.append((alias, name, condition))
+                result[alias] = Sum(indicator.value(name, as_of), filter=condition, output_field=MONEY)
+    return result, same
 
 
-def _figures(indicators, row):
+def _figures(indicators, row, same):
+    row = {**row, **{alias: row[earlier] for alias, earlier in same.items()}}
     figures = {}
     for i, indicator in enumerate(indicators):
         figures[indicator.key] = Figure(
@@ -403,23 +414,28 @@ def grouped(entries, key, aggregates):
     return cached_rows(entries.order_by().values(key).annotate(**aggregates).order_by(key))
 
 
+def figures_by(entries, key, *, indicators=None, as_of=None):
+    """{value of `key`: {indicator key: Figure}} over `entries`, `key` any field or annotation
+    of the entries (None: all of them, under None). One query, none while cached."""
+    indicators = list((indicators or get_indicators()).values())
+    aggregates, same = _aggregates(indicators, as_of or timezone.localdate())
+    return {row[key] if key else None: _figures(indicators, row, same) for row in grouped(entries, key, aggregates)}
+
+
 def compute(entries, by=None, *, indicators=None, as_of=None):
     """Every indicator over `entries` (see entries_for): {key: Figure} when `by` is None, else
     [(group value, group label, {key: Figure})] for by = phase, region, field or tier.
     One query (none while cached), plus one for the labels of phases or regions."""
-    indicators = list((indicators or get_indicators()).values())
-    as_of = as_of or timezone.localdate()
-    aggregates = _aggregates(indicators, as_of)
     if by is None:
-        return _figures(indicators, grouped(entries, None, aggregates)[0])
+        return figures_by(entries, None, indicators=indicators, as_of=as_of)[None]
     if by not in GROUPS:
         raise ValueError(f"Cannot group indicators by {by!r}.")
     key = GROUPS[by]
     if by == "tier":
         entries = entries.annotate(tier_code=tier_expression())
-    rows = grouped(entries, key, aggregates)
-    labels = group_labels(by, [row[key] for row in rows])
-    result = [(row[key], labels.get(row[key], row[key]), _figures(indicators, row)) for row in rows]
+    groups = figures_by(entries, key, indicators=indicators, as_of=as_of)
+    labels = group_labels(by, list(groups))
+    result = [(value, labels.get(value, value), figures) for value, figures in groups.items()]
     if by == "phase":
         result.sort(key=lambda item: getattr(item[1], "number", 0))
     return result

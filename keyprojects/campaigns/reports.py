@@ -212,18 +212,15 @@ def rankings(user, window, metric=None):
                 rows[item["unit"]].figures["investment"] = (item["investment"] or Decimal(0)).quantize(CENT)
 
     definitions = indicators.get_indicators()
-    chosen = [definitions[k] for k in RATE_METRICS if k in definitions]
+    chosen = {k: definitions[k] for k in RATE_METRICS if k in definitions}
     entries = indicators.entries_for(user).filter(phase__date__lte=window.end)
-    grouped = (
-        entries.annotate(unit=unit_of("region__path", units))
-        .order_by()
-        .values("unit")
-        .annotate(**indicators._aggregates(chosen, window.end))
+    rates = indicators.figures_by(
+        entries.annotate(unit=unit_of("region__path", units)), "unit", indicators=chosen, as_of=window.end
     )
-    for item in grouped:
-        if item["unit"] in rows:
-            rows[item["unit"]].rates = indicators._figures(chosen, item)
-    empty = {i.key: indicators.Figure(i) for i in chosen}
+    for unit, figures in rates.items():
+        if unit in rows:
+            rows[unit].rates = figures
+    empty = {key: indicators.Figure(i) for key, i in chosen.items()}
     for row in rows.values():
         row.rates = row.rates or dict(empty)
 
