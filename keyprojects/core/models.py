@@ -45,6 +45,9 @@ class LoggedQuerySet(RestrictedQuerySet):
     """Bulk writes are logged too: NetBox misses them, we do not."""
 
     def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for o in objs:
+            o.before_write()  # what save() would have set
         objs = super().bulk_create(objs, *args, **kwargs)
         log = self.model.loggable
         rows = []
@@ -96,9 +99,14 @@ class LoggedModel(models.Model):
         instance._loaded = dict(zip(field_names, values, strict=True))
         return instance
 
+    def before_write(self):
+        """Values a row needs however it is written, by save() or by bulk_create(): a model sets
+        its tokens and derived fields here, not in save(), so that a bulk import keeps them."""
+
     def save(self, *args, **kwargs):
         creating = self._state.adding
         before = {} if creating else getattr(self, "_loaded", {})
+        self.before_write()
         super().save(*args, **kwargs)
         after = _snapshot(self)
         changes = self.loggable(_changes(before, after))

@@ -208,10 +208,9 @@ class Project(BaseModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def before_write(self):
         if not self.signboard_token:
             self.signboard_token = secrets.token_urlsafe(16)[:22]
-        super().save(*args, **kwargs)
 
     @property
     def tier(self):
