@@ -2,6 +2,7 @@
 to overwrite a newer version of the object (optimistic check on save)."""
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .access import Action
@@ -32,6 +33,15 @@ class BaseModelForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # The relations this form's fields found in their own querysets, which are no wider than
+        # the model's: LoggedModel.clean_fields() does not look them up a second time.
+        self.instance.found_relations = {
+            field.name: getattr(cleaned[field.name], field.target_field.attname)
+            for field in self.instance._meta.fields
+            if isinstance(field, models.ForeignKey)
+            and isinstance(self.fields.get(field.name), forms.ModelChoiceField)
+            and isinstance(cleaned.get(field.name), models.Model)
+        }
         loaded = cleaned.get("loaded_version")
         current = getattr(self.instance, "updated", None)
         if self.instance.pk and loaded and current and loaded != current.isoformat():

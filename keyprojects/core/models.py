@@ -119,6 +119,13 @@ class LoggedModel(models.Model):
 
     save.alters_data = True
 
+    def clean_fields(self, exclude=None):
+        # A relation a form field has just found in its own queryset (BaseModelForm.clean names
+        # them) is not looked up again by ForeignKey.validate(): a query per relation per row.
+        found = getattr(self, "found_relations", {})
+        checked = {name for name, key in found.items() if getattr(self, self._meta.get_field(name).attname) == key}
+        super().clean_fields(exclude={*(exclude or ()), *checked})
+
     @classmethod
     def loggable(cls, changes):
         return {
