@@ -35,13 +35,20 @@ def register_project(form, *, by, refresh=True):
         creating = getattr(form.instance, "pk", None) is None  # a form or a serializer
         project = form.save()
         if creating:
-            template = settings.KEYPROJECTS_MILESTONE_TEMPLATES.get(project.field, DEFAULT_MILESTONES)
-            Milestone.objects.bulk_create(
-                [Milestone(project=project, name=name, order=i) for i, name in enumerate(template, 1)]
-            )
+            add_milestone_templates([project])
         if refresh:
             refresh_lights([project])
     return project
+
+
+def add_milestone_templates(projects):
+    """New projects' node templates (时间节点) by field, in one INSERT however many projects:
+    register_project gives one project its template, the importer a whole chunk of them."""
+    milestones = []
+    for project in projects:
+        template = settings.KEYPROJECTS_MILESTONE_TEMPLATES.get(project.field, DEFAULT_MILESTONES)
+        milestones += [Milestone(project=project, name=name, order=i) for i, name in enumerate(template, 1)]
+    Milestone.objects.bulk_create(milestones)
 
 
 # --- lifecycle ---------------------------------------------------------------------------
