@@ -16,7 +16,6 @@ from .validators import (
     validate_industry_code,
 )
 
-
 # Who the enterprise is; kept by staff. Its own users keep the rest (representative, contact).
 IDENTITY_FIELDS = ("name", "credit_code", "region")
 
