@@ -4,10 +4,11 @@ the change log, background jobs and saved list views."""
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connections, models
 from django.db.models.fields.files import FieldFile
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .access import RestrictedQuerySet, Scope
@@ -41,6 +42,58 @@ def _changes(before, after):
     }
 
 
+COPY_FROM = 100  # new rows from which PostgreSQL gets them by COPY
+
+
+def copyable(model, objs, using):
+    return (
+        len(objs) >= COPY_FROM
+        and connections[using].vendor == "postgresql"
+        and not model._meta.parents
+        and all(o.pk is None for o in objs)
+    )
+
+
+def copy_rows(model, objs, using):
+    """Many new rows by COPY, their ids drawn from the table's sequence first: an INSERT's
+    parameters are quoted one by one in Python, most of the time of an import's tens of
+    thousands of rows (its projects, their node templates and the change log)."""
+    connection = connections[using]
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.generated]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+            obj.pk = pk
+        columns = ", ".join(quote(f.column) for f in fields)
+        values = [_copy_value(f, connection) for f in fields]
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([value(obj) for value in values])
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, using
+
+
+def _copy_value(field, connection):
+    """How COPY reads a field of a new row: through pre_save() and the field's database
+    preparation where the field sets something (auto_now, files) or psycopg cannot take the
+    Python value as it is (JSON); else the attribute itself, two calls fewer per field and row."""
+    sets = type(field).pre_save is not models.Field.pre_save
+    prepares = sets or isinstance(field, models.JSONField)  # a file field's value is its name
+
+    def value(obj):
+        raw = field.pre_save(obj, True) if sets else getattr(obj, field.attname)
+        if isinstance(raw, Promise):
+            raw = str(raw)
+        return field.get_db_prep_save(raw, connection) if prepares else raw
+
+    return value
+
+
 class LoggedQuerySet(RestrictedQuerySet):
     """Bulk writes are logged too: NetBox misses them, we do not."""
 
@@ -48,7 +101,10 @@ class LoggedQuerySet(RestrictedQuerySet):
         objs = list(objs)
         for o in objs:
             o.before_write()  # what save() would have set
-        objs = super().bulk_create(objs, *args, **kwargs)
+        if copyable(self.model, objs, self.db) and not args and not kwargs.keys() - {"batch_size"}:
+            copy_rows(self.model, objs, self.db)
+        else:
+            objs = super().bulk_create(objs, *args, **kwargs)
         log = self.model.loggable
         rows = []
         for o in objs:
@@ -209,21 +265,23 @@ class ObjectChange(models.Model):
         actor = current_actor()
         user = actor.user if getattr(actor.user, "pk", None) else None
         ct = ContentType.objects.get_for_model(rows[0][0], for_concrete_model=True)
-        cls.objects.bulk_create(
-            [
-                cls(
-                    user=user,
-                    actor=actor.label,
-                    request_id=actor.request_id,
-                    content_type=ct,
-                    object_id=obj.pk,
-                    object_repr=str(obj)[:200],
-                    action=action,
-                    changes=changes,
-                )
-                for obj, action, changes in rows
-            ]
-        )
+        entries = [
+            cls(
+                user=user,
+                actor=actor.label,
+                request_id=actor.request_id,
+                content_type=ct,
+                object_id=obj.pk,
+                object_repr=str(obj)[:200],
+                action=action,
+                changes=changes,
+            )
+            for obj, action, changes in rows
+        ]
+        if copyable(cls, entries, "default"):
+            copy_rows(cls, entries, "default")
+        else:
+            cls.objects.bulk_create(entries)
 
     @classmethod
     def for_object(cls, obj):

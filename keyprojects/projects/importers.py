@@ -33,6 +33,10 @@ class ProjectImporter(Importer):
     match_on = (("code",), ("name", "region"))
     columns_only = True
 
+    def __init__(self, user):
+        super().__init__(user)
+        self.templates = {}  # new projects' node templates, for their lights without reading them back
+
     def save(self, form):
         return services.register_project(form, by=self.user, refresh=False)
 
@@ -40,9 +44,10 @@ class ProjectImporter(Importer):
         """New projects in one INSERT per chunk, each with its node template as register_project
         gives one; their lights are refreshed with the rest of the file in finish()."""
         projects = self.bulk_create(forms)
-        services.add_milestone_templates(projects)
+        for milestone in services.add_milestone_templates(projects):
+            self.templates.setdefault(milestone.project_id, []).append(milestone)
         return projects
 
     def finish(self, objects):
         for start in range(0, len(objects), 2000):
-            services.refresh_lights(objects[start : start + 2000])
+            services.refresh_lights(objects[start : start + 2000], milestones=self.templates)

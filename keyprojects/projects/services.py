@@ -48,7 +48,7 @@ def add_milestone_templates(projects):
     for project in projects:
         template = settings.KEYPROJECTS_MILESTONE_TEMPLATES.get(project.field, DEFAULT_MILESTONES)
         milestones += [Milestone(project=project, name=name, order=i) for i, name in enumerate(template, 1)]
-    Milestone.objects.bulk_create(milestones)
+    return Milestone.objects.bulk_create(milestones)
 
 
 # --- lifecycle ---------------------------------------------------------------------------
@@ -376,14 +376,16 @@ def project_lights(project, today, milestones, plan, year_investment):
     return found
 
 
-def refresh_lights(projects, today=None):
+def refresh_lights(projects, today=None, milestones=None):
     """Recompute the stored light and reasons for these projects, a batch at a time: four
-    queries per batch whatever its size."""
+    queries per batch whatever its size. `milestones` may hold those of projects just written
+    ({project id: [milestone]}, an import's templates), which are then not read again."""
     today = today or timezone.localdate()
     projects = list(projects)
     ids = [p.pk for p in projects]
-    milestones = {}
-    for milestone in Milestone.objects.filter(project_id__in=ids, archived_at__isnull=True):
+    milestones = {pk: milestones[pk] for pk in ids if pk in milestones} if milestones else {}
+    unread = [pk for pk in ids if pk not in milestones]
+    for milestone in Milestone.objects.filter(project_id__in=unread, archived_at__isnull=True):
         milestones.setdefault(milestone.project_id, []).append(milestone)
     plans = {p.project_id: p for p in YearPlan.objects.filter(project_id__in=ids, year=today.year)}
     invested = dict(

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from keyprojects.core.context import acting
-from keyprojects.core.models import ObjectChange
+from keyprojects.core.models import COPY_FROM, ObjectChange
 from keyprojects.core.testing.cases import upload, xlsx_bytes
 from keyprojects.orgs.models import Contact, Department, User
 
@@ -128,6 +128,27 @@ def test_bulk_create_logs_each_row(users, regions):
         (change,) = log(obj)
         assert (change.action, change.actor, change.request_id) == ("create", "city_admin", "bulk-1")
         assert change.changes["name"] == [None, obj.name]
+
+
+def test_a_large_bulk_write_logs_each_row_the_same_way(users, regions):
+    """From COPY_FROM rows PostgreSQL writes the rows and their log by COPY: both read the same."""
+    count = COPY_FROM + 5
+    with acting(users["city_admin"], "bulk-large"):
+        made = Contact.objects.bulk_create(
+            [
+                Contact(name=f"导入联系人{i}", post="科长", phone=f"1390100{i:04d}", region=regions["郾城区"])
+                for i in range(count)
+            ]
+        )
+    changes = ObjectChange.objects.filter(request_id="bulk-large")
+    assert changes.count() == count
+    stored = Contact.objects.get(pk=made[-1].pk)
+    assert (stored.name, stored.region, stored.created is not None) == (made[-1].name, regions["郾城区"], True)
+    for obj in (made[0], made[-1]):
+        (change,) = log(obj)
+        assert (change.action, change.user, change.actor) == ("create", users["city_admin"], "city_admin")
+        assert change.changes["name"] == [None, obj.name] and change.changes["post"] == [None, "科长"]
+        assert change.object_repr == str(obj) and change.time is not None
 
 
 def test_bulk_update_logs_only_the_fields_that_changed(users, regions, contact):
