@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.tables import BaseTable
+from keyprojects.core.tables import BaseTable, DateColumn
 
 from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
 
@@ -26,7 +26,7 @@ class ProjectTable(BaseTable):
     name = tables.Column(linkify=True, attrs={"td": {"class": "name-column"}})
     code = tables.Column(attrs=NOWRAP)
     stage = tables.Column(attrs=NOWRAP)
-    planned_start_date = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    planned_start_date = DateColumn(format="Y-m-d", attrs=NOWRAP)
     total_investment = tables.Column(verbose_name=_("total investment (100m yuan)"))
     cumulative_investment = tables.Column(verbose_name=_("completed (100m yuan)"))
 
@@ -55,7 +55,7 @@ class ProjectTable(BaseTable):
 
 class ProgressReportTable(BaseTable):
     project = tables.Column(linkify=lambda record: record.get_absolute_url())
-    month = tables.DateColumn(format="Y-m")
+    month = DateColumn(format="Y-m")
 
     class Meta(BaseTable.Meta):
         model = ProgressReport
