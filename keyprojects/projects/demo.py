@@ -11,7 +11,6 @@ last three years, so lights stay believable whenever `make run` is first started
 """
 
 import random
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -746,7 +745,7 @@ def write(plans):
             v["leader"] = rng.choice(leaders)
         if active and plan.stage != Stage.AT_CAPACITY:
             v["service_officer"] = rng.choice(officers)
-        projects.append(Project(**v, signboard_token=secrets.token_urlsafe(16)[:22]))
+        projects.append(Project(**v))  # bulk_create gives each its signboard token (before_write)
     Project.objects.bulk_create(projects, batch_size=500)
 
     tags = dict(Tag.objects.values_list("name", "pk"))
