@@ -262,8 +262,9 @@ def indicator_page(request):
     groups = indicators.compute(entries, by=by)
     group_param = {"region": "region", "phase": "phase", "field": "field", "tier": "tier"}[by]
     drill = {key: reverse("campaigns:indicator_drill", args=[key]) + "?" for key in definitions}
+    queries = {value: _query(filters, **{group_param: value}) for value, _label, _figures in groups}
     rows = [
-        (label, [(figures[key], drill[key] + _query(filters, **{group_param: value})) for key in definitions])
+        (label, [(figures[key], drill[key] + queries[value]) for key in definitions])
         for value, label, figures in groups
     ]
     return render(

@@ -1,7 +1,5 @@
 from django import template
-from django.template.defaultfilters import floatformat
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -10,15 +8,25 @@ register = template.Library()
 @register.simple_tag
 def figure_cell(figure, url):
     """An indicator's rate linking to the entries it counts, then its numerator and denominator
-    in entries and unique projects. A tag rather than an included template: the table by region
-    has a cell for every region and indicator."""
-    if figure.rate is None:
-        rate = mark_safe('<span class="text-muted">—</span>')
-    else:
-        rate = format_html('<a href="{}" data-testid="rate-{}">{}%</a>', url, figure.indicator.key, figure.rate)
-    sums = ""
-    if figure.indicator.is_sum:
-        sums = f"{floatformat(figure.numerator_sum, 2)} / {floatformat(figure.denominator_sum, 2)} · "
+    in entries and unique projects. A tag rather than an included template, and one format_html:
+    the table by region has a cell for every region and indicator (1,300 at province scale)."""
+    rate = figure.rate
+    sums = f"{figure.numerator_sum:.2f} / {figure.denominator_sum:.2f} · " if figure.indicator.is_sum else ""
     counted = _("%(n)s/%(d)s entries") % {"n": figure.numerator_entries, "d": figure.denominator_entries}
     projects = _("%(n)s/%(d)s projects") % {"n": figure.numerator_projects, "d": figure.denominator_projects}
-    return format_html('{}\n<div class="small text-muted">{}{} · {}</div>', rate, sums, counted, projects)
+    details = f"{sums}{counted} · {projects}"
+    if rate is None:
+        return format_html('<span class="text-muted">—</span>\n<div class="small text-muted">{}</div>', details)
+    return format_html(
+        '<a href="{}" data-testid="rate-{}">{}%</a>\n<div class="small text-muted">{}</div>',
+        url,
+        figure.indicator.key,
+        rate,
+        details,
+    )
+
+
+@register.simple_tag
+def figure_cells(cells):
+    """A row's cells in one tag: a template tag per cell costs more than the cell itself."""
+    return format_html_join("", "<td>{}</td>", ((figure_cell(figure, url),) for figure, url in cells))
