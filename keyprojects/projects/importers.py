@@ -1,6 +1,6 @@
 """The project ledger (台账) in the columns cities use; matched by code, else name within region."""
 
-from keyprojects.core.imports import Column, Importer
+from keyprojects.core.imports import Column, Importer, chunks
 from keyprojects.core.parsing import parse_date, parse_money
 
 from . import services
@@ -49,5 +49,5 @@ class ProjectImporter(Importer):
         return projects
 
     def finish(self, objects):
-        for start in range(0, len(objects), 2000):
-            services.refresh_lights(objects[start : start + 2000], milestones=self.templates)
+        for part in chunks(objects, 2000):
+            services.refresh_lights(part, milestones=self.templates)
