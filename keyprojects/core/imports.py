@@ -24,6 +24,7 @@ from django import forms as django_forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .access import Action, region_ids
@@ -304,18 +305,28 @@ class Importer:
 
     def existing(self, data):
         """The row this record updates, if any: the keys of every row the user may change are
-        read once, so a file of new records costs no query per row to match."""
-        for fields in self.match_on:
+        read once, so a file of new records costs no query per row to match. A key that finds
+        nothing hands over to the next, which matches only rows still without the earlier keys:
+        a ledger that now carries a code updates the project registered before it had one."""
+        for depth, fields in enumerate(self.match_on):
             if all(data.get(f) not in (None, "") for f in fields):
-                pk = self.match_index(fields).get(tuple(str(data[f]) for f in fields))
-                return None if pk is None else self.model.objects.get(pk=pk)
+                pk = self.match_index(depth).get(tuple(str(data[f]) for f in fields))
+                if pk is not None:
+                    return self.model.objects.get(pk=pk)
         return None
 
-    def match_index(self, fields):
-        if fields not in self._indexes:
-            rows = self.model.objects.restrict(self.user, Action.CHANGE).values_list("pk", *fields)
-            self._indexes[fields] = {tuple(str(v) for v in values): pk for pk, *values in rows.iterator()}
-        return self._indexes[fields]
+    def match_index(self, depth):
+        if depth not in self._indexes:
+            fields, earlier = self.match_on[depth], {f for key in self.match_on[:depth] for f in key}
+            rows = self.model.objects.restrict(self.user, Action.CHANGE)
+            for name in earlier:
+                blank = Q(**{f"{name}__isnull": True})
+                if self.model._meta.get_field(name).empty_strings_allowed:
+                    blank |= Q(**{name: ""})
+                rows = rows.filter(blank)
+            rows = rows.values_list("pk", *fields)
+            self._indexes[depth] = {tuple(str(v) for v in values): pk for pk, *values in rows.iterator()}
+        return self._indexes[depth]
 
     def row_key(self, data, instance):
         """What makes two rows of one file the same record (then the second is an error)."""
@@ -366,9 +377,21 @@ class Importer:
                 known.free[name] = free
         return known
 
+    def repeated_unique(self, form, number, taken):
+        """A unique value no record holds yet, given by two rows of one file for two records:
+        each row's form finds it free, and the commit would fail on the second."""
+        repeated = []
+        for name, free in self.known.free.items():
+            value = form.cleaned_data.get(name)
+            if value in free:
+                if taken.setdefault((name, value), number) != number:
+                    message = _("“%(value)s” is also in row %(row)s; it must be unique.")
+                    repeated.append((name, message % {"value": value, "row": taken[name, value]}))
+        return repeated
+
     @collector_paused()
     def plan(self, rows, progress=None):
-        plan, seen = Plan(), {}
+        plan, seen, taken = Plan(), {}, {}
         headings = {c.field: c.heading for c in self.columns}
         records = [(number, *self.form_data(record)) for number, record in self.records(rows)]
         self.known = self.read_known([data for _number, data, errors in records if not errors])
@@ -396,6 +419,9 @@ class Importer:
                 for name, messages in form.errors.items():
                     column = headings.get(name, "") if name != "__all__" else ""
                     plan.errors.extend(RowError(number, column, m) for m in messages)
+                continue
+            if repeated := self.repeated_unique(form, number, taken):
+                plan.errors.extend(RowError(number, headings.get(name, name), m) for name, m in repeated)
                 continue
             if instance is None:
                 plan.creates.append(form)

@@ -123,3 +123,26 @@ def test_many_to_many_values_are_written_for_the_rows_that_carry_them(users, reg
     importer.commit(plan)
     assert list(Project.objects.get(name="带标签").tags.all()) == [tag]
     assert not Project.objects.get(name="无标签").tags.exists()
+
+
+def test_a_ledger_that_now_carries_codes_updates_the_projects_registered_without_them(users, regions):
+    county = users["county_a"]
+    uncoded = make_project(name="先登记后赋码", by=county)
+    coded = make_project(name="已有代码", by=county, code="2401-411102-04-01-000010")
+    code = "2401-411102-04-01-000011"
+    import_file(county, [CODED, [code, "先登记后赋码", "郾城区", "100"], [code[:-1] + "2", "已有代码", "郾城区", "9"]])
+    uncoded.refresh_from_db()
+    assert uncoded.code == code and Project.objects.filter(name="先登记后赋码").count() == 1
+    # A project that holds another code is another project: the row is a new one, not a code change.
+    assert Project.objects.get(pk=coded.pk).code == "2401-411102-04-01-000010"
+    assert Project.objects.filter(name="已有代码").count() == 2
+
+
+def test_a_new_code_given_to_two_records_is_reported_before_anything_is_written(users, regions):
+    make_project(name="旧项目", by=users["county_a"])
+    code = "2401-411102-04-01-000003"
+    rows = [CODED, [code, "旧项目", "郾城区", "100"], [code, "新项目", "郾城区", "100"]]
+    with translation.override("en"):
+        plan = ProjectImporter(users["county_a"]).plan(rows)
+    message = f"“{code}” is also in row 2; it must be unique."
+    assert [(e.row, e.column, e.message) for e in plan.errors] == [(3, "项目代码", message)]
