@@ -248,13 +248,15 @@ class ImportResult:
 def ledger_file(path, rows, user):
     """A real xlsx in the importer's headings, with a merged title row above the header and the
     real-world text the importer takes (亿/万 amounts, 2024.3 dates, full-width digits):
-    `rows` new projects in the county user's 郾城区 with owners from the enterprises it sees."""
+    `rows` new projects in the county user's 郾城区 with owners from the enterprises it sees, half of
+    them with a project code."""
     import xlsxwriter
 
     from keyprojects.enterprises.models import Enterprise
     from keyprojects.projects.importers import ProjectImporter
 
     owners = list(Enterprise.objects.restrict(user).order_by("pk").values_list("name", flat=True)[:200])
+    region_code = Region.objects.get(name="郾城区").code
     headings = [c.heading for c in ProjectImporter.columns]
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = workbook.add_worksheet("台账")
@@ -264,7 +266,7 @@ def ledger_file(path, rows, user):
     dates = ["2027.3", "2027年3月", "2027-03-15", "2027/3/15"]
     for number in range(rows):
         values = {
-            "code": "",
+            "code": f"2611-{region_code}-04-01-{900000 + number:06d}" if number % 2 else "",  # half are filed
             "name": f"台账导入项目{number:05d}",
             "region": "郾城区",
             "owner": owners[number % len(owners)] if owners else "",

@@ -7,6 +7,7 @@ from . import services
 from .choices import FIELD_WORDS, NATURE_WORDS
 from .forms import ProjectForm
 from .models import Project
+from .models.project import region_codes_read_once
 
 
 class ProjectImporter(Importer):
@@ -36,6 +37,10 @@ class ProjectImporter(Importer):
     def __init__(self, user):
         super().__init__(user)
         self.templates = {}  # new projects' node templates, for their lights without reading them back
+
+    def plan(self, rows, progress=None):
+        with region_codes_read_once():
+            return super().plan(rows, progress)
 
     def save(self, form):
         return services.register_project(form, by=self.user, refresh=False)

@@ -1,5 +1,7 @@
 import re
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +16,20 @@ from keyprojects.core.models import BaseModel, LoggedQuerySet
 from ..choices import TIER_FLOORS, AttractionSource, Field, Light, MemberRole, Nature, Stage, Tier
 
 PROJECT_CODE = re.compile(r"^(\d{4})-(\d{6})-(\d{2})-(\d{2})-(\d{6})$")
+_region_codes = ContextVar("region_codes", default=None)
+
+
+@contextmanager
+def region_codes_read_once():
+    """Within: the region codes a project code may name are read once, not once per code (an
+    import checks thousands)."""
+    from keyprojects.orgs.models import Region
+
+    token = _region_codes.set(set(Region.objects.exclude(code=None).values_list("code", flat=True)))
+    try:
+        yield
+    finally:
+        _region_codes.reset(token)
 
 
 def validate_project_code(value):
@@ -30,7 +46,8 @@ def validate_project_code(value):
         raise ValidationError(_("The project code's month %(month)s is not 01–12."), params={"month": month})
     region = match.group(2)
     prefixes = {region, region[:4] + "00", region[:2] + "0000"}
-    if not Region.objects.filter(code__in=prefixes).exists():
+    known = _region_codes.get()
+    if not (prefixes & known if known is not None else Region.objects.filter(code__in=prefixes).exists()):
         raise ValidationError(
             _("The region part %(region)s of the project code is not a known region."), params={"region": region}
         )

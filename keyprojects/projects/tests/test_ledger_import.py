@@ -23,7 +23,15 @@ CODED = ["项目代码", "项目名称", "所属县区", "总投资（万元）"
 
 def ledger(count, *, start=0):
     rows = [[f"台账项目{n:03d}", f"漯河企业{n % 3}"] for n in range(start, start + count)]
-    return [HEADER, *(["", name, "郾城区", owner, "工业", "1.2亿", "2027.3"] for name, owner in rows)]
+    return [
+        HEADER,
+        *([code(n), name, "郾城区", owner, "工业", "1.2亿", "2027.3"] for n, (name, owner) in enumerate(rows, start)),
+    ]
+
+
+def code(n):
+    """Half the rows carry a project code, checked against the region codes and the codes held."""
+    return f"2401-411102-04-01-{n:06d}" if n % 2 else ""
 
 
 @pytest.fixture
