@@ -212,6 +212,8 @@ def main(argv=None):
     check_database(args)
     prepare(args)
 
+    import keyprojects.wsgi  # noqa: F401  the server process's start-up, its garbage-collector settings included
+
     from . import data, project_scenarios, scenarios
 
     sizes = data.counts()

@@ -73,7 +73,9 @@ class ObjectListView(ScopedView):
         export = request.GET.get("export")
         if export in {"xlsx", "csv"}:
             return self.declaration.export(request, queryset, export)
-        table = self.declaration.table(queryset, request=request, exclude=self.hidden_columns())
+        table = self.declaration.table(queryset, request=request)
+        for name in self.hidden_columns():  # hidden, not excluded: the column choice lists them all
+            table.columns.hide(name)
         RequestConfig(request, paginate={"per_page": self.per_page()}).configure(table)
         saved = SavedView.objects.filter(list_name=self.declaration.list_name()).filter(
             user=request.user
@@ -85,7 +87,7 @@ class ObjectListView(ScopedView):
                 filterset=filterset,
                 table=table,
                 saved_views=saved.distinct(),
-                all_columns=[(c.name, c.header) for c in self.declaration.table(queryset.none()).columns],
+                all_columns=[(c.name, c.header) for c in table.columns.iterall()],
                 hidden=self.hidden_columns(),
                 querystring=request.GET.urlencode(),
             ),

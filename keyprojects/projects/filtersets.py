@@ -12,7 +12,9 @@ from .models import ListMembership, Milestone, ProgressReport, Project, ProjectL
 
 class ProjectFilterSet(BaseFilterSet):
     search_fields = ("name", "code", "owner__name", "location")
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), method="filter_region", label=_("region"))
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.only("name", "path"), method="filter_region", label=_("region")
+    )
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("stage"))
     field = django_filters.MultipleChoiceFilter(choices=Field.choices, label=_("field"))
     industry = django_filters.CharFilter(
@@ -23,7 +25,10 @@ class ProjectFilterSet(BaseFilterSet):
     leader = django_filters.ModelChoiceFilter(
         # A semi-join on leader ids: DISTINCT over every user column joined to 50,000 projects
         # took ~60 ms of each list page (bench/RESULTS.md).
-        queryset=get_user_model().objects.filter(pk__in=Project.objects.values("leader")),
+        # Only the columns of a leader's name: the select's 470 users were read whole.
+        queryset=get_user_model()
+        .objects.filter(pk__in=Project.objects.values("leader"))
+        .only("username", "first_name", "last_name"),
         label=_("leader"),
     )
     list = django_filters.ModelChoiceFilter(

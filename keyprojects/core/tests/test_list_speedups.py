@@ -53,7 +53,11 @@ def _normalised(html):
     ],
 )
 def test_quick_select_renders_what_django_renders(plain, quick, value):
-    choices = [("", "---------"), ("1", "a<b"), ("2", "c & d"), ("3", "三")]
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    quoted, lazy, safe = ("4", 'say "hi" it\'s'), ("5", gettext_lazy("Search")), ("6", mark_safe("<b>粗</b>"))
+    choices = [("", "---------"), ("1", "a<b"), ("2", "c & d"), ("3", "三"), quoted, lazy, safe, ('7"', "x")]
     attrs = {"class": "form-select", "id": "id_f", "required": True}
     assert _normalised(quick(choices=choices).render("f", value, attrs)) == _normalised(
         plain(choices=choices).render("f", value, attrs)

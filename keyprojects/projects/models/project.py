@@ -220,6 +220,8 @@ class Project(BaseModel):
             models.Index(fields=["light", "-total_investment"]),
             models.Index(fields=["name"]),
             models.Index(fields=["-total_investment", "id"]),  # the list's default order (bench)
+            # The unfiltered list's count by an index-only scan: 13–27 → 6 ms at 50,000 projects.
+            models.Index(fields=["id"], condition=models.Q(archived_at__isnull=True), name="project_live"),
         ]
 
     def __str__(self):

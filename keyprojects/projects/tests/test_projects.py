@@ -293,3 +293,23 @@ def test_stage_page_shows_a_service_error_the_form_has_no_field_for(client_for, 
     )
     assert response.status_code == 400  # skipping SIGNED without its date: reported at the top, not a 500
     assert response.context["form"].non_field_errors()
+
+
+def test_column_choice_shows_the_chosen_columns_and_offers_all(client_for, users):
+    import re
+
+    make_project(name="列选择项目", code="2401-411102-04-01-000099")
+    client = client_for("city_admin")
+
+    def shown_and_offered(url):
+        html = client.get(url).content.decode()
+        head = html[html.index("<thead") : html.index("</thead>")]
+        checked = re.findall(r'name="columns" value="(\w+)" id="col-\w+" checked', html)
+        offered = re.findall(r'name="columns" value="(\w+)"', html)
+        return "2401-411102-04-01-000099" in html, "项目代码" in head, set(checked), set(offered)
+
+    everything = set(ProjectViews.table.base_columns)
+    by_default = shown_and_offered("/projects/projects/")
+    assert by_default == (False, False, everything - set(ProjectViews.hidden_columns), everything)
+    chosen = shown_and_offered("/projects/projects/?columns=name&columns=code")
+    assert chosen == (True, True, {"name", "code"}, everything)
