@@ -107,10 +107,6 @@ def scenarios():
         list(project.members.all())
         list(project.memberships.select_related("list"))
 
-    def late_reference():
-        list(late.select_related("region", "owner")[:500])
-        late.count()
-
     def mine_reference():
         list(mine.select_related("region").order_by("light", "-total_investment")[:200])
 
@@ -143,7 +139,7 @@ def scenarios():
             page(ProgressReport.objects.all(), ("-month", "project_id"), related=("project", "project__region")),
             ProgressReport.objects.all(),
         ),
-        ("late filers, city admin", Request(admin, "/projects/late-reports/"), late_reference, late),
+        ("late filers, city admin", Request(admin, "/projects/projects/?late=true"), project_page(late), late),
         ("my projects, leader (50)", Request(leader, "/projects/mine/"), mine_reference, mine),
         (
             "indicators page, by region",

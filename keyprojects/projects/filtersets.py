@@ -8,6 +8,7 @@ from keyprojects.orgs.models import Region
 
 from .choices import TIER_FLOORS, Field, Light, ReportStatus, Stage, Tier
 from .models import ListMembership, Milestone, ProgressReport, Project, ProjectList, ProjectMember, Tag, YearPlan
+from .services import last_due_month, late_filers
 
 
 class ProjectFilterSet(BaseFilterSet):
@@ -36,10 +37,34 @@ class ProjectFilterSet(BaseFilterSet):
     )
     year = django_filters.NumberFilter(method="filter_year", label=_("year on list"))
     tags = django_filters.ModelMultipleChoiceFilter(queryset=Tag.objects.all(), label=_("tags"))
+    late = django_filters.BooleanFilter(method="filter_late", label=_("report missing"))
 
     class Meta:
         model = Project
-        fields = ["q", "region", "stage", "field", "industry", "tier", "light", "leader", "list", "year", "tags"]
+        fields = [
+            "q",
+            "region",
+            "stage",
+            "field",
+            "industry",
+            "tier",
+            "light",
+            "leader",
+            "list",
+            "year",
+            "tags",
+            "late",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        month = f"{last_due_month():%Y-%m}"
+        self.filters["late"].label = _("No report for %(month)s") % {"month": month}
+
+    def filter_late(self, queryset, name, value):
+        """迟报: under construction without a submitted report for the last due month."""
+        late, _month = late_filers(queryset)
+        return late if value else queryset.exclude(pk__in=late.values("pk"))
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(region__path__startswith=value.path)

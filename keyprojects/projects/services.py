@@ -278,12 +278,18 @@ def report_due(month, today=None):
     return following.replace(day=settings.KEYPROJECTS_REPORT_DUE_DAY)
 
 
-def late_filers(queryset, today=None):
-    """Projects under construction whose report for the last due month is missing or not submitted."""
+def last_due_month(today=None):
+    """The latest month whose report is due by today."""
     today = today or timezone.localdate()
     last_month = first_of_month(first_of_month(today) - timedelta(days=1))
     if today < report_due(last_month):
         last_month = first_of_month(last_month - timedelta(days=1))
+    return last_month
+
+
+def late_filers(queryset, today=None):
+    """Projects under construction whose report for the last due month is missing or not submitted."""
+    last_month = last_due_month(today)
     filed = ProgressReport.objects.filter(
         project=OuterRef("pk"), month=last_month, status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
     )

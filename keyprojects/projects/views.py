@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -201,12 +202,8 @@ def mine(request):
 
 @login_required
 def late_reports(request):
-    projects, month = services.late_filers(Project.objects.restrict(request.user).filter(archived_at__isnull=True))
-    return render(
-        request,
-        "projects/late_reports.html",
-        {"projects": projects.select_related("region", "owner")[:500], "month": month, "count": projects.count()},
-    )
+    """迟报: the project list filtered to late filers, with its paging, filters and export."""
+    return redirect(reverse("projects:project_list") + "?late=true")
 
 
 def project_context(request, project):

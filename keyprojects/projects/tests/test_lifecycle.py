@@ -221,6 +221,29 @@ def test_late_filers_lists_started_projects_without_last_months_report(users):
     assert month == date(2024, 4, 1)
 
 
+def test_late_reports_page_is_the_project_list_of_late_filers_with_paging_and_export(client_for, api_for, users):
+    from keyprojects.core.testing.cases import listed, read_xlsx
+
+    county = users["county_a"]
+    late = start_project(make_project(by=county, name="迟报项目"), by=county)
+    filed = start_project(make_project(by=county, name="按时项目"), by=county)
+    month = services.last_due_month()
+    services.submit_report(services.save_report(_report(filed, month, "10"), by=county), by=county)
+    start_project(make_project("舞阳县", name="他县迟报项目"), by=users["city_admin"])  # outside county A's scope
+    client = client_for("county_a")
+    page = client.get("/projects/late-reports/", follow=True)
+    assert page.redirect_chain[-1][0].endswith("/projects/projects/?late=true")
+    assert {row.pk for row in page.context["table"].data} == {late.pk}
+    assert f"{month:%Y-%m}" in page.content.decode()  # the filter says which month is missing
+    assert listed(client, "/projects/projects/?late=false") >= {filed.pk} and late.pk not in listed(
+        client, "/projects/projects/?late=false"
+    )
+    exported = read_xlsx(client.get("/projects/projects/?late=true&export=xlsx"))
+    assert [row[1] for row in exported[1:]] == ["迟报项目"]
+    api = api_for("county_a").get("/api/projects/projects/", {"late": "true"}).json()
+    assert [row["id"] for row in api["results"]] == [late.pk]
+
+
 def test_refresh_lights_command_turns_overdue_projects_red(users):
     from django.core.management import call_command
 
