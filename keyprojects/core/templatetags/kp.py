@@ -1,6 +1,7 @@
 from html import escape
 
 from django import forms, template
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.urls import reverse
@@ -139,3 +140,33 @@ def field_value(change, name, value):
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     return value
+
+
+@register.simple_tag(takes_context=True)
+def active_filters(context, filterset):
+    """(label, value, address of the list without it) for each filter the list is narrowed by: a
+    list reached by a link (late reports, a dashboard figure) says what it shows."""
+    form, query = filterset.form, context["request"].GET
+    if not form.is_bound or not form.is_valid():
+        return []
+    active = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name not in query or value in (None, "", [], ()):
+            continue
+        rest = query.copy()
+        for key in (name, "page"):
+            rest.pop(key, None)
+        active.append((field.label, _filter_text(field, value), f"?{rest.urlencode()}"))
+    return active
+
+
+def _filter_text(field, value):
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, slice):  # a date range
+        return f"{value.start or ''} – {value.stop or ''}"
+    if isinstance(field, forms.ModelChoiceField) or not getattr(field, "choices", None):
+        return "、".join(map(str, value)) if isinstance(value, (list, tuple, QuerySet)) else str(value)
+    labels = {str(key): label for key, label in field.choices}
+    return "、".join(str(labels.get(str(v), v)) for v in (value if isinstance(value, (list, tuple)) else [value]))

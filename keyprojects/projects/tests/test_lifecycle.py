@@ -234,7 +234,7 @@ def test_late_reports_page_is_the_project_list_of_late_filers_with_paging_and_ex
     page = client.get("/projects/late-reports/", follow=True)
     assert page.redirect_chain[-1][0].endswith("/projects/projects/?late=true")
     assert {row.pk for row in page.context["table"].data} == {late.pk}
-    assert f"{month:%Y-%m}" in page.content.decode()  # the filter says which month is missing
+    assert f"{month:%Y-%m} 月度进度未报: 是" in page.content.decode()  # the list says what it shows
     assert listed(client, "/projects/projects/?late=false") >= {filed.pk} and late.pk not in listed(
         client, "/projects/projects/?late=false"
     )

@@ -313,3 +313,15 @@ def test_column_choice_shows_the_chosen_columns_and_offers_all(client_for, users
     assert by_default == (False, False, everything - set(ProjectViews.hidden_columns), everything)
     chosen = shown_and_offered("/projects/projects/?columns=name&columns=code")
     assert chosen == (True, True, {"name", "code"}, everything)
+
+
+def test_a_filtered_list_says_what_it_is_narrowed_by_and_each_filter_can_be_removed(client_for, users):
+    import re
+
+    client = client_for("city_admin")
+    html = client.get("/projects/projects/?stage=started&stage=producing&light=red&q=食品&page=1").content.decode()
+    bar = re.search(r'data-testid="active-filters">(.*?)</div>', html, re.S).group(1)
+    chips = dict(re.findall(r'href="\?([^"]*)"[^>]*>([^<]*) <i', bar))
+    assert set(chips.values()) == {"项目阶段: 开工、投产", "亮灯: 红灯", "搜索: 食品"}
+    assert {v: k for k, v in chips.items()}["项目阶段: 开工、投产"] == "light=red&amp;q=%E9%A3%9F%E5%93%81"
+    assert 'data-testid="active-filters"' not in client.get("/projects/projects/").content.decode()
