@@ -214,7 +214,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "core/table.html"  # bootstrap5-responsive with its rows written in Python
 DJANGO_TABLES2_PAGE_RANGE = 8
 
 LOGGING = {

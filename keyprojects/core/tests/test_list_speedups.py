@@ -9,6 +9,7 @@ from django import forms
 from keyprojects.core.search import contains_lookup, search
 from keyprojects.core.templatetags.kp import _QuickSelect, _QuickSelectMultiple
 from keyprojects.orgs.models import Contact
+from keyprojects.projects.models import Project
 
 
 def test_contains_lookup_ignores_case_only_where_case_exists():
@@ -93,3 +94,30 @@ def test_quick_select_offers_the_same_model_choices_as_django(regions):
         fast = form[name].as_widget(widget=quick(attrs=widget.attrs, choices=widget.choices))
         assert _normalised(fast) == _normalised(form[name].as_widget())
     assert "（无）" in form["parent"].as_widget(widget=_QuickSelect(choices=form.fields["parent"].widget.choices))
+
+
+@pytest.mark.django_db
+def test_table_rows_written_in_python_are_what_django_tables2_writes(rf, users):
+    import django_tables2 as tables
+    from django.template.loader import get_template
+
+    from keyprojects.projects.tables import ProjectTable
+    from keyprojects.projects.tests.factories import make_project
+
+    class Table(ProjectTable):  # attributes computed per cell, and a column localised
+        stage = tables.Column(attrs={"td": {"data-pk": lambda record: record.pk}})
+        total_investment = tables.Column(localize=True)
+
+    make_project(name="甲<项目>", total="123456.5")
+    make_project(name="乙", total="20", code="2401-411102-04-01-000042")
+    request = rf.get("/projects/projects/")
+    request.user = users["city_admin"]
+
+    def body(template):
+        table = Table(Project.objects.all(), request=request, template_name=template)
+        html = get_template(template).render({"table": table}, request)
+        return re.sub(r">\s+<", "><", html[html.index("<tbody") : html.index("</tbody>")]).strip()
+
+    ours = body("core/table.html")
+    assert ours == body("django_tables2/bootstrap5-responsive.html")
+    assert "甲&lt;项目&gt;" in ours and len(set(re.findall(r'data-pk="(\d+)"', ours))) == 2
