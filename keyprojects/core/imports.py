@@ -10,6 +10,7 @@ existing rows are read once per file, new rows are written a thousand to an INSE
 their change log) and checked against the user's scope a thousand at a time.
 """
 
+import copy
 import csv
 import gc
 import io
@@ -195,6 +196,23 @@ def collector_paused():
         gc.enable()
 
 
+class _FieldsCopiedShallow(dict):
+    """A form class's fields, which each new form copies: shallow, not deep. A form deep-copies
+    every field with its widget, choices and queryset, a third of an import's preview; an
+    import's forms share one user and one set of querysets, so what a form's __init__ sets on a
+    field is the same for every row."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(field) for name, field in self.items()}
+
+
+def row_form(form):
+    """The form an import validates each row with: `form`, its fields copied shallow."""
+    row = type(form.__name__, (form,), {"__module__": form.__module__})
+    row.base_fields = _FieldsCopiedShallow(row.base_fields)
+    return row
+
+
 class Importer:
     """Declare `model`, `form` and `columns`; `match_on` lists the field sets that identify
     an existing row (tried in order), so that a re-import updates instead of duplicating.
@@ -215,7 +233,7 @@ class Importer:
         self._choices = {}
         self._indexes = {}
         self.known = Known()
-        self.row_form = self.columns_form() if self.columns_only else self.form
+        self.row_form = row_form(self.columns_form() if self.columns_only else self.form)
 
     # --- reading -------------------------------------------------------------------------
     def locate_header(self, rows):
