@@ -56,3 +56,24 @@ class ProjectImporter(Importer):
     def finish(self, objects):
         for part in chunks(objects, 2000):
             services.refresh_lights(part, milestones=self.templates)
+
+
+# The ledger a city sends round carries, beside what it imports, where each project stands:
+# stage, dates reached, money completed, lists, statistics and people. An export holds them
+# after the importable columns; importing it back reads the importable ones and skips these.
+LEDGER_COLUMNS = ProjectImporter.columns + (
+    Column("stage", ("项目阶段",)),
+    Column("light", ("亮灯",)),
+    Column("actual_sign_date", ("实际签约时间",)),
+    Column("actual_start_date", ("实际开工时间",)),
+    Column("actual_production_date", ("实际投产时间",)),
+    Column("actual_capacity_date", ("实际达效时间",)),
+    Column("cumulative_investment", ("累计完成投资（万元）",)),
+    Column("list_names", ("所在清单",)),
+    Column("tag_names", ("标签",)),
+    Column("in_statistics", ("是否入统",)),
+    Column("statistics_date", ("入统时间",)),
+    Column("leader", ("分包领导",)),
+    Column("service_officer", ("首席服务官",)),
+    Column("department", ("责任单位",)),
+)

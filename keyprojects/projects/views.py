@@ -32,7 +32,7 @@ from .forms import (
     StageForm,
     YearPlanForm,
 )
-from .importers import ProjectImporter
+from .importers import LEDGER_COLUMNS, ProjectImporter
 from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
 from .signboard import public_fields
 from .tables import (
@@ -54,10 +54,16 @@ class ProjectViews(ModelViews):
     detail_template = "projects/project_detail.html"
     select_related = ("region", "owner", "leader")
     hidden_columns = ("code", "field", "owner", "leader")
+    export_columns = LEDGER_COLUMNS
 
     @classmethod
     def save(cls, form, request):
         return services.register_project(form, by=request.user)
+
+    @classmethod
+    def export_queryset(cls, queryset):
+        people = ("region", "owner", "leader", "service_officer", "department")
+        return queryset.select_related(*people).prefetch_related("memberships__list", "tags")
 
     @classmethod
     def detail_context(cls, request, obj):

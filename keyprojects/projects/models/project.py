@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.access import Scope
@@ -230,6 +231,17 @@ class Project(BaseModel):
     def before_write(self):
         if not self.signboard_token:
             self.signboard_token = secrets.token_urlsafe(16)[:22]
+
+    @property
+    def list_names(self):
+        """The lists the project is on today, for the ledger; prefetch memberships__list."""
+        today = timezone.localdate()
+        on = [m for m in self.memberships.all() if m.archived_at is None and m.start <= today]
+        return "、".join(m.list.name for m in on if m.end is None or m.end >= today)
+
+    @property
+    def tag_names(self):
+        return "、".join(tag.name for tag in self.tags.all())
 
     @property
     def tier(self):

@@ -17,7 +17,7 @@ from keyprojects.projects.choices import Light, Stage
 from keyprojects.projects.models import Project
 from keyprojects.projects.views import ProjectViews
 
-from .factories import make_project, photo
+from .factories import make_project, photo, start_project
 
 
 class TestProject(ModelCase):
@@ -204,12 +204,31 @@ def test_list_filters_by_tier_light_and_list(client_for, users):
     assert listed(client, "/projects/projects/?year=2023") == set()
 
 
-def test_export_columns_reimport(client_for, regions):
-    make_project(name="导出项目", total="125000", planned_start_date="2024-03-01")
+def test_export_is_the_ledger_and_reimports_unchanged(client_for, users, regions):
+    from keyprojects.projects.importers import ProjectImporter
+    from keyprojects.projects.models import ListMembership, ProjectList, Tag
+
+    county = users["county_a"]
+    project = make_project(name="导出项目", total="125000", planned_start_date="2024-03-01", by=county)
+    project = start_project(project, by=county)
+    Project.objects.filter(pk=project.pk).update(leader=users["leader"], in_statistics=True)
+    project.tags.add(Tag.objects.get(name="数字经济"))
+    for name, end in (("省重点", None), ("县重点", date(2023, 12, 31))):  # the second has ended
+        ListMembership.objects.create(
+            project=project, list=ProjectList.objects.get(name=name), start=date(2023, 1, 1), end=end
+        )
     rows = read_xlsx(client_for("county_a").get("/projects/projects/?export=xlsx"))
-    header, row = rows[0], rows[1]
-    assert "项目名称" in header and row[header.index("项目名称")] == "导出项目"
-    assert row[header.index("总投资（万元）")] == 125000
+    ledger = dict(zip(rows[0], rows[1], strict=True))
+    assert ledger["项目名称"] == "导出项目" and ledger["总投资（万元）"] == 125000
+    assert (ledger["项目阶段"], ledger["实际开工时间"].date(), ledger["累计完成投资（万元）"]) == (
+        "开工",
+        date(2024, 3, 1),
+        0,
+    )
+    assert (ledger["所在清单"], ledger["标签"], ledger["是否入统"]) == ("省重点", "数字经济", "是")
+    assert ledger["分包领导"] == str(users["leader"]) and ledger["亮灯"] in {"红灯", "黄灯", "绿灯"}
+    plan = ProjectImporter(county).plan(rows)
+    assert (plan.errors, plan.creates, plan.updates, plan.unchanged) == ([], [], [], 1)
 
 
 MATRIX = {
