@@ -600,9 +600,10 @@ class Builder:
             return
         produced = v.get("actual_production_date")
         stop = max(first_of_month(produced), next_month(start)) if produced else next_month(self.last_month)
-        if stop <= self.window:
-            return
         total = v["total_investment"]
+        if stop <= self.window:  # built before reporting began here: it brings what it completed
+            v["prior_investment"] = v["cumulative_investment"] = (total * rng.randint(85, 100) / 100).quantize(CENT)
+            return
         building = max(1, round((plan.chain["production"] - start).days / 30.4))
         base = total * rng.randint(55, 85) / 100 / building
         limit = total * Decimal("0.95")

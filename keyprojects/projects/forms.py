@@ -24,6 +24,11 @@ class ProjectForm(BaseModelForm):
     total_investment = MoneyField(
         label=_("total investment (10k yuan)"), help_text=_("In 万元; 亿 is accepted too, e.g. 1.2亿.")
     )
+    prior_investment = MoneyField(
+        label=Project._meta.get_field("prior_investment").verbose_name,
+        help_text=Project._meta.get_field("prior_investment").help_text,
+        required=False,
+    )
 
     class Meta:
         model = Project
@@ -42,6 +47,7 @@ class ProjectForm(BaseModelForm):
             "attraction_source",
             "nature",
             "total_investment",
+            "prior_investment",
             "funding_sources",
             "construction_content",
             "designed_capacity",
@@ -65,6 +71,9 @@ class ProjectForm(BaseModelForm):
                 self.fields[name] = LooseDateField(label=old.label, required=False, widget=old.widget)
         if "parent" in self.fields:
             self.fields["parent"].queryset = self.fields["parent"].queryset.filter(parent__isnull=True)
+
+    def clean_prior_investment(self):
+        return self.cleaned_data.get("prior_investment") or 0
 
 
 class StageForm(forms.Form):

@@ -23,6 +23,11 @@ class ProjectImporter(Importer):
         Column("industry_code", ("行业代码", "国民经济行业代码", "industry")),
         Column("nature", ("建设性质", "nature"), words=NATURE_WORDS),
         Column("total_investment", ("总投资（万元）", "总投资", "计划总投资", "total investment"), parse=parse_money),
+        Column(
+            "prior_investment",
+            ("报送前累计完成投资（万元）", "截至上年底累计完成投资", "上线前累计完成投资", "prior investment"),
+            parse=parse_money,
+        ),
         Column("funding_sources", ("资金来源", "funding")),
         Column("construction_content", ("建设规模及内容", "建设内容", "主要建设内容", "content")),
         Column("designed_capacity", ("设计产能", "capacity")),

@@ -36,6 +36,8 @@ def register_project(form, *, by, refresh=True):
         project = form.save()
         if creating:
             add_milestone_templates([project])
+        elif "prior_investment" in (form.changed_data if hasattr(form, "changed_data") else form.validated_data):
+            _recompute_cumulative(project, refresh=False)  # a form says what changed, a serializer what it got
         if refresh:
             refresh_lights([project])
     return project
@@ -193,7 +195,7 @@ def save_report(report, *, by, confirm_over_total=False):
     if investment < (loaded.get("investment") or 0) and not report.correction_note:
         errors["correction_note"] = _("The cumulative investment would go down: add a correction note.")
     others = ProgressReport.objects.filter(project=project).exclude(pk=report.pk)
-    total = (others.aggregate(s=Sum("investment"))["s"] or Decimal(0)) + investment
+    total = project.prior_investment + (others.aggregate(s=Sum("investment"))["s"] or Decimal(0)) + investment
     if total > project.total_investment and not confirm_over_total:
         errors.setdefault(
             "investment",
@@ -213,8 +215,8 @@ def save_report(report, *, by, confirm_over_total=False):
     return report
 
 
-def _recompute_cumulative(project):
-    running = Decimal(0)
+def _recompute_cumulative(project, refresh=True):
+    running = project.prior_investment
     changed = []
     for report in ProgressReport.objects.filter(project=project).order_by("month"):
         running += report.investment
@@ -225,7 +227,8 @@ def _recompute_cumulative(project):
         ProgressReport.objects.bulk_update(changed, ["cumulative_investment"])
     project.cumulative_investment = running
     project.save(update_fields=["cumulative_investment", "updated"])
-    refresh_lights([project])
+    if refresh:
+        refresh_lights([project])
 
 
 @transaction.atomic

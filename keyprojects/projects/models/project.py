@@ -150,6 +150,16 @@ class Project(BaseModel):
     total_investment = models.DecimalField(
         _("total investment (10k yuan)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    # A project already building when the city starts reporting on the platform brings what it
+    # has completed so far; its monthly reports add to it.
+    prior_investment = models.DecimalField(
+        _("completed before monthly reports (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Investment completed before the first monthly report here, e.g. to the end of last year."),
+    )
     funding_sources = models.CharField(_("funding sources"), max_length=200, blank=True)
     construction_content = models.TextField(_("construction content"), blank=True)
     designed_capacity = models.CharField(_("designed capacity"), max_length=200, blank=True)
@@ -229,6 +239,8 @@ class Project(BaseModel):
         return self.name
 
     def before_write(self):
+        if self._state.adding and not self.cumulative_investment:  # no reports yet: what it brought
+            self.cumulative_investment = self.prior_investment or 0
         if not self.signboard_token:
             self.signboard_token = secrets.token_urlsafe(16)[:22]
 
@@ -256,6 +268,12 @@ class Project(BaseModel):
         return None if self.total_investment is None else round(self.total_investment / 10000, 2)
 
     def clean(self):
+        if (
+            self.prior_investment
+            and self.total_investment is not None
+            and self.prior_investment > self.total_investment
+        ):
+            raise ValidationError({"prior_investment": _("More than the total investment: check both figures.")})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A project cannot be its own bundle.")})
         if self.parent and self.parent.parent_id:

@@ -165,3 +165,11 @@ def test_the_layout_holds_whatever_day_it_is_seeded(db):
             assert all(month < today.replace(day=1) for month, *_ in plan.reports)
             if plan.reports:
                 assert plan.reports[0][0] >= v["actual_start_date"].replace(day=1)
+
+
+@pytest.mark.django_db
+def test_projects_built_before_reporting_began_bring_what_they_completed(seeded):
+    built = Project.objects.filter(stage=Stage.AT_CAPACITY, reports__isnull=True)
+    assert built.count() > 100
+    for project in built:
+        assert 0 < project.prior_investment == project.cumulative_investment <= project.total_investment, project

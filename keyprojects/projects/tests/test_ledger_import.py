@@ -154,3 +154,15 @@ def test_a_new_code_given_to_two_records_is_reported_before_anything_is_written(
         plan = ProjectImporter(users["county_a"]).plan(rows)
     message = f"“{code}” is also in row 2; it must be unique."
     assert [(e.row, e.column, e.message) for e in plan.errors] == [(3, "项目代码", message)]
+
+
+def test_a_ledger_brings_what_projects_completed_before_reporting(users, regions):
+    rows = [[*CODED, "截至上年底累计完成投资"], ["", "在建项目", "郾城区", "1.2亿", "0.3亿"]]
+    import_file(users["county_a"], rows)
+    project = Project.objects.get(name="在建项目")
+    assert project.prior_investment == project.cumulative_investment == 3000
+    with translation.override("en"):
+        plan = ProjectImporter(users["county_a"]).plan(
+            [[*CODED, "截至上年底累计完成投资"], ["", "超额", "郾城区", "100", "200"]]
+        )
+    assert [e.message for e in plan.errors] == ["More than the total investment: check both figures."]

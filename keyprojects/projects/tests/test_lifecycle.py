@@ -208,6 +208,31 @@ def test_planned_start_passed_turns_yellow_then_red(users):
     assert Project.objects.get(pk=project.pk).light == Light.RED
 
 
+def test_completed_investment_adds_reports_to_what_the_project_brought(client_for, api_for, users, regions):
+    county = users["county_a"]
+    project = start_project(make_project(by=county, total="1000", prior_investment="1.5万元"), by=county)
+    assert project.cumulative_investment == Decimal("1.5")
+    report = services.save_report(_report(project, date(2024, 4, 1), "100"), by=county)
+    assert report.cumulative_investment == Project.objects.get(pk=project.pk).cumulative_investment == Decimal("101.5")
+    # An edit of what it brought, on the page or through the API, moves every cumulative figure.
+    form = client_for("county_a").get(f"/projects/projects/{project.pk}/edit/").context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in {"tags"}}
+    page = client_for("county_a").post(f"/projects/projects/{project.pk}/edit/", {**data, "prior_investment": "0.05亿"})
+    assert page.status_code == 302, page.context["form"].errors
+    assert ProgressReport.objects.get(pk=report.pk).cumulative_investment == Decimal("600")
+    api = api_for("county_a").patch(f"/api/projects/projects/{project.pk}/", {"prior_investment": "0"}, format="json")
+    assert api.status_code == 200, api.json()
+    assert Project.objects.get(pk=project.pk).cumulative_investment == Decimal("100")
+    # What it brought counts toward the total: more than the total is refused, or needs a confirmation.
+    refused = api_for("county_a").patch(
+        f"/api/projects/projects/{project.pk}/", {"prior_investment": "1001"}, format="json"
+    )
+    assert refused.status_code == 400 and "prior_investment" in refused.json()
+    Project.objects.filter(pk=project.pk).update(prior_investment=950)
+    with pytest.raises(ValidationError, match="1050"):
+        services.save_report(_report(project, date(2024, 5, 1), "0"), by=county)
+
+
 def test_late_filers_lists_started_projects_without_last_months_report(users):
     county = users["county_a"]
     late = start_project(make_project(by=county, name="迟报项目"), by=county)
