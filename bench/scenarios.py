@@ -230,7 +230,7 @@ def export_memory(kind, rows, declaration=ContactViews, label="contacts"):
     core.exports, the code behind the list page's CSV response and the background xlsx export."""
     admin = User.objects.get(username="bench_city_admin")
     queryset = declaration.get_queryset().restrict(admin, Action.VIEW).filter(archived_at__isnull=True)
-    queryset = queryset.order_by("pk")[:rows]
+    queryset = declaration.export_queryset(queryset.order_by("pk")[:rows])
     columns = declaration.columns()
     tracemalloc.start()
     started = time.perf_counter()

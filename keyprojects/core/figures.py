@@ -19,6 +19,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache as django_cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Subquery
 
 TABLE = re.compile(r'(?:FROM|JOIN) "([^"]+)"')
@@ -53,14 +54,27 @@ def cached_rows(queryset):
     """The rows of a `values()` queryset (plain dicts), from the cache while no table it reads
     has changed. The key is the SQL with its parameters, so the user's scope, the grouping and
     every definition in the query are part of it."""
-    sql, params = queryset.query.sql_with_params()
+    return _cached("rows", queryset, lambda: list(queryset))
+
+
+def cached_count(queryset):
+    """How many rows a queryset has, from the cache while no table it reads has changed: a
+    list's paginator counted 611,291 reports, or searched 50,000 projects, on every page."""
+    return _cached("count", queryset.order_by().values("pk"), queryset.count)
+
+
+def _cached(kind, queryset, compute):
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # nothing to read (`none()`, an empty `__in`): Django asks no query
+        return compute()
     version = data_version(sql)
     if version is None:
-        return list(queryset)
-    raw = repr((queryset.db, sql, [str(p) for p in params], version))
+        return compute()
+    raw = repr((kind, queryset.db, sql, [str(p) for p in params], version))
     key = "kp:figures:" + hashlib.sha256(raw.encode()).hexdigest()
-    rows = django_cache.get(key)
-    if rows is None:
-        rows = list(queryset)
-        django_cache.set(key, rows, settings.KEYPROJECTS_FIGURES_CACHE_SECONDS)
-    return rows
+    value = django_cache.get(key)
+    if value is None:
+        value = compute()
+        django_cache.set(key, value, settings.KEYPROJECTS_FIGURES_CACHE_SECONDS)
+    return value

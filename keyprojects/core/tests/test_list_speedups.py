@@ -121,3 +121,45 @@ def test_table_rows_written_in_python_are_what_django_tables2_writes(rf, users):
     ours = body("core/table.html")
     assert ours == body("django_tables2/bootstrap5-responsive.html")
     assert "甲&lt;项目&gt;" in ours and len(set(re.findall(r'data-pk="(\d+)"', ours))) == 2
+
+
+@pytest.mark.django_db
+def test_a_list_counts_its_rows_once_per_change_and_shows_a_new_row_at_once(client_for, regions):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make(n):
+        return Contact.objects.create(name=f"计数{n}", phone=f"1390000{n:04d}", region=regions["郾城区"])
+
+    make(1)
+    client = client_for("county_a")
+
+    def count_and_queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/orgs/contacts/")
+        counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+        return page.context["table"].paginator.count, len(counts)
+
+    first = count_and_queries()
+    assert count_and_queries() == (first[0], 0)  # answered from the cache
+    make(2)
+    assert count_and_queries()[0] == first[0] + 1  # the write is seen at once
+    Contact.objects.filter(name="计数2").update(archived_at="2024-01-01T00:00:00Z")  # an update() is logged too
+    assert count_and_queries()[0] == first[0]
+
+
+@pytest.mark.django_db
+def test_date_and_time_cells_are_written_in_one_format_in_local_time(client_for, users):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from keyprojects.projects import services
+    from keyprojects.projects.models import ProgressReport
+    from keyprojects.projects.tests.factories import make_project, start_project
+
+    county = users["county_a"]
+    project = start_project(make_project(by=county), by=county)
+    report = services.save_report(ProgressReport(project=project, month=date(2024, 4, 1), investment=1), by=county)
+    ProgressReport.objects.filter(pk=report.pk).update(submitted_at=datetime(2024, 5, 3, 1, 30, tzinfo=ZoneInfo("UTC")))
+    html = client_for("county_a").get("/projects/reports/").content.decode()
+    assert ">2024-04<" in html and ">2024-05-03 09:30<" in html  # the month; the time in Beijing
