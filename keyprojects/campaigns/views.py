@@ -297,8 +297,8 @@ def indicator_drill(request, key):
     filters = indicator_filters(request)
     entries = indicators.entries_for(request.user, **filters).select_related("phase", "project", "region")
     numerator, denominator = indicators.drill(key, entries)
-    numerator_table = BatchEntryTable(numerator, request=request, prefix="n-")
-    denominator_table = BatchEntryTable(denominator, request=request, prefix="d-")
+    numerator_table = BatchEntryTable(numerator, prefix="n-")  # configured below, once
+    denominator_table = BatchEntryTable(denominator, prefix="d-")
     for table in (numerator_table, denominator_table):
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
     figure = indicators.compute(indicators.entries_for(request.user, **filters), indicators={key: definitions[key]})

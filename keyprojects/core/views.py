@@ -73,7 +73,7 @@ class ObjectListView(ScopedView):
         export = request.GET.get("export")
         if export in {"xlsx", "csv"}:
             return self.declaration.export(request, queryset, export)
-        table = self.declaration.table(queryset, request=request)
+        table = self.declaration.table(queryset)  # RequestConfig below sorts and pages it, once
         for name in self.hidden_columns():  # hidden, not excluded: the column choice lists them all
             table.columns.hide(name)
         RequestConfig(request, paginate={"per_page": self.per_page()}).configure(table)
@@ -435,7 +435,7 @@ def change_log(request):
         raise PermissionDenied
     changes = ObjectChange.objects.restrict(request.user).select_related("content_type", "user")
     filterset = ChangeFilterSet(request.GET or None, queryset=changes)
-    table = ChangeTable(filterset.qs, request=request)
+    table = ChangeTable(filterset.qs)  # RequestConfig below sorts and pages it, once
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "core/change_log.html", {"filterset": filterset, "table": table})
 
