@@ -32,7 +32,12 @@ class User(LoggedModel, AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self):
-        return self.get_full_name() or self.username
+        return self.display_name(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def display_name(first_name, last_name, username):
+        """The name a user is shown by, from the columns alone (choice lists read no instances)."""
+        return f"{first_name} {last_name}".strip() or username
 
 
 class Region(BaseModel):

@@ -168,9 +168,10 @@ def _filter_text(field, value):
         return _("Yes") if value else _("No")
     if isinstance(value, slice):  # a date range
         return f"{value.start or ''} – {value.stop or ''}"
-    if isinstance(field, forms.ModelChoiceField) or not getattr(field, "choices", None):
+    choices = None if isinstance(field, forms.ModelChoiceField) else getattr(field, "choices", None)
+    if choices is None:  # (not a truth test: django-filter's callable choices have no len())
         return "、".join(map(str, value)) if isinstance(value, (list, tuple, QuerySet)) else str(value)
-    labels = {str(key): label for key, label in field.choices}
+    labels = {str(key): label for key, label in choices}
     return "、".join(str(labels.get(str(v), v)) for v in (value if isinstance(value, (list, tuple)) else [value]))
 
 

@@ -344,3 +344,22 @@ def test_a_filtered_list_says_what_it_is_narrowed_by_and_each_filter_can_be_remo
     assert set(chips.values()) == {"项目阶段: 开工、投产", "亮灯: 红灯", "搜索: 食品"}
     assert {v: k for k, v in chips.items()}["项目阶段: 开工、投产"] == "light=red&amp;q=%E9%A3%9F%E5%93%81"
     assert 'data-testid="active-filters"' not in client.get("/projects/projects/").content.decode()
+
+
+def test_leader_filter_offers_leaders_by_name_and_follows_a_rename(client_for, users):
+    leader = users["leader"]
+    led = make_project(name="有分包领导", leader=leader.pk)
+    make_project(name="无分包领导")
+    client = client_for("city_admin")
+    assert listed(client, f"/projects/projects/?leader={leader.pk}") == {led.pk}
+    assert f"分包领导: {leader} <i" in client.get(f"/projects/projects/?leader={leader.pk}").content.decode()
+
+    def offered():
+        html = client.get("/projects/projects/").content.decode()
+        select = html[html.index('<select name="leader"') :]
+        return select[: select.index("</select>")]
+
+    assert f'<option value="{leader.pk}">{leader}</option>' in offered()
+    leader.first_name, leader.last_name = "建国", "王"
+    leader.save()  # a change to a user is logged, so the cached choices are read again
+    assert f'<option value="{leader.pk}">建国 王</option>' in offered()
