@@ -187,5 +187,5 @@ def test_phone_width_home_and_list_fit_the_screen(demo):
     assert not page.locator("form.filters").is_visible()
     demo.shot(page, "phone-contacts")
     page.get_by_test_id("list-tools-toggle").click()
-    page.locator("form.filters").wait_for()
+    page.locator("#list-tools.show").wait_for()  # `show` once the collapse has finished opening
     demo.shot(page, "phone-contacts-filters")
