@@ -10,7 +10,6 @@ existing rows are read once per file, new rows are written a thousand to an INSE
 their change log) and checked against the user's scope a thousand at a time.
 """
 
-import copy
 import csv
 import gc
 import io
@@ -203,7 +202,15 @@ class _FieldsCopiedShallow(dict):
     field is the same for every row."""
 
     def __deepcopy__(self, memo):
-        return {name: copy.copy(field) for name, field in self.items()}
+        return {name: _copied(field) for name, field in self.items()}
+
+
+def _copied(field):
+    """copy.copy(field) without the pickle protocol's round trip, a quarter of its time: a
+    form field is its __dict__."""
+    new = object.__new__(type(field))
+    new.__dict__.update(field.__dict__)
+    return new
 
 
 def row_form(form):

@@ -1,6 +1,8 @@
 """Base classes every domain model starts from, and the rows core keeps for all apps:
 the change log, background jobs and saved list views."""
 
+from operator import attrgetter
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -26,12 +28,15 @@ def _snapshot(instance):
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
+_encoder = DjangoJSONEncoder()
+
+
 def _jsonable(value):
     if isinstance(value, (str, int, float, bool, list, dict, type(None))):
         return value
     if isinstance(value, FieldFile):
         return value.name or ""
-    return DjangoJSONEncoder().default(value)
+    return _encoder.default(value)
 
 
 def _changes(before, after):
@@ -45,13 +50,12 @@ def _changes(before, after):
 COPY_FROM = 100  # new rows from which PostgreSQL gets them by COPY
 
 
+def by_copy(count, using):
+    return count >= COPY_FROM and connections[using].vendor == "postgresql"
+
+
 def copyable(model, objs, using):
-    return (
-        len(objs) >= COPY_FROM
-        and connections[using].vendor == "postgresql"
-        and not model._meta.parents
-        and all(o.pk is None for o in objs)
-    )
+    return by_copy(len(objs), using) and not model._meta.parents and all(o.pk is None for o in objs)
 
 
 def copy_rows(model, objs, using):
@@ -59,7 +63,7 @@ def copy_rows(model, objs, using):
     parameters are quoted one by one in Python, most of the time of an import's tens of
     thousands of rows (its projects, their node templates and the change log)."""
     connection = connections[using]
-    meta, quote = model._meta, connection.ops.quote_name
+    meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.generated]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -69,29 +73,43 @@ def copy_rows(model, objs, using):
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj._prepare_related_fields_for_save(operation_name="bulk_create")
             obj.pk = pk
-        columns = ", ".join(quote(f.column) for f in fields)
-        values = [_copy_value(f, connection) for f in fields]
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([value(obj) for value in values])
+    copy_values(connection, meta.db_table, [f.column for f in fields], _copy_rows_of(objs, fields, connection))
     for obj in objs:
         obj._state.adding, obj._state.db = False, using
 
 
-def _copy_value(field, connection):
-    """How COPY reads a field of a new row: through pre_save() and the field's database
-    preparation where the field sets something (auto_now, files) or psycopg cannot take the
-    Python value as it is (JSON); else the attribute itself, two calls fewer per field and row."""
-    sets = type(field).pre_save is not models.Field.pre_save
-    prepares = sets or isinstance(field, models.JSONField)  # a file field's value is its name
+def copy_values(connection, table, columns, rows):
+    """`rows` (tuples in the order of `columns`) into `table` by one COPY."""
+    quote = connection.ops.quote_name
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
-    def value(obj):
-        raw = field.pre_save(obj, True) if sets else getattr(obj, field.attname)
-        if isinstance(raw, Promise):
-            raw = str(raw)
-        return field.get_db_prep_save(raw, connection) if prepares else raw
 
-    return value
+def _copy_rows_of(objs, fields, connection):
+    """The new rows' values, read by one attrgetter per row. A field that stamps itself when
+    saved (auto_now) gets one stamp for the whole batch, as one transaction writes it; a field
+    that sets something else on save (files) or that psycopg cannot take as it is (JSON) goes
+    through the field's own preparation, row by row. Lazy text is made text."""
+    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    for field in stamped:
+        stamp = field.pre_save(objs[0], True)
+        for obj in objs:
+            setattr(obj, field.attname, stamp)
+    prepared = [
+        (i, f)
+        for i, f in enumerate(fields)
+        if f not in stamped and (type(f).pre_save is not models.Field.pre_save or isinstance(f, models.JSONField))
+    ]
+    values = attrgetter(*[f.attname for f in fields])
+    for obj in objs:
+        row = [str(v) if isinstance(v, Promise) else v for v in values(obj)]
+        for i, field in prepared:
+            row[i] = field.get_db_prep_save(field.pre_save(obj, True), connection)
+        yield row
 
 
 class LoggedQuerySet(RestrictedQuerySet):
@@ -265,7 +283,42 @@ class ObjectChange(models.Model):
         actor = current_actor()
         user = actor.user if getattr(actor.user, "pk", None) else None
         ct = ContentType.objects.get_for_model(rows[0][0], for_concrete_model=True)
-        entries = [
+        if by_copy(len(rows), "default"):
+            # An import's entries go as plain values: no model instance per entry, one time for
+            # the batch (the order among them is their id's).
+            connection, changes = connections["default"], cls._meta.get_field("changes")
+            now, user_id, label = timezone.now(), getattr(user, "pk", None), str(actor.label)
+            copy_values(
+                connection,
+                cls._meta.db_table,
+                [
+                    "time",
+                    "user_id",
+                    "actor",
+                    "request_id",
+                    "content_type_id",
+                    "object_id",
+                    "object_repr",
+                    "action",
+                    "changes",
+                ],
+                (
+                    (
+                        now,
+                        user_id,
+                        label,
+                        actor.request_id,
+                        ct.pk,
+                        obj.pk,
+                        str(obj)[:200],
+                        action,
+                        changes.get_db_prep_save(c, connection),
+                    )
+                    for obj, action, c in rows
+                ),
+            )
+            return
+        cls.objects.bulk_create(
             cls(
                 user=user,
                 actor=actor.label,
@@ -277,11 +330,7 @@ class ObjectChange(models.Model):
                 changes=changes,
             )
             for obj, action, changes in rows
-        ]
-        if copyable(cls, entries, "default"):
-            copy_rows(cls, entries, "default")
-        else:
-            cls.objects.bulk_create(entries)
+        )
 
     @classmethod
     def for_object(cls, obj):

@@ -62,13 +62,10 @@ class ProjectForm(BaseModelForm):
         ]
         widgets = {f: forms.DateInput(attrs={"type": "date"}) for f in DATE_FIELDS}
         widgets["construction_content"] = forms.Textarea(attrs={"rows": 3})
+        field_classes = dict.fromkeys(DATE_FIELDS, LooseDateField)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in DATE_FIELDS:
-            if name in self.fields:
-                old = self.fields[name]
-                self.fields[name] = LooseDateField(label=old.label, required=False, widget=old.widget)
         if "parent" in self.fields:
             self.fields["parent"].queryset = self.fields["parent"].queryset.filter(parent__isnull=True)
 

@@ -49,7 +49,7 @@ def add_milestone_templates(projects):
     milestones = []
     for project in projects:
         template = settings.KEYPROJECTS_MILESTONE_TEMPLATES.get(project.field, DEFAULT_MILESTONES)
-        milestones += [Milestone(project=project, name=name, order=i) for i, name in enumerate(template, 1)]
+        milestones += [Milestone(project_id=project.pk, name=name, order=i) for i, name in enumerate(template, 1)]
     return Milestone.objects.bulk_create(milestones)
 
 
