@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.figures import cached_rows
-from keyprojects.projects.choices import LIFECYCLE, TIER_FLOORS, Stage, Tier
+from keyprojects.projects.choices import LIFECYCLE, REPORTED, TIER_FLOORS, Stage, Tier
 from keyprojects.projects.models import Milestone, ProgressReport
 
 from .choices import Batch
@@ -78,7 +78,7 @@ def year_investment(as_of):
     """Investment reported (月度完成投资) in the year of the entry's phase — the year its frozen
     planned investment belongs to."""
     reports = (
-        ProgressReport.objects.filter(project=OuterRef("project"), archived_at__isnull=True)
+        ProgressReport.objects.filter(project=OuterRef("project"), archived_at__isnull=True, status__in=REPORTED)
         .annotate(year=ExtractYear("month"))
         .filter(year=ExtractYear(OuterRef("phase__date")))
         .values("project")

@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from keyprojects.core.access import Action, region_ids
 from keyprojects.core.exports import neutralise
 from keyprojects.orgs.models import Region
-from keyprojects.projects.choices import ReportStatus, Stage
+from keyprojects.projects.choices import REPORTED, Stage
 from keyprojects.projects.models import ProgressReport, Project
 
 from . import indicators
@@ -135,9 +135,6 @@ STAGE_METRICS = {
     "producing": "actual_production_date",
     "at_capacity": "actual_capacity_date",
 }
-# Investment counts reports the county has submitted (or the city accepted): a draft or a
-# returned report is not yet a figure a ranking may publish.
-REPORTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 RATE_METRICS = ("performance", "start", "production", "capacity")
 
 

@@ -88,6 +88,12 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
+# Reports the county has put its name to (submitted, or accepted by the city): what every figure
+# counts, from a project's completed investment and lights to indicators and rankings. A draft or
+# a returned report is work in progress; its own cumulative figure shows what it will add.
+REPORTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
 class EventType(models.TextChoices):
     STAGE = "stage", _("Stage changed")
     CORRECTION = "correction", _("Stage date corrected")

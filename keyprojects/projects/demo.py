@@ -27,6 +27,7 @@ from keyprojects.orgs.models import Department, Membership, Region, User
 from . import services
 from .choices import (
     LIFECYCLE,
+    REPORTED,
     STAGE_DATES,
     AttractionSource,
     EventType,
@@ -624,7 +625,7 @@ class Builder:
             fraction = (month - start).days / max(1, (plan.chain["production"] - start).days)
             problems = rng.choice(PROBLEMS) if rng.random() < 0.12 else ""
             plan.reports.append((month, amount, status, progress_text(fraction, v["field"]), problems))
-        v["cumulative_investment"] = running
+        v["cumulative_investment"] = sum((row[1] for row in plan.reports if row[2] in REPORTED), Decimal(0))
         by_year = {}
         for month, amount, *_rest in plan.reports:
             by_year[month.year] = by_year.get(month.year, Decimal(0)) + amount
@@ -784,7 +785,8 @@ def write(plans):
         running = Decimal(0)
         reviewer = by_region.get(p.region.name) or reviewers.get("cityadmin")
         for month, amount, status, text, problems in plan.reports:
-            running += amount
+            if status in REPORTED:  # as services._recompute_cumulative counts
+                running += amount
             filed = None
             if status != ReportStatus.DRAFT:
                 filed = min(aware(next_month(month) + timedelta(days=(month.month + p.pk) % 5), 16), timezone.now())
@@ -793,7 +795,7 @@ def write(plans):
                     project=p,
                     month=month,
                     investment=amount,
-                    cumulative_investment=running,
+                    cumulative_investment=running if status in REPORTED else running + amount,
                     physical_progress=text,
                     milestone=reached_in.get((p.pk, month)),
                     problems=problems,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from keyprojects.core.context import acting
 
-from .choices import LIFECYCLE, LIGHT_RANK, STAGE_DATES, STAGE_NODES, EventType, Light, ReportStatus, Stage
+from .choices import LIFECYCLE, LIGHT_RANK, REPORTED, STAGE_DATES, STAGE_NODES, EventType, Light, ReportStatus, Stage
 from .models import Milestone, ProgressReport, Project, ProjectEvent, YearPlan
 
 DEFAULT_MILESTONES = ["拿地", "开工", "基础完工", "主体封顶", "设备安装", "试生产", "投产", "达效"]
@@ -216,12 +216,16 @@ def save_report(report, *, by, confirm_over_total=False):
 
 
 def _recompute_cumulative(project, refresh=True):
+    """The project's completed investment counts its reported months (REPORTED); a draft or
+    returned report's own figure is what it would make on being submitted."""
     running = project.prior_investment
     changed = []
     for report in ProgressReport.objects.filter(project=project).order_by("month"):
-        running += report.investment
-        if report.cumulative_investment != running:
-            report.cumulative_investment = running
+        if report.status in REPORTED:
+            running += report.investment
+        cumulative = running if report.status in REPORTED else running + report.investment
+        if report.cumulative_investment != cumulative:
+            report.cumulative_investment = cumulative
             changed.append(report)
     if changed:
         ProgressReport.objects.bulk_update(changed, ["cumulative_investment"])
@@ -240,6 +244,7 @@ def submit_report(report, *, by):
         report.submitted_at = timezone.now()
         report.submitted_by = by
         report.save()
+        _recompute_cumulative(report.project)
         ProjectEvent.objects.create(
             project=report.project,
             type=EventType.REPORT_SUBMITTED,
@@ -264,6 +269,8 @@ def review_report(report, *, by, accept, reason=""):
         report.return_reason = "" if accept else reason
         report.reviewed_by = by
         report.save()
+        if not accept:
+            _recompute_cumulative(report.project)
         ProjectEvent.objects.create(
             project=report.project,
             type=EventType.REPORT_ACCEPTED if accept else EventType.REPORT_RETURNED,
@@ -293,9 +300,7 @@ def last_due_month(today=None):
 def late_filers(queryset, today=None):
     """Projects under construction whose report for the last due month is missing or not submitted."""
     last_month = last_due_month(today)
-    filed = ProgressReport.objects.filter(
-        project=OuterRef("pk"), month=last_month, status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
-    )
+    filed = ProgressReport.objects.filter(project=OuterRef("pk"), month=last_month, status__in=REPORTED)
     # NOT EXISTS, not NOT IN: an anti-join that probes each project's month (68 → 20 ms at 600k reports).
     return queryset.filter(stage=Stage.STARTED).filter(~Exists(filed)), last_month
 
@@ -339,7 +344,9 @@ def schedule_progress(today):
 def year_progress(project, today):
     """This year's plan, what is done, 序时进度 and the deviation in percentage points."""
     plan = project.year_plans.filter(year=today.year).first()
-    done = project.reports.filter(month__year=today.year).aggregate(s=Sum("investment"))["s"] or Decimal(0)
+    done = project.reports.filter(month__year=today.year, status__in=REPORTED).aggregate(s=Sum("investment"))[
+        "s"
+    ] or Decimal(0)
     if plan is None or not plan.planned_investment:
         return {"plan": plan, "done": done}
     schedule = schedule_progress(today) * 100
@@ -398,7 +405,7 @@ def refresh_lights(projects, today=None, milestones=None):
         milestones.setdefault(milestone.project_id, []).append(milestone)
     plans = {p.project_id: p for p in YearPlan.objects.filter(project_id__in=ids, year=today.year)}
     invested = dict(
-        ProgressReport.objects.filter(project_id__in=ids, month__year=today.year)
+        ProgressReport.objects.filter(project_id__in=ids, month__year=today.year, status__in=REPORTED)
         .values_list("project")
         .annotate(total=Sum("investment"))
         .values_list("project", "total")

@@ -112,9 +112,11 @@ def test_production_and_capacity_rates(phases):
 
 
 def report(project, month, amount, by=None):
-    return project_services.save_report(
+    """A month's report as the county files it: saved, then submitted (drafts count nowhere)."""
+    draft = project_services.save_report(
         ProgressReport(project=project, month=month, investment=Decimal(amount), physical_progress="主体施工"), by=by
     )
+    return project_services.submit_report(draft, by=by)
 
 
 def test_funds_in_place_is_completed_over_contracted_for_started_signed_entries(phases):

@@ -109,13 +109,20 @@ def test_no_investment_before_started(users):
     assert "investment" in error.value.error_dict
 
 
+def completed(project):
+    return Project.objects.get(pk=project.pk).cumulative_investment
+
+
 def test_cumulative_is_computed_and_never_decreases_without_a_note(users):
     user = users["county_a"]
     project = start_project(make_project(by=user), by=user)
-    services.save_report(_report(project, date(2024, 3, 1), "1000"), by=user)
+    march = services.save_report(_report(project, date(2024, 3, 1), "1000"), by=user)
+    services.submit_report(march, by=user)
     april = services.save_report(_report(project, date(2024, 4, 1), "2000"), by=user)
     assert april.cumulative_investment == Decimal("3000")
-    assert Project.objects.get(pk=project.pk).cumulative_investment == Decimal("3000")
+    services.submit_report(april, by=user)
+    assert completed(project) == Decimal("3000")
+    services.review_report(april, by=users["city_admin"], accept=False, reason="投资额与发票不符")
     april = ProgressReport.objects.get(pk=april.pk)
     april.investment = Decimal("500")
     with pytest.raises(ValidationError) as error:
@@ -123,7 +130,25 @@ def test_cumulative_is_computed_and_never_decreases_without_a_note(users):
     assert "correction_note" in error.value.error_dict
     april.correction_note = "统计口径调整"
     services.save_report(april, by=user)
-    assert Project.objects.get(pk=project.pk).cumulative_investment == Decimal("1500")
+    services.submit_report(ProgressReport.objects.get(pk=april.pk), by=user)
+    assert completed(project) == Decimal("1500")
+
+
+def test_completed_investment_counts_a_report_once_it_is_submitted(users):
+    """A county's draft is work in progress: it shows what it will add, and no total (the
+    project's completed investment, its year's progress, its light) counts it until it is
+    submitted; a report the city returns stops counting until it is submitted again."""
+    county = users["county_a"]
+    project = start_project(make_project(by=county), by=county, on=date(2024, 1, 10))
+    YearPlan.objects.create(project=project, year=2024, planned_investment=Decimal("12000"))
+    draft = services.save_report(_report(project, date(2024, 1, 1), "3000"), by=county)
+    assert (draft.cumulative_investment, completed(project)) == (Decimal("3000"), Decimal("0"))
+    assert services.year_progress(project, date(2024, 7, 10))["done"] == 0
+    services.submit_report(draft, by=county)
+    assert completed(project) == Decimal("3000")
+    assert services.year_progress(project, date(2024, 7, 10))["done"] == Decimal("3000")
+    services.review_report(draft, by=users["city_admin"], accept=False, reason="缺少现场照片")
+    assert completed(project) == Decimal("0")
 
 
 def test_cumulative_above_total_needs_confirmation(users):
@@ -212,8 +237,10 @@ def test_completed_investment_adds_reports_to_what_the_project_brought(client_fo
     county = users["county_a"]
     project = start_project(make_project(by=county, total="1000", prior_investment="1.5万元"), by=county)
     assert project.cumulative_investment == Decimal("1.5")
-    report = services.save_report(_report(project, date(2024, 4, 1), "100"), by=county)
-    assert report.cumulative_investment == Project.objects.get(pk=project.pk).cumulative_investment == Decimal("101.5")
+    report = services.submit_report(
+        services.save_report(_report(project, date(2024, 4, 1), "100"), by=county), by=county
+    )
+    assert ProgressReport.objects.get(pk=report.pk).cumulative_investment == completed(project) == Decimal("101.5")
     # An edit of what it brought, on the page or through the API, moves every cumulative figure.
     form = client_for("county_a").get(f"/projects/projects/{project.pk}/edit/").context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None and k not in {"tags"}}
@@ -287,6 +314,6 @@ def test_year_progress_shows_schedule_and_deviation(users):
     county = users["county_a"]
     project = start_project(make_project(by=county), by=county, on=date(2024, 1, 10))
     YearPlan.objects.create(project=project, year=2024, planned_investment=Decimal("12000"))
-    services.save_report(_report(project, date(2024, 1, 1), "3000"), by=county)
+    services.submit_report(services.save_report(_report(project, date(2024, 1, 1), "3000"), by=county), by=county)
     year = services.year_progress(project, date(2024, 7, 10))
     assert (year["actual"], year["schedule"], year["deviation"]) == (Decimal("25.0"), Decimal("50.0"), Decimal("-25.0"))
