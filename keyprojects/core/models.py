@@ -1,6 +1,7 @@
 """Base classes every domain model starts from, and the rows core keeps for all apps:
 the change log, background jobs and saved list views."""
 
+import functools
 from operator import attrgetter
 
 from django.conf import settings
@@ -8,9 +9,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models
 from django.db.models.fields.files import FieldFile
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.functional import Promise
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 from .access import RestrictedQuerySet, Scope
@@ -216,10 +219,32 @@ class LoggedModel(models.Model):
         return f"{cls._meta.app_label}:{cls._meta.model_name}_{view}"
 
     def get_absolute_url(self):
-        try:
-            return reverse(self.url_name("detail"), args=[self.pk])
-        except NoReverseMatch:
-            return ""
+        pattern = _detail_url(self.url_name("detail"), get_script_prefix())
+        return pattern.replace(_PK, str(self.pk)) if pattern and self.pk is not None else ""
+
+    def _get_FIELD_display(self, field):
+        """Django builds the field's whole choices dict for every call, that is for every cell of
+        a choice column in a list; the dict is built once per field here."""
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
+
+
+_PK = "2147483646"  # a pk that stands for the row's in a reversed detail address
+
+
+@functools.cache
+def _detail_url(name, script_prefix):
+    """reverse() once per detail view and script prefix: a 50-row list asked it for every row,
+    a tenth of the page."""
+    try:
+        return reverse(name, args=[_PK])
+    except NoReverseMatch:
+        return ""
+
+
+@functools.cache
+def _choice_labels(field):
+    return dict(make_hashable(field.flatchoices))
 
 
 class BaseModel(LoggedModel):

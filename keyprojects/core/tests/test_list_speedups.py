@@ -163,3 +163,30 @@ def test_date_and_time_cells_are_written_in_one_format_in_local_time(client_for,
     ProgressReport.objects.filter(pk=report.pk).update(submitted_at=datetime(2024, 5, 3, 1, 30, tzinfo=ZoneInfo("UTC")))
     html = client_for("county_a").get("/projects/reports/").content.decode()
     assert ">2024-04<" in html and ">2024-05-03 09:30<" in html  # the month; the time in Beijing
+
+
+@pytest.mark.django_db
+def test_rows_link_to_their_own_page_under_any_script_prefix_and_show_labels_in_the_readers_language(
+    client_for, regions
+):
+    from django.urls import set_script_prefix
+    from django.utils import translation
+
+    first = Contact.objects.create(name="甲", phone="13900000021", region=regions["郾城区"])
+    second = Contact.objects.create(name="乙", phone="13900000022", region=regions["郾城区"])
+    assert client_for("county_a").get(second.get_absolute_url()).context["object"] == second
+    assert (first.get_absolute_url(), Contact(name="未保存").get_absolute_url()) == (f"/orgs/contacts/{first.pk}/", "")
+    try:
+        set_script_prefix("/luohe/")
+        assert first.get_absolute_url() == f"/luohe/orgs/contacts/{first.pk}/"
+    finally:
+        set_script_prefix("/")
+    project = Project(stage="started")
+    with translation.override("zh-hans"):
+        chinese = project.get_stage_display()
+    with translation.override("en"):
+        assert (chinese, project.get_stage_display(), Project(stage="nonsense").get_stage_display()) == (
+            "开工",
+            "Started",
+            "nonsense",
+        )
