@@ -151,6 +151,16 @@ def test_completed_investment_counts_a_report_once_it_is_submitted(users):
     assert completed(project) == Decimal("0")
 
 
+def test_the_report_page_says_a_draft_counts_once_submitted(client_for, users):
+    county = users["county_a"]
+    project = start_project(make_project(by=county), by=county)
+    report = services.save_report(_report(project, date(2024, 3, 1), "100"), by=county)
+    page = client_for("county_a").get(report.get_absolute_url()).content.decode()
+    assert "报送后计入项目累计完成投资" in page
+    services.submit_report(report, by=county)
+    assert "报送后计入" not in client_for("county_a").get(report.get_absolute_url()).content.decode()
+
+
 def test_cumulative_above_total_needs_confirmation(users):
     user = users["county_a"]
     project = start_project(make_project(by=user, total="1000"), by=user)
