@@ -2,6 +2,7 @@
 the change log, background jobs and saved list views."""
 
 import functools
+import json
 from operator import attrgetter
 
 from django.conf import settings
@@ -34,20 +35,15 @@ def _snapshot(instance):
 _encoder = DjangoJSONEncoder()
 
 
+_PLAIN = frozenset({str, int, float, bool, list, dict, type(None)})
+
+
 def _jsonable(value):
-    if isinstance(value, (str, int, float, bool, list, dict, type(None))):
+    if type(value) in _PLAIN or isinstance(value, (str, int, float, bool, list, dict)):
         return value
     if isinstance(value, FieldFile):
         return value.name or ""
     return _encoder.default(value)
-
-
-def _changes(before, after):
-    return {
-        name: [_jsonable(before.get(name)), _jsonable(value)]
-        for name, value in after.items()
-        if before.get(name) != value
-    }
 
 
 COPY_FROM = 100  # new rows from which PostgreSQL gets them by COPY
@@ -130,7 +126,7 @@ class LoggedQuerySet(RestrictedQuerySet):
         rows = []
         for o in objs:
             o._loaded = _snapshot(o)  # a later save() or bulk_update() compares with what was written
-            rows.append((o, ChangeAction.CREATE, log(_changes({}, o._loaded))))
+            rows.append((o, ChangeAction.CREATE, log({}, o._loaded)))
         ObjectChange.log_many(rows)
         return objs
 
@@ -150,8 +146,7 @@ class LoggedQuerySet(RestrictedQuerySet):
         if before:
             changed = self.model.objects.filter(pk__in=before).iterator(chunk_size=2000)
             rows = [
-                (o, ChangeAction.UPDATE, o.loggable(_changes(before[o.pk], {n: getattr(o, n) for n in names})))
-                for o in changed
+                (o, ChangeAction.UPDATE, o.loggable(before[o.pk], {n: getattr(o, n) for n in names})) for o in changed
             ]
             ObjectChange.log_many([row for row in rows if row[2]])  # rows whose values did not change: no news
         return count
@@ -186,7 +181,7 @@ class LoggedModel(models.Model):
         self.before_write()
         super().save(*args, **kwargs)
         after = _snapshot(self)
-        changes = self.loggable(_changes(before, after))
+        changes = self.loggable(before, after)
         if creating or changes:
             action = ChangeAction.CREATE if creating else ChangeAction.UPDATE
             if "archived_at" in changes:
@@ -204,12 +199,15 @@ class LoggedModel(models.Model):
         super().clean_fields(exclude={*(exclude or ()), *checked})
 
     @classmethod
-    def loggable(cls, changes):
-        return {
-            name: (["***", "***"] if name in cls.log_mask else pair)
-            for name, pair in changes.items()
-            if name not in cls.log_exclude
-        }
+    def loggable(cls, before, after):
+        """The fields that changed from `before` to `after`, as the log keeps them: [old, new] in
+        JSON, noise left out, secrets masked."""
+        changes = {}
+        for name, value in after.items():
+            old = before.get(name)
+            if old != value and name not in cls.log_exclude:
+                changes[name] = ["***", "***"] if name in cls.log_mask else [_jsonable(old), _jsonable(value)]
+        return changes
 
     def delete(self, *args, **kwargs):
         raise TypeError("Rows users created are archived, never deleted: use core.services.archive().")
@@ -311,7 +309,7 @@ class ObjectChange(models.Model):
         if by_copy(len(rows), "default"):
             # An import's entries go as plain values: no model instance per entry, one time for
             # the batch (the order among them is their id's).
-            connection, changes = connections["default"], cls._meta.get_field("changes")
+            connection = connections["default"]
             now, user_id, label = timezone.now(), getattr(user, "pk", None), str(actor.label)
             copy_values(
                 connection,
@@ -337,7 +335,7 @@ class ObjectChange(models.Model):
                         obj.pk,
                         str(obj)[:200],
                         action,
-                        changes.get_db_prep_save(c, connection),
+                        json.dumps(c, cls=DjangoJSONEncoder),  # COPY reads JSON text
                     )
                     for obj, action, c in rows
                 ),
