@@ -76,16 +76,19 @@ class ProgressReportViews(ModelViews):
     table = ProgressReportTable
     form = ReportForm
     detail_template = "projects/report_detail.html"
+    form_template = "projects/report_form.html"
     select_related = ("project", "project__region")
     url_prefix = "reports/"
 
     @classmethod
     def save(cls, form, request):
-        return services.save_report(
+        """Saved as a draft, or filed at once with 保存并报送 (a draft counts nowhere)."""
+        report = services.save_report(
             form.save(commit=False),
             by=request.user,
             confirm_over_total=form.cleaned_data.get("confirm_over_total", False),
         )
+        return services.submit_report(report, by=request.user) if request.POST.get("and_submit") else report
 
 
 class MilestoneViews(ModelViews):

@@ -151,6 +151,23 @@ def test_completed_investment_counts_a_report_once_it_is_submitted(users):
     assert completed(project) == Decimal("0")
 
 
+def test_the_report_form_saves_a_draft_or_files_it_at_once(client_for, users):
+    county = users["county_a"]
+    project = start_project(make_project(by=county), by=county, on=date(2024, 2, 10))
+    form = {"project": project.pk, "investment": "0.1亿", "physical_progress": "主体施工"}
+    page = client_for("county_a").post("/projects/reports/add/", {**form, "month": "2024.3"})
+    draft = ProgressReport.objects.get(project=project, month=date(2024, 3, 1))
+    assert (page.status_code, draft.status, completed(project)) == (302, "draft", Decimal("0"))
+    page = client_for("county_a").post("/projects/reports/add/", {**form, "month": "2024年4月", "and_submit": "1"})
+    filed = ProgressReport.objects.get(project=project, month=date(2024, 4, 1))
+    assert (page.status_code, filed.status, filed.submitted_by) == (302, "submitted", county)
+    assert completed(project) == Decimal("1000")
+    # A bad report is neither saved nor submitted: the form shows why.
+    page = client_for("county_a").post("/projects/reports/add/", {**form, "month": "2024-04", "and_submit": "1"})
+    assert page.status_code == 400 and "2024-04" in page.content.decode()
+    assert ProgressReport.objects.filter(project=project).count() == 2
+
+
 def test_the_report_page_says_a_draft_counts_once_submitted(client_for, users):
     county = users["county_a"]
     project = start_project(make_project(by=county), by=county)
