@@ -33,8 +33,6 @@ def _snapshot(instance):
 
 
 _encoder = DjangoJSONEncoder()
-
-
 _PLAIN = frozenset({str, int, float, bool, list, dict, type(None)})
 
 

@@ -221,9 +221,9 @@ def _recompute_cumulative(project, refresh=True):
     running = project.prior_investment
     changed = []
     for report in ProgressReport.objects.filter(project=project).order_by("month"):
-        if report.status in REPORTED:
+        if report.reported:
             running += report.investment
-        cumulative = running if report.status in REPORTED else running + report.investment
+        cumulative = running if report.reported else running + report.investment
         if report.cumulative_investment != cumulative:
             report.cumulative_investment = cumulative
             changed.append(report)
@@ -237,7 +237,7 @@ def _recompute_cumulative(project, refresh=True):
 
 @transaction.atomic
 def submit_report(report, *, by):
-    if report.status not in {ReportStatus.DRAFT, ReportStatus.RETURNED}:
+    if report.reported:
         raise ValidationError(_("Only a draft or returned report can be submitted."))
     with acting(by):
         report.status = ReportStatus.SUBMITTED
@@ -344,9 +344,8 @@ def schedule_progress(today):
 def year_progress(project, today):
     """This year's plan, what is done, 序时进度 and the deviation in percentage points."""
     plan = project.year_plans.filter(year=today.year).first()
-    done = project.reports.filter(month__year=today.year, status__in=REPORTED).aggregate(s=Sum("investment"))[
-        "s"
-    ] or Decimal(0)
+    reported = project.reports.filter(month__year=today.year, status__in=REPORTED)
+    done = reported.aggregate(s=Sum("investment"))["s"] or Decimal(0)
     if plan is None or not plan.planned_investment:
         return {"plan": plan, "done": done}
     schedule = schedule_progress(today) * 100

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.models import BaseModel, LoggedModel, LoggedQuerySet
 
-from ..choices import EventType, ReportStatus, Stage
+from ..choices import REPORTED, EventType, ReportStatus, Stage
 from .project import ListMembership, Project
 
 PROJECT_SCOPE = ListMembership.scope
@@ -121,6 +121,12 @@ class ProgressReport(BaseModel):
 
     def __str__(self):
         return f"{self.project} · {self.month:%Y-%m}"
+
+    @property
+    def reported(self):
+        """Submitted or accepted: counted in every figure. A draft or returned report is not,
+        and is the one its county may still edit and submit."""
+        return self.status in REPORTED
 
 
 class ProjectEvent(LoggedModel):
