@@ -10,6 +10,7 @@ existing rows are read once per file, new rows are written a thousand to an INSE
 their change log) and checked against the user's scope a thousand at a time.
 """
 
+import copy
 import csv
 import gc
 import io
@@ -60,8 +61,7 @@ def normalise(value):
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).translate(HALF_WIDTH)
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(str(value).translate(HALF_WIDTH).split())  # what re.sub(r"\s+", " ") and strip() leave
 
 
 # Full-width digits, letters, space and the marks codes and dates use become half-width; Chinese
@@ -240,6 +240,7 @@ class Importer:
         self._choices = {}
         self._indexes = {}
         self.known = Known()
+        self._prototypes = {}  # new row or not -> the form get_form() copies
         self.row_form = row_form(self.columns_form() if self.columns_only else self.form)
 
     # --- reading -------------------------------------------------------------------------
@@ -364,9 +365,23 @@ class Importer:
         return None
 
     def get_form(self, data, instance):
-        """The model's form, fed the existing values for columns the file does not carry."""
-        initial = django_forms.model_to_dict(instance or self.model())  # a new row starts from the defaults
-        return self.row_form(data={**initial, **data}, instance=instance, user=self.user, known=self.known)
+        """The model's form, fed the existing values for columns the file does not carry: a copy
+        of one form built for the file's new rows (another for its existing rows), bound to this
+        row. Building a form per row, its fields, querysets and widgets all alike, was a third of
+        a preview; so a form's __init__ may depend on the user and on whether its row is new,
+        not on the row's values."""
+        new = instance is None
+        if new not in self._prototypes:
+            prototype = self.row_form(data={}, instance=instance, user=self.user, known=self.known)
+            for form_field in prototype.fields.values():
+                form_field.help_text = str(form_field.help_text)  # lazy text is translated at each bool()
+            self._prototypes[new] = prototype
+        form = copy.copy(self._prototypes[new])
+        form.instance = self.model() if new else instance  # a new row starts from the defaults
+        form.initial = {} if new else django_forms.model_to_dict(instance, form._meta.fields, form._meta.exclude)
+        form.data = {**django_forms.model_to_dict(form.instance, form.fields), **data}
+        form._errors, form._bound_fields_cache = None, {}
+        return form
 
     def columns_form(self):
         """The model's form cut to the ledger's columns and the fields it requires: the rest of a
@@ -419,7 +434,7 @@ class Importer:
         plan, seen, taken = Plan(), {}, {}
         headings = {c.field: c.heading for c in self.columns}
         records = [(number, *self.form_data(record)) for number, record in self.records(rows)]
-        self.known = self.read_known([data for _number, data, errors in records if not errors])
+        self.known, self._prototypes = self.read_known([data for _number, data, errors in records if not errors]), {}
         for count, (number, data, errors) in enumerate(records, 1):
             for column, message in errors:
                 plan.errors.append(RowError(number, column.heading, message))

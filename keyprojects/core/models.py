@@ -2,7 +2,6 @@
 the change log, background jobs and saved list views."""
 
 import functools
-import json
 from operator import attrgetter
 
 from django.conf import settings
@@ -96,10 +95,11 @@ def _copy_rows_of(objs, fields, connection):
         stamp = field.pre_save(objs[0], True)
         for obj in objs:
             setattr(obj, field.attname, stamp)
+    plain = (models.Field.pre_save, models.DateField.pre_save)  # a date field not stamped saves its value
     prepared = [
         (i, f)
         for i, f in enumerate(fields)
-        if f not in stamped and (type(f).pre_save is not models.Field.pre_save or isinstance(f, models.JSONField))
+        if f not in stamped and (type(f).pre_save not in plain or isinstance(f, models.JSONField))
     ]
     values = attrgetter(*[f.attname for f in fields])
     for obj in objs:
@@ -333,7 +333,7 @@ class ObjectChange(models.Model):
                         obj.pk,
                         str(obj)[:200],
                         action,
-                        json.dumps(c, cls=DjangoJSONEncoder),  # COPY reads JSON text
+                        _encoder.encode(c),  # COPY reads JSON text
                     )
                     for obj, action, c in rows
                 ),
