@@ -115,6 +115,41 @@ def test_real_xls_is_read(users, tmp_path):
     assert errors(result) == [] and result.creates[0].cleaned_data["phone"] == "13900000003"
 
 
+def test_new_and_existing_rows_of_one_file_each_get_their_own_form(users, regions):
+    """Rows are validated by copies of a form built once for new rows and once for existing ones:
+    what a form's __init__ does for an existing row must not reach a new one, nor one row's
+    values another's."""
+
+    class PostKeptForm(ContactImporter.form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.instance.pk:
+                self.fields["post"].disabled = True  # an existing contact keeps its post
+
+    class PostKeptImporter(ContactImporter):
+        form = PostKeptForm
+
+    kept = Contact.objects.create(name="周一", post="科长", phone="13900000001", region=regions["郾城区"])
+    Contact.objects.create(name="吴二", post="专员", phone="13900000002", region=regions["郾城区"])
+    rows = [
+        HEADER,
+        ["郑三", "处长", "13900000003", "郾城区"],
+        ["周一", "处长", "13900000001", "源汇区"],
+        ["吴二", "专员", "13900000002", "郾城区"],
+        ["王四", "干事", "13900000004", "郾城区"],
+    ]
+    importer = PostKeptImporter(users["city_admin"])
+    result = importer.plan(rows)
+    assert errors(result) == [] and result.unchanged == 1
+    assert [f.cleaned_data["post"] for f in result.creates] == ["处长", "干事"]
+    [update] = result.updates
+    assert update.instance == kept and update.changed_data == ["region"]
+    importer.commit(result)
+    kept.refresh_from_db()
+    assert (kept.post, kept.region) == ("科长", regions["源汇区"])
+    assert Contact.objects.get(name="郑三").post == "处长"
+
+
 # --- refusing bad input ----------------------------------------------------------------
 
 
