@@ -136,7 +136,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "keyprojects.orgs.sso.ProvisionedUserBackend",  # answers only when single sign-on is on
 ]
-# OpenID Connect single sign-on (统一身份认证, orgs/sso.py), on when the client id is set. The four
+# OpenID Connect single sign-on (单点登录, orgs/sso.py), on when the client id is set. The four
 # endpoints are the identity provider's: its /.well-known/openid-configuration lists them.
 OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")

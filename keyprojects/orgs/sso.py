@@ -1,4 +1,4 @@
-"""OpenID Connect single sign-on (统一身份认证), on when OIDC_RP_CLIENT_ID is set.
+"""OpenID Connect single sign-on (单点登录, 一号多用), on when OIDC_RP_CLIENT_ID is set.
 
 mozilla-django-oidc speaks the protocol; what is ours is who may come in: the account an
 administrator opened whose username the identity provider's username claim names, and which is

@@ -58,7 +58,7 @@ def test_an_unknown_or_inactive_person_is_sent_back_with_the_reason_and_signs_in
     response = sign_in(client, sso, {"sub": "u-2002", "preferred_username": "stranger"})
     assert response.status_code == 302 and response.url == "/login/"
     page = client.get("/login/", follow=True)
-    assert "统一身份认证未能登录" in page.content.decode()
+    assert "单点登录未成功" in page.content.decode()
     assert not page.context["user"].is_authenticated
     assert not User.objects.filter(username="stranger").exists()  # no account is opened
 
@@ -77,7 +77,7 @@ def test_an_unreachable_identity_provider_is_a_message_not_an_error(sso, setting
 
 def test_the_sign_in_page_offers_single_sign_on_only_when_it_is_on(client, settings, sso, users):
     page = client.get("/login/").content.decode()
-    assert "统一身份认证登录" in page and "/oidc/authenticate/" in page
+    assert "单点登录（一号多用）" in page and "/oidc/authenticate/" in page
     settings.OIDC_RP_CLIENT_ID = ""
     assert "/oidc/authenticate/" not in client.get("/login/").content.decode()
     assert client.get("/oidc/authenticate/").status_code == 404
@@ -96,7 +96,7 @@ def test_single_sign_on_in_chromium_lands_in_ones_own_scope(browser_session, sso
     page.route("https://cdn.jsdelivr.net/**", lambda route: route.abort())  # the provider's stylesheet
     page.goto("/login/")
     browser_session.shot(page, "sign-in-page-with-sso")
-    page.get_by_role("link", name="使用统一身份认证登录").click()
+    page.get_by_role("link", name="单点登录（一号多用）").click()
     page.wait_for_url(f"{sso}/oauth2/authorize**")
     page.fill("input[name=sub]", "u-3003")
     page.get_by_role("button", name="Authorize").click()
