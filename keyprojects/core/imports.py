@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from .access import Action, region_ids
 from .context import acting
 from .forms import Known
+from .parsing import STORED_UNIT, UNITS, read_amount, scale_factor, title_unit, units_named
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class Column:
     lookup: str | None = None
     parse: object = None  # callable(text) -> value for the form; raises ValidationError
     words: dict | None = field(default=None, hash=False, compare=False)  # choice words ledgers use -> value
+    # An amount: the engine reads its unit from the file (the heading, a `单位：` title row, the
+    # cell itself) and hands the form the value in 万元; `parse` is not used.
+    money: bool = False
 
     @property
     def heading(self):
@@ -70,6 +74,16 @@ HALF_WIDTH = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0
 HALF_WIDTH |= {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF21, 0xFF3B)}
 HALF_WIDTH |= {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF41, 0xFF5B)}
 HALF_WIDTH |= {ord(c): unicodedata.normalize("NFKC", c) for c in "－．／＠＿＋"} | {0x3000: " ", 0xA0: " "}
+
+
+def column_letter(position):
+    """The letter a spreadsheet shows above a column: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def heading_key(text):
@@ -151,19 +165,71 @@ def read_rows(path):
 
 @dataclass
 class RowError:
+    """A problem at a cell of the file: its row as the user sees it, its column's heading as the
+    file has it and the column's letter. As a warning or a note it does not stop the import."""
+
     row: int
     column: str
     message: str
+    letter: str = ""
+    level: str = "error"  # or "warning" (check before confirming), "note" (what was decided)
+
+
+@dataclass
+class FileColumn:
+    """One heading of the file and what the import makes of it."""
+
+    position: int
+    heading: str  # as the file has it, spaces and line breaks collapsed
+    column: Column | None = None
+    unit: str = ""  # a money column's unit, and where it was read
+    unit_source: str = ""  # "heading", "title" or "default"
+    reason: str = ""  # why a heading is not imported
+
+    @property
+    def letter(self):
+        return column_letter(self.position)
+
+    def report(self):
+        """The line the preview shows for this heading."""
+        if self.column is None:
+            return {"letter": self.letter, "heading": self.heading, "to": "", "note": self.reason}
+        note = ""
+        if self.unit_source:
+            sources = {
+                "heading": _("amounts in %(unit)s, as the heading says"),
+                "title": _("amounts in %(unit)s, as the title rows say (单位)"),
+                "default": _("no unit named: amounts in %(unit)s unless a cell names its own"),
+            }
+            note = sources[self.unit_source] % {"unit": self.unit}
+        return {"letter": self.letter, "heading": self.heading, "to": self.column.heading, "note": note}
+
+
+@dataclass
+class Layout:
+    """Where a file's table is and what each of its headings maps to, with the unit of each
+    money column; errors here (units that disagree, two headings for one field) stop the file."""
+
+    header: int  # the header row's index
+    columns: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    @property
+    def mapping(self):
+        return {c.position: c.column for c in self.columns if c.column is not None}
 
 
 @dataclass
 class Plan:
-    """What an import would do: rows to create and update, unchanged rows, errors."""
+    """What an import would do: rows to create and update, unchanged rows, errors, and the
+    warnings and notes to read before confirming."""
 
     creates: list = field(default_factory=list)
     updates: list = field(default_factory=list)
     unchanged: int = 0
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    columns: list = field(default_factory=list)
 
     def summary(self):
         return {
@@ -172,6 +238,9 @@ class Plan:
             "unchanged": self.unchanged,
             "errors": [e.__dict__ for e in self.errors[:1000]],
             "error_count": len(self.errors),
+            "warnings": [w.__dict__ for w in self.warnings[:1000]],
+            "warning_count": len(self.warnings),
+            "columns": [c.report() for c in self.columns],
         }
 
 
@@ -236,6 +305,9 @@ class Importer:
 
     def __init__(self, user):
         self.user = user
+        self.layout = None
+        self._layout_of = None  # the rows self.layout was read from
+        self.notes = []  # (column, message) of the row form_data() is reading; plan() files them
         self._lookups = {}
         self._choices = {}
         self._indexes = {}
@@ -265,10 +337,109 @@ class Importer:
                 mapping[position] = column
         return best, mapping
 
+    def read_layout(self, rows):
+        """The header row, what each of its headings maps to, and each money column's unit: the
+        heading's own (`总投资\\n(亿元)`), else the title rows' (`单位：亿元`), else 万元, shown as such."""
+        if self._layout_of is rows:
+            return self.layout
+        header, _mapping = self.locate_header(rows)
+        known = {heading_key(h): c for c in self.columns for h in c.headings}
+        layout = Layout(header)
+        number = header + 1
+        title, title_row = None, None
+        if any(c.money for c in self.columns):
+            title, title_row = self.title_unit(rows[:header], layout)
+        taken = {}
+        for position, cell in enumerate(rows[header]):
+            text = normalise(cell)
+            if not text:
+                continue
+            found = FileColumn(position, text, known.get(heading_key(cell)))
+            layout.columns.append(found)
+            if found.column is None:
+                found.reason = _("not imported: not a column of this ledger")
+                continue
+            if found.column.field in taken:
+                other = taken[found.column.field]
+                message = _(
+                    "“%(heading)s” (column %(letter)s) and “%(other)s” (column %(other_letter)s) are both "
+                    "“%(field)s”: keep one of them."
+                ) % {
+                    "heading": text,
+                    "letter": found.letter,
+                    "other": other.heading,
+                    "other_letter": other.letter,
+                    "field": found.column.heading,
+                }
+                layout.errors.append(RowError(number, text, message, found.letter))
+                continue
+            taken[found.column.field] = found
+            if found.column.money:
+                self.read_unit(found, str(cell), title, title_row, layout, number)
+        self.layout, self._layout_of = layout, rows
+        return layout
+
+    def title_unit(self, rows, layout):
+        """The unit the rows above the header state (`单位：亿元`), and its row; two different
+        ones, or another currency, are errors naming them."""
+        units = {}
+        for index, row in enumerate(rows):
+            for cell in row:
+                if isinstance(cell, str) and "单位" in cell and (unit := title_unit(cell)):
+                    units.setdefault(unit, index + 1)
+        if len(units) > 1:
+            (first, row), (second, other) = list(units.items())[:2]
+            message = _(
+                "The title rows name two units, %(first)s (row %(row)s) and %(second)s (row %(other)s): keep one."
+            )
+            layout.errors.append(
+                RowError(row, "", message % {"first": first, "second": second, "row": row, "other": other})
+            )
+            return None, None
+        for unit, row in units.items():
+            if unit not in UNITS:
+                message = _(
+                    "The title says the amounts are in %(unit)s: amounts are imported in 人民币 only; "
+                    "convert them to 万元 first."
+                )
+                layout.errors.append(RowError(row, "", message % {"unit": unit}))
+                return None, None
+            return unit, row
+        return None, None
+
+    def read_unit(self, found, heading, title, title_row, layout, number):
+        named = list(dict.fromkeys(units_named(heading)))
+        if len(named) > 1:
+            message = _("The heading “%(heading)s” names two units, %(first)s and %(second)s: keep one.")
+            values = {"heading": found.heading, "first": named[0], "second": named[1]}
+            layout.errors.append(RowError(number, found.heading, message % values, found.letter))
+        elif named and named[0] not in UNITS:
+            message = _(
+                "The heading “%(heading)s” is in %(unit)s: amounts are imported in 人民币 only; convert the "
+                "column to 万元 first."
+            )
+            layout.errors.append(
+                RowError(number, found.heading, message % {"heading": found.heading, "unit": named[0]}, found.letter)
+            )
+        elif named and title and named[0] != title:
+            message = _(
+                "The title (row %(row)s) says the amounts are in %(title)s, the heading “%(heading)s” says "
+                "%(unit)s: make them agree."
+            )
+            values = {"row": title_row, "title": title, "heading": found.heading, "unit": named[0]}
+            layout.errors.append(RowError(number, found.heading, message % values, found.letter))
+        elif named:
+            found.unit, found.unit_source = named[0], "heading"
+        elif title:
+            found.unit, found.unit_source = title, "title"
+        else:
+            found.unit, found.unit_source = STORED_UNIT, "default"
+
     def records(self, rows):
         """(row number as the user sees it, {column: text}) for each non-blank data row."""
-        header, mapping = self.locate_header(rows)
-        for index in range(header + 1, len(rows)):
+        layout = self.read_layout(rows)
+        mapping = layout.mapping
+        for index in range(layout.header + 1, len(rows)):
             cells = rows[index]
             record = {col: normalise(cells[pos]) if pos < len(cells) else "" for pos, col in mapping.items()}
             if any(record.values()):
@@ -318,7 +489,9 @@ class Importer:
         for column, text in record.items():
             try:
                 value = text
-                if text and column.parse:
+                if text and column.money:
+                    value = self.amount(column, text)
+                elif text and column.parse:
                     value = column.parse(text)
                 if text and column.lookup:
                     value = self.lookup(column, text)
@@ -328,6 +501,43 @@ class Importer:
             except ValidationError as error:
                 errors.append((column, " ".join(error.messages)))
         return data, errors
+
+    def amount(self, column, text):
+        """A money cell in 万元, in its column's unit unless it names its own; a cell whose own
+        unit overrides the one the file gave its column gets a note on its row."""
+        found = self._money[column.field]
+        value, named = read_amount(text, found.unit)
+        if named and named != found.unit and found.unit_source != "default":
+            message = _("“%(value)s” names its own unit, %(cell)s, used instead of the column's %(unit)s.")
+            self.notes.append((column, message % {"value": text, "cell": named, "unit": found.unit}))
+        return value
+
+    def scale_warnings(self, form, number):
+        """An update that would multiply or divide an amount by about 10, 100, 1,000 or 10,000:
+        most likely a file in another unit than the one read (say 亿元 read as 万元)."""
+        warnings = []
+        for name, found in self._money.items():
+            before, after = form.initial.get(name), form.cleaned_data.get(name)
+            factor = scale_factor(before, after)
+            if factor:
+                if after > before:
+                    message = _(
+                        "%(heading)s goes from %(before)s to %(after)s 万元, about %(factor)s times more: "
+                        "is the unit right?"
+                    )
+                else:
+                    message = _(
+                        "%(heading)s goes from %(before)s to %(after)s 万元, about %(factor)s times less: "
+                        "is the unit right?"
+                    )
+                values = {
+                    "heading": found.heading,
+                    "before": f"{before:,}",
+                    "after": f"{after:,}",
+                    "factor": f"{factor:,}",
+                }
+                warnings.append(RowError(number, found.heading, message % values, found.letter, "warning"))
+        return warnings
 
     def existing(self, data):
         """The row this record updates, if any: the keys of every row the user may change are
@@ -432,12 +642,29 @@ class Importer:
     @collector_paused()
     def plan(self, rows, progress=None):
         plan, seen, taken = Plan(), {}, {}
-        headings = {c.field: c.heading for c in self.columns}
-        records = [(number, *self.form_data(record)) for number, record in self.records(rows)]
+        layout = self.read_layout(rows)
+        plan.columns = layout.columns
+        if layout.errors:  # the file's own shape is wrong: no row can be read right
+            plan.errors = layout.errors
+            return plan
+        files = {c.column.field: c for c in layout.columns if c.column is not None}
+        self._money = {name: found for name, found in files.items() if found.column.money}
+        headings = {c.field: files[c.field].heading if c.field in files else c.heading for c in self.columns}
+        letters = {name: found.letter for name, found in files.items()}
+
+        def error(number, name, message, level="error"):
+            return RowError(number, headings.get(name, ""), message, letters.get(name, ""), level)
+
+        records = []
+        for number, record in self.records(rows):
+            records.append((number, *self.form_data(record)))
+            if self.notes:
+                plan.warnings.extend(error(number, column.field, message, "note") for column, message in self.notes)
+                self.notes = []
         self.known, self._prototypes = self.read_known([data for _number, data, errors in records if not errors]), {}
         for count, (number, data, errors) in enumerate(records, 1):
             for column, message in errors:
-                plan.errors.append(RowError(number, column.heading, message))
+                plan.errors.append(error(number, column.field, message))
             if errors:
                 # The row's other cells are still checked, so that one upload reports them all.
                 failed = {column.field for column, _message in errors}
@@ -445,7 +672,7 @@ class Importer:
                 form.is_valid()
                 for name, messages in form.errors.items():
                     if name not in failed and name in headings:
-                        plan.errors.extend(RowError(number, headings[name], m) for m in messages)
+                        plan.errors.extend(error(number, name, m) for m in messages)
                 continue
             instance = self.existing(data)
             key = self.row_key(data, instance)
@@ -457,16 +684,16 @@ class Importer:
             form = self.get_form(data, instance)
             if not form.is_valid():
                 for name, messages in form.errors.items():
-                    column = headings.get(name, "") if name != "__all__" else ""
-                    plan.errors.extend(RowError(number, column, m) for m in messages)
+                    plan.errors.extend(error(number, name if name != "__all__" else "", m) for m in messages)
                 continue
             if repeated := self.repeated_unique(form, number, taken):
-                plan.errors.extend(RowError(number, headings.get(name, name), m) for name, m in repeated)
+                plan.errors.extend(error(number, name, m) for name, m in repeated)
                 continue
             if instance is None:
                 plan.creates.append(form)
             elif form.has_changed():
                 plan.updates.append(form)
+                plan.warnings.extend(self.scale_warnings(form, number))
             else:
                 plan.unchanged += 1
             if progress and count % 200 == 0:

@@ -1,7 +1,7 @@
 """The project ledger (台账) in the columns cities use; matched by code, else name within region."""
 
 from keyprojects.core.imports import Column, Importer, chunks
-from keyprojects.core.parsing import parse_date, parse_money
+from keyprojects.core.parsing import parse_date
 
 from . import services
 from .choices import FIELD_WORDS, NATURE_WORDS
@@ -22,11 +22,11 @@ class ProjectImporter(Importer):
         Column("field", ("领域", "所属领域", "field"), words=FIELD_WORDS),
         Column("industry_code", ("行业代码", "国民经济行业代码", "industry")),
         Column("nature", ("建设性质", "nature"), words=NATURE_WORDS),
-        Column("total_investment", ("总投资（万元）", "总投资", "计划总投资", "total investment"), parse=parse_money),
+        Column("total_investment", ("总投资（万元）", "总投资", "计划总投资", "total investment"), money=True),
         Column(
             "prior_investment",
             ("报送前累计完成投资（万元）", "截至上年底累计完成投资", "上线前累计完成投资", "prior investment"),
-            parse=parse_money,
+            money=True,
         ),
         Column("funding_sources", ("资金来源", "funding")),
         Column("construction_content", ("建设规模及内容", "建设内容", "主要建设内容", "content")),
