@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from .access import Action, region_ids
 from .context import acting
 from .forms import Known
+from .names import Nearest
 from .parsing import STORED_UNIT, UNITS, read_amount, scale_factor, title_unit, units_named
 
 
@@ -309,6 +310,8 @@ class Importer:
         self._layout_of = None  # the rows self.layout was read from
         self.notes = []  # (column, message) of the row form_data() is reading; plan() files them
         self._lookups = {}
+        self._nearest = {}  # column -> Nearest over the names its cells may hold
+        self._matched = None  # the match_on fields existing() last matched a row by
         self._choices = {}
         self._indexes = {}
         self.known = Known()
@@ -454,10 +457,25 @@ class Importer:
             self._lookups[column.field] = {normalise(k): pk for k, pk in keys}
         pk = self._lookups[column.field].get(text)
         if pk is None:
-            raise ValidationError(_("“%(value)s” is not a known value.") % {"value": text})
+            raise ValidationError(self.unknown(column, text))
         if column.field == getattr(self.model.scope, "region", None) and not self.region_writable(pk):
             raise ValidationError(_("“%(value)s” is outside your scope.") % {"value": text})
         return pk
+
+    def unknown(self, column, text):
+        """ "Not a known value", saying what would be: the nearest known names, else all of them
+        when they are few."""
+        if column.field not in self._nearest:
+            self._nearest[column.field] = Nearest(self._lookups[column.field])
+        names = self._nearest[column.field]
+        if near := names(text):
+            message = _("“%(value)s” is not a known value; the nearest known: %(names)s.")
+            return message % {"value": text, "names": "、".join(near)}
+        if 0 < len(names) <= 15:
+            message = _("“%(value)s” is not a known value; the known ones are %(names)s.")
+            return message % {"value": text, "names": "、".join(names.names)}
+        message = _("“%(value)s” is not a known value, nor near any of the %(count)s known to you.")
+        return message % {"value": text, "count": len(names)}
 
     def region_writable(self, pk):
         """A row's region must be one the user may add to: said at the preview, with its row."""
@@ -484,6 +502,16 @@ class Importer:
             self._choices[column.field] = mapping
         return self._choices[column.field]
 
+    def not_a_choice(self, column, text):
+        """A choice cell that is none of the labels, values or ledger words: the labels it may be."""
+        field = self.model._meta.get_field(column.field.split("__")[0])
+        labels = [str(label) for _value, label in field.flatchoices if _value not in (None, "")]
+        near = Nearest(self.choice_map(column))(text.lower())
+        if near:
+            message = _("“%(value)s” is not one of %(choices)s; the nearest: %(names)s.")
+            return message % {"value": text, "choices": "、".join(labels), "names": "、".join(near)}
+        return _("“%(value)s” is not one of %(choices)s.") % {"value": text, "choices": "、".join(labels)}
+
     def form_data(self, record):
         data, errors = {}, []
         for column, text in record.items():
@@ -496,7 +524,9 @@ class Importer:
                 if text and column.lookup:
                     value = self.lookup(column, text)
                 elif text and self.choice_map(column) is not None:
-                    value = self.choice_map(column).get(text.lower(), text)
+                    value = self.choice_map(column).get(text.lower())
+                    if value is None:
+                        raise ValidationError(self.not_a_choice(column, text))
                 data[column.field] = value
             except ValidationError as error:
                 errors.append((column, " ".join(error.messages)))
@@ -548,6 +578,7 @@ class Importer:
             if all(data.get(f) not in (None, "") for f in fields):
                 pk = self.match_index(depth).get(tuple(str(data[f]) for f in fields))
                 if pk is not None:
+                    self._matched = fields
                     return self.model.objects.get(pk=pk)
         return None
 
@@ -565,14 +596,15 @@ class Importer:
         return self._indexes[depth]
 
     def row_key(self, data, instance):
-        """What makes two rows of one file the same record (then the second is an error)."""
+        """What makes two rows of one file the same record (then the second is an error), and the
+        fields that make it so."""
         if instance:
-            return ("pk", instance.pk)
+            return ("pk", instance.pk), self._matched
         for fields in self.match_on:
             values = tuple(data.get(f) for f in fields)
             if all(v not in (None, "") for v in values):
-                return (fields, values)
-        return None
+                return (fields, values), fields
+        return None, ()
 
     def get_form(self, data, instance):
         """The model's form, fed the existing values for columns the file does not carry: a copy
@@ -655,8 +687,22 @@ class Importer:
         def error(number, name, message, level="error"):
             return RowError(number, headings.get(name, ""), message, letters.get(name, ""), level)
 
-        records = []
+        def same(number, record, fields, other):
+            """The second row for one record: the columns that make it the same, and the first row."""
+            columns = {c.field: c for c in self.columns}
+            said = "、".join(
+                _("%(heading)s (column %(letter)s) “%(value)s”")
+                % {"heading": headings[name], "letter": letters.get(name, ""), "value": record.get(columns[name], "")}
+                for name in fields
+                if name in columns
+            )
+            message = _("Same record as row %(row)s: the same %(columns)s.") % {"row": other, "columns": said}
+            first = next((name for name in fields if name in letters), "")
+            return error(number, first, message)
+
+        records, texts = [], {}
         for number, record in self.records(rows):
+            texts[number] = record
             records.append((number, *self.form_data(record)))
             if self.notes:
                 plan.warnings.extend(error(number, column.field, message, "note") for column, message in self.notes)
@@ -675,9 +721,9 @@ class Importer:
                         plan.errors.extend(error(number, name, m) for m in messages)
                 continue
             instance = self.existing(data)
-            key = self.row_key(data, instance)
+            key, fields = self.row_key(data, instance)
             if key in seen:
-                plan.errors.append(RowError(number, "", _("Same record as row %(row)s.") % {"row": seen[key]}))
+                plan.errors.append(same(number, texts[number], fields, seen[key]))
                 continue
             if key:
                 seen[key] = number
