@@ -14,16 +14,12 @@ import copy
 import csv
 import gc
 import io
-import re
-import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
 
 from django import forms as django_forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -31,8 +27,11 @@ from django.utils.translation import gettext as _
 from .access import Action, region_ids
 from .context import acting
 from .forms import Known
+from .layout import RowError, Skip, check_totals, heading_key, normalise, read_layout, total_word
 from .names import Nearest
-from .parsing import STORED_UNIT, UNITS, read_amount, scale_factor, title_unit, units_named
+from .parsing import read_amount, scale_factor
+
+__all__ = ["Column", "Importer", "RowError", "Skip", "chunks", "heading_key", "normalise", "read_rows"]
 
 
 @dataclass(frozen=True)
@@ -52,46 +51,6 @@ class Column:
     @property
     def heading(self):
         return self.headings[0]
-
-
-def normalise(value):
-    """Full-width to half-width, stray and repeated spaces out; numbers and dates as text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return " ".join(str(value).translate(HALF_WIDTH).split())  # what re.sub(r"\s+", " ") and strip() leave
-
-
-# Full-width digits, letters, space and the marks codes and dates use become half-width; Chinese
-# punctuation in free text (，。：（）) stays as typed. Parsers of amounts and dates apply NFKC.
-HALF_WIDTH = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF10, 0xFF1A)}
-HALF_WIDTH |= {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF21, 0xFF3B)}
-HALF_WIDTH |= {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF41, 0xFF5B)}
-HALF_WIDTH |= {ord(c): unicodedata.normalize("NFKC", c) for c in "－．／＠＿＋"} | {0x3000: " ", 0xA0: " "}
-
-
-def column_letter(position):
-    """The letter a spreadsheet shows above a column: 0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def heading_key(text):
-    """Headings match despite spaces, asterisks, line breaks and a unit in brackets."""
-    text = normalise(text)
-    text = re.sub(r"[(（\[【].*?[)）\]】]", "", text)
-    return re.sub(r"[\s*:：]", "", text).lower()
 
 
 class UploadError(ValidationError):
@@ -162,62 +121,6 @@ def read_rows(path):
         return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as error:  # calamine raises its own types for broken files
         raise UploadError(_("The spreadsheet cannot be read: %(error)s") % {"error": error}) from error
-
-
-@dataclass
-class RowError:
-    """A problem at a cell of the file: its row as the user sees it, its column's heading as the
-    file has it and the column's letter. As a warning or a note it does not stop the import."""
-
-    row: int
-    column: str
-    message: str
-    letter: str = ""
-    level: str = "error"  # or "warning" (check before confirming), "note" (what was decided)
-
-
-@dataclass
-class FileColumn:
-    """One heading of the file and what the import makes of it."""
-
-    position: int
-    heading: str  # as the file has it, spaces and line breaks collapsed
-    column: Column | None = None
-    unit: str = ""  # a money column's unit, and where it was read
-    unit_source: str = ""  # "heading", "title" or "default"
-    reason: str = ""  # why a heading is not imported
-
-    @property
-    def letter(self):
-        return column_letter(self.position)
-
-    def report(self):
-        """The line the preview shows for this heading."""
-        if self.column is None:
-            return {"letter": self.letter, "heading": self.heading, "to": "", "note": self.reason}
-        note = ""
-        if self.unit_source:
-            sources = {
-                "heading": _("amounts in %(unit)s, as the heading says"),
-                "title": _("amounts in %(unit)s, as the title rows say (单位)"),
-                "default": _("no unit named: amounts in %(unit)s unless a cell names its own"),
-            }
-            note = sources[self.unit_source] % {"unit": self.unit}
-        return {"letter": self.letter, "heading": self.heading, "to": self.column.heading, "note": note}
-
-
-@dataclass
-class Layout:
-    """Where a file's table is and what each of its headings maps to, with the unit of each
-    money column; errors here (units that disagree, two headings for one field) stop the file."""
-
-    header: int  # the header row's index
-    columns: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-
-    @property
-    def mapping(self):
-        return {c.position: c.column for c in self.columns if c.column is not None}
 
 
 @dataclass
@@ -300,6 +203,7 @@ class Importer:
     form = None
     columns: tuple[Column, ...] = ()
     match_on: tuple[tuple[str, ...], ...] = ()
+    skipped: tuple[Skip, ...] = ()  # headings knowingly left out, with the reason the preview gives
     header_scan_rows = 20
     chunk = 1000  # rows per INSERT and per scope check
     columns_only = False  # validate with the form cut to the columns: see columns_form()
@@ -308,7 +212,8 @@ class Importer:
         self.user = user
         self.layout = None
         self._layout_of = None  # the rows self.layout was read from
-        self.notes = []  # (column, message) of the row form_data() is reading; plan() files them
+        self._money = {}  # field -> FileColumn of each money column of the file being read
+        self.notes = []  # (column, message, level) of the row form_data() read last; plan() files them
         self._lookups = {}
         self._nearest = {}  # column -> Nearest over the names its cells may hold
         self._matched = None  # the match_on fields existing() last matched a row by
@@ -341,111 +246,25 @@ class Importer:
         return best, mapping
 
     def read_layout(self, rows):
-        """The header row, what each of its headings maps to, and each money column's unit: the
-        heading's own (`总投资\\n(亿元)`), else the title rows' (`单位：亿元`), else 万元, shown as such."""
-        if self._layout_of is rows:
-            return self.layout
-        header, _mapping = self.locate_header(rows)
-        known = {heading_key(h): c for c in self.columns for h in c.headings}
-        layout = Layout(header)
-        number = header + 1
-        title, title_row = None, None
-        if any(c.money for c in self.columns):
-            title, title_row = self.title_unit(rows[:header], layout)
-        taken = {}
-        for position, cell in enumerate(rows[header]):
-            text = normalise(cell)
-            if not text:
-                continue
-            found = FileColumn(position, text, known.get(heading_key(cell)))
-            layout.columns.append(found)
-            if found.column is None:
-                found.reason = _("not imported: not a column of this ledger")
-                continue
-            if found.column.field in taken:
-                other = taken[found.column.field]
-                message = _(
-                    "“%(heading)s” (column %(letter)s) and “%(other)s” (column %(other_letter)s) are both "
-                    "“%(field)s”: keep one of them."
-                ) % {
-                    "heading": text,
-                    "letter": found.letter,
-                    "other": other.heading,
-                    "other_letter": other.letter,
-                    "field": found.column.heading,
-                }
-                layout.errors.append(RowError(number, text, message, found.letter))
-                continue
-            taken[found.column.field] = found
-            if found.column.money:
-                self.read_unit(found, str(cell), title, title_row, layout, number)
-        self.layout, self._layout_of = layout, rows
-        return layout
-
-    def title_unit(self, rows, layout):
-        """The unit the rows above the header state (`单位：亿元`), and its row; two different
-        ones, or another currency, are errors naming them."""
-        units = {}
-        for index, row in enumerate(rows):
-            for cell in row:
-                if isinstance(cell, str) and "单位" in cell and (unit := title_unit(cell)):
-                    units.setdefault(unit, index + 1)
-        if len(units) > 1:
-            (first, row), (second, other) = list(units.items())[:2]
-            message = _(
-                "The title rows name two units, %(first)s (row %(row)s) and %(second)s (row %(other)s): keep one."
-            )
-            layout.errors.append(
-                RowError(row, "", message % {"first": first, "second": second, "row": row, "other": other})
-            )
-            return None, None
-        for unit, row in units.items():
-            if unit not in UNITS:
-                message = _(
-                    "The title says the amounts are in %(unit)s: amounts are imported in 人民币 only; "
-                    "convert them to 万元 first."
-                )
-                layout.errors.append(RowError(row, "", message % {"unit": unit}))
-                return None, None
-            return unit, row
-        return None, None
-
-    def read_unit(self, found, heading, title, title_row, layout, number):
-        named = list(dict.fromkeys(units_named(heading)))
-        if len(named) > 1:
-            message = _("The heading “%(heading)s” names two units, %(first)s and %(second)s: keep one.")
-            values = {"heading": found.heading, "first": named[0], "second": named[1]}
-            layout.errors.append(RowError(number, found.heading, message % values, found.letter))
-        elif named and named[0] not in UNITS:
-            message = _(
-                "The heading “%(heading)s” is in %(unit)s: amounts are imported in 人民币 only; convert the "
-                "column to 万元 first."
-            )
-            layout.errors.append(
-                RowError(number, found.heading, message % {"heading": found.heading, "unit": named[0]}, found.letter)
-            )
-        elif named and title and named[0] != title:
-            message = _(
-                "The title (row %(row)s) says the amounts are in %(title)s, the heading “%(heading)s” says "
-                "%(unit)s: make them agree."
-            )
-            values = {"row": title_row, "title": title, "heading": found.heading, "unit": named[0]}
-            layout.errors.append(RowError(number, found.heading, message % values, found.letter))
-        elif named:
-            found.unit, found.unit_source = named[0], "heading"
-        elif title:
-            found.unit, found.unit_source = title, "title"
-        else:
-            found.unit, found.unit_source = STORED_UNIT, "default"
+        """The file's header, headings and units (core/layout.py), read once per file."""
+        if self._layout_of is not rows:
+            header, _mapping = self.locate_header(rows)
+            self.layout, self._layout_of = read_layout(rows, header, self.columns, self.skipped), rows
+        return self.layout
 
     def records(self, rows):
-        """(row number as the user sees it, {column: text}) for each non-blank data row."""
+        """(row number as the user sees it, {column: text}) for each non-blank data row; a
+        合计/小计 row goes to the layout's totals instead."""
         layout = self.read_layout(rows)
         mapping = layout.mapping
+        layout.totals = []
         for index in range(layout.header + 1, len(rows)):
             cells = rows[index]
             record = {col: normalise(cells[pos]) if pos < len(cells) else "" for pos, col in mapping.items()}
             if any(record.values()):
+                if word := total_word(cells):
+                    layout.totals.append((index + 1, word, record))
+                    continue
                 yield index + 1, record
 
     # --- validating ----------------------------------------------------------------------
@@ -489,9 +308,12 @@ class Importer:
         if column.field not in self._choices:
             from django.utils import translation
 
-            field = self.model._meta.get_field(column.field.split("__")[0])
+            try:
+                field = self.model._meta.get_field(column.field.split("__")[0])
+            except FieldDoesNotExist:  # a column the importer reads itself (not a model field)
+                field = None
             mapping = None
-            if field.choices:
+            if field is not None and field.choices:
                 mapping = {}
                 for value, label in field.flatchoices:
                     for language in ("zh-hans", "en"):
@@ -535,11 +357,13 @@ class Importer:
     def amount(self, column, text):
         """A money cell in 万元, in its column's unit unless it names its own; a cell whose own
         unit overrides the one the file gave its column gets a note on its row."""
-        found = self._money[column.field]
+        found = self._money.get(column.field)
+        if found is None:  # rows read without a file's layout (a test, a caller of form_data)
+            return read_amount(text)[0]
         value, named = read_amount(text, found.unit)
         if named and named != found.unit and found.unit_source != "default":
             message = _("“%(value)s” names its own unit, %(cell)s, used instead of the column's %(unit)s.")
-            self.notes.append((column, message % {"value": text, "cell": named, "unit": found.unit}))
+            self.notes.append((column, message % {"value": text, "cell": named, "unit": found.unit}, "note"))
         return value
 
     def scale_warnings(self, form, number):
@@ -680,7 +504,7 @@ class Importer:
             plan.errors = layout.errors
             return plan
         files = {c.column.field: c for c in layout.columns if c.column is not None}
-        self._money = {name: found for name, found in files.items() if found.column.money}
+        self._money = layout.money
         headings = {c.field: files[c.field].heading if c.field in files else c.heading for c in self.columns}
         letters = {name: found.letter for name, found in files.items()}
 
@@ -705,8 +529,13 @@ class Importer:
             texts[number] = record
             records.append((number, *self.form_data(record)))
             if self.notes:
-                plan.warnings.extend(error(number, column.field, message, "note") for column, message in self.notes)
+                plan.warnings.extend(
+                    error(number, column.field, message, level) for column, message, level in self.notes
+                )
                 self.notes = []
+        if layout.totals:
+            failed = {column.field for _number, _data, errors in records for column, _message in errors}
+            plan.warnings.extend(check_totals(layout, [(number, data) for number, data, _e in records], failed))
         self.known, self._prototypes = self.read_known([data for _number, data, errors in records if not errors]), {}
         for count, (number, data, errors) in enumerate(records, 1):
             for column, message in errors:
