@@ -2,6 +2,8 @@
 the way Django's admin autodiscovers: core names no app.
 
 - demo steps: `demo_step(fn, order=…)`, run by `manage.py seed_demo` in order (idempotent steps);
+- home sections: `home_section(template, context, order=…)`, a block of the 工作台 for the users
+  `context(request)` returns something for (a leader's own projects, red first);
 - detail-page panels: `panel("projects.Project", "entries", _("Batch entries"), template, context)`
   gives a model's page a tab from another app (the project page gets the campaign's entries
   without `projects` importing `campaigns`; the problem ledger will add its tab the same way).
@@ -19,6 +21,7 @@ from django.utils.functional import Promise
 
 _DEMO: list[tuple[int, Callable[..., Any]]] = []
 _PANELS: dict[str, list["Panel"]] = {}
+_HOME: list[tuple[int, str, Callable[..., Any]]] = []
 
 
 def demo_step(fn: Callable[..., Any], *, order: int) -> Callable[..., Any]:
@@ -60,4 +63,19 @@ def panels_for(request, obj) -> list[dict]:
         context = item.context(request, obj)
         if context is not None:
             shown.append({"name": item.name, "label": item.label, "template": item.template, "context": context})
+    return shown
+
+
+def home_section(template: str, context: Callable[[Any], dict | None], *, order: int = 100) -> None:
+    if all(t != template for _o, t, _c in _HOME):
+        _HOME.append((order, template, context))
+        _HOME.sort(key=lambda item: item[0])
+
+
+def home_sections(request) -> list[dict]:
+    shown = []
+    for _order, template, context in _HOME:
+        found = context(request)
+        if found is not None:
+            shown.append({"template": template, "context": found})
     return shown

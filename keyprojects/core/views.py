@@ -423,15 +423,20 @@ def job_file(request, pk):
 
 @login_required
 def home(request):
-    """The user's scope, and what needs their attention (modules add to it)."""
+    """工作台: what is due or overdue for this user first (each app adds its items), then the
+    sections apps add (a leader's own projects), the user's scope and recent jobs."""
     from .attention import attention_items
+    from .registry import home_sections
 
+    worst_first = {"danger": 0, "warning": 1, "info": 2}
+    items = sorted(attention_items(request), key=lambda item: worst_first.get(item.get("level"), 1))
     return render(
         request,
         "core/home.html",
         {
             "memberships": memberships(request.user),
-            "attention": attention_items(request),
+            "attention": items,
+            "sections": home_sections(request),
             "jobs": Job.objects.restrict(request.user)[:5],
         },
     )
