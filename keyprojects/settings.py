@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KEYPROJECTS_VAR", BASE_DIR / "var"))
@@ -231,6 +232,8 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set, whatever the field is called (stage, to_stage …).
     "ENUM_NAME_OVERRIDES": {"StageEnum": "keyprojects.projects.choices.Stage"},
 }
+# A filter left open reads "All" (全部), not a row of dashes.
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
 DJANGO_TABLES2_TEMPLATE = "core/table.html"  # bootstrap5-responsive with its rows written in Python
 DJANGO_TABLES2_PAGE_RANGE = 8
 

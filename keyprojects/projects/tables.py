@@ -2,7 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.tables import BaseTable, DateColumn
+from keyprojects.core import display
+from keyprojects.core.tables import BaseTable, DateColumn, MoneyColumn
 
 from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, StageRequest, YearPlan
 
@@ -27,8 +28,8 @@ class ProjectTable(BaseTable):
     code = tables.Column(attrs=NOWRAP)
     stage = tables.Column(attrs=NOWRAP)
     planned_start_date = DateColumn(format="Y-m-d", attrs=NOWRAP)
-    total_investment = tables.Column(verbose_name=_("total investment (100m yuan)"))
-    cumulative_investment = tables.Column(verbose_name=_("completed (100m yuan)"))
+    total_investment = MoneyColumn(display.YI, verbose_name=_("total investment (100m yuan)"))
+    cumulative_investment = MoneyColumn(display.YI, verbose_name=_("completed (100m yuan)"))
 
     class Meta(BaseTable.Meta):
         model = Project
@@ -45,12 +46,6 @@ class ProjectTable(BaseTable):
             "leader",
             "planned_start_date",
         ]
-
-    def render_total_investment(self, value):
-        return f"{value / 10000:.2f}"
-
-    def render_cumulative_investment(self, value):
-        return f"{value / 10000:.2f}"
 
 
 class ProgressReportTable(BaseTable):

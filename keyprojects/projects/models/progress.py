@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.core import display
 from keyprojects.core.access import STAFF, Action, Role
 from keyprojects.core.events import Event
 from keyprojects.core.models import BaseModel
@@ -186,8 +187,8 @@ class ProjectEvent(Event):
             **super().sentence_params(),
             "from": self.get_from_stage_display(),
             "to": self.get_to_stage_display(),
-            "date": self.date.isoformat() if self.date else "",
-            "month": f"{self.date:%Y-%m}" if self.date else "",
+            "date": display.day(self.date) if self.date else "",
+            "month": display.month(self.date) if self.date else "",
         }
 
 
