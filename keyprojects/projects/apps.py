@@ -10,7 +10,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from keyprojects.core.context_processors import nav
 
-        from . import attention  # noqa: F401  (registers the home-page provider)
+        from . import attention, tasks  # noqa: F401  (register the home-page provider and the scheduled jobs)
 
         section = _("Project library")
         nav(_("My projects"), "projects:mine", None, section)
