@@ -132,7 +132,7 @@ class ScheduledRun(models.Model):
     rerun = models.PositiveSmallIntegerField(_("re-run"), default=0)  # 0: the period's own run
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     due = models.DateTimeField(_("due"), null=True, blank=True)
-    created = models.DateTimeField(_("queued"), auto_now_add=True)
+    created = models.DateTimeField(_("queued at"), auto_now_add=True)
     started = models.DateTimeField(_("started"), null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)

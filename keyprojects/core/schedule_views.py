@@ -48,6 +48,14 @@ class ScheduledRunFilterSet(django_filters.FilterSet):
         model = ScheduledRun
         fields = ["job", "status", "since", "until"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            if name in {"since", "until"}:
+                field.widget = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
+            else:
+                field.widget.attrs["class"] = "form-select form-select-sm"
+
 
 class ScheduledRunTable(BaseTable):
     job = tables.Column(linkify=lambda record: _run_url(record))
@@ -55,7 +63,7 @@ class ScheduledRunTable(BaseTable):
     created = DateColumn(format="Y-m-d H:i:s")
     started = DateColumn(format="Y-m-d H:i:s")
     finished = DateColumn(format="Y-m-d H:i:s")
-    outcome = tables.Column(verbose_name=_("outcome"), accessor="counts", orderable=False)
+    outcome = tables.Column(verbose_name=_("Outcome"), accessor="counts", orderable=False)
     requested_by = tables.Column(default="—")
 
     class Meta(BaseTable.Meta):
