@@ -23,7 +23,7 @@ OFF_WORDS = {"休": False, "休息": False, "放假": False, "节假日": False,
 
 
 def parse_working(text: str) -> bool:
-    """A ledger's 班/休 column: 班、上班、工作日 → working; 休、休息、放假 → a day off."""
+    """A ledger's 是否上班 column: 是、班、上班、工作日 → working; 否、休、休息、放假 → a day off."""
     words = {**WORKING_WORDS, **OFF_WORDS, "1": True, "0": False, "true": True, "false": False}
     value = words.get(text.strip().lower())
     if value is None:
@@ -52,7 +52,8 @@ class CalendarDayImporter(Importer):
     form = CalendarDayImportForm
     columns = (
         Column("date", ("日期", "date")),
-        Column("is_working", ("班/休", "类型", "是否上班", "working day"), parse=parse_working),
+        # 是/否 as exports write booleans, or 班/休 as the State Council's notices mark the days
+        Column("is_working", ("是否上班", "班/休", "类型", "working day"), parse=parse_working),
         Column("name", ("节日", "名称", "节假日", "holiday")),
     )
     match_on = (("date",),)

@@ -23,7 +23,7 @@ from keyprojects.core.calendar import (
     working_days_between,
 )
 from keyprojects.core.models import ObjectChange
-from keyprojects.core.testing.cases import assert_matrix, upload, xlsx_bytes
+from keyprojects.core.testing.cases import assert_matrix, read_xlsx, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -268,7 +268,7 @@ def test_the_city_admin_imports_next_year_and_marks_it_complete(client_for, user
     job = client.get(response.url).context["job"]
     assert job.result["error_count"] == 1
     error = job.result["errors"][0]
-    assert (error["row"], error["column"]) == (5, "班/休") and "放半天" in error["message"]
+    assert (error["row"], error["column"]) == (5, "是否上班") and "放半天" in error["message"]
     assert not CalendarDay.objects.filter(date__year=2027).exists()
 
     with run_jobs():
@@ -289,6 +289,12 @@ def test_the_city_admin_imports_next_year_and_marks_it_complete(client_for, user
     assert ObjectChange.for_object(year).get().user == users["city_admin"]
     detail = client.get(f"/core/calendar/years/{year.pk}/").content.decode()
     assert detail.count("<tr>") >= 10 and "春节" in detail
+
+    # The year's export is a file the import takes back: 是/否 under 是否上班.
+    exported = read_xlsx(client.get("/core/calendar/days/?year=2027&export=xlsx"))
+    assert exported[0] == ["日期", "是否上班", "节日"] and ["2027-02-20", "是", "春节"] in [
+        [str(v)[:10] if i == 0 else v for i, v in enumerate(row)] for row in exported
+    ]
 
 
 # --- the home page ------------------------------------------------------------------------------
