@@ -43,7 +43,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .access import RestrictedQuerySet, Scope
+from .access import Action, RestrictedQuerySet, Role, Scope
 from .context import acting
 from .models import JobStatus
 
@@ -149,7 +149,14 @@ class ScheduledRun(models.Model):
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scope = Scope()  # city administrators and auditors (the city-wide roles) read runs; admins re-run
+    scope = Scope()  # the city-wide roles reach every run, no other role any
+    rights = {
+        Action.VIEW: frozenset({Role.CITY_ADMIN, Role.AUDITOR}),
+        Action.ADD: frozenset(),  # runs are written by the scheduler and by "run"
+        Action.CHANGE: frozenset(),
+        Action.ARCHIVE: frozenset(),
+        "run": frozenset({Role.CITY_ADMIN}),  # run a job for a day (run_now), recorded with who asked
+    }
 
     class Meta:
         ordering = ["-created", "-pk"]

@@ -103,7 +103,7 @@ def _page(request, form=None, status=200):
     filterset = ScheduledRunFilterSet(request.GET or None, queryset=runs)
     table = ScheduledRunTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    may_run = can(request.user, Action.CHANGE, ScheduledRun)
+    may_run = can(request.user, "run", ScheduledRun)
     if may_run and form is None:
         form = RunNowForm(initial={"day": timezone.localdate()})
     context = {
@@ -127,7 +127,7 @@ def schedule(request):
 @login_required
 def schedule_run(request):
     """A city administrator runs a job for a day: recorded as a run with who asked."""
-    if not can(request.user, Action.CHANGE, ScheduledRun):
+    if not can(request.user, "run", ScheduledRun):
         raise PermissionDenied
     if request.method != "POST":
         return redirect("core:schedule")

@@ -15,6 +15,8 @@ class Stage(models.TextChoices):
 
 
 LIFECYCLE = [Stage.PLANNED, Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING, Stage.AT_CAPACITY]
+# From signing on a project is counted by its total investment, which may be blank before.
+SIGNED_OR_LATER = frozenset(LIFECYCLE[LIFECYCLE.index(Stage.SIGNED) :])
 # The date field on Project that records the day a stage was reached (actual), and planned.
 STAGE_DATES = {
     Stage.SIGNED: ("planned_sign_date", "actual_sign_date"),
@@ -102,6 +104,16 @@ class EventType(models.TextChoices):
     REPORT_ACCEPTED = "report_accepted", _("Report accepted")
     REPORT_RETURNED = "report_returned", _("Report returned")
     SIGNBOARD = "signboard", _("Signboard published or withdrawn")
+    STAGE_REQUESTED = "stage_requested", _("Stage change requested")
+    STAGE_REQUEST_REJECTED = "stage_rejected", _("Stage change request rejected")
+
+
+class RequestStatus(models.TextChoices):
+    """A stage change an enterprise or service officer asks for, until its county decides."""
+
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
 
 
 class MemberRole(models.TextChoices):

@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.forms import BaseModelForm
 from keyprojects.core.parsing import LooseDateField, MoneyField
+from keyprojects.core.verbs import VerbForm
 
-from .choices import LIFECYCLE, Stage
+from .choices import LIFECYCLE, SIGNED_OR_LATER, Stage
 from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
 
 DATE_FIELDS = [
@@ -22,7 +23,9 @@ DATE_FIELDS = [
 
 class ProjectForm(BaseModelForm):
     total_investment = MoneyField(
-        label=_("total investment (10k yuan)"), help_text=_("In 万元; 亿 is accepted too, e.g. 1.2亿.")
+        label=_("total investment (10k yuan)"),
+        help_text=_("In 万元; 亿 is accepted too, e.g. 1.2亿. May stay blank until the project is signed."),
+        required=False,
     )
     prior_investment = MoneyField(
         label=Project._meta.get_field("prior_investment").verbose_name,
@@ -72,9 +75,16 @@ class ProjectForm(BaseModelForm):
     def clean_prior_investment(self):
         return self.cleaned_data.get("prior_investment") or 0
 
+    def clean_total_investment(self):
+        total = self.cleaned_data.get("total_investment")
+        if total is None and self.instance.stage in SIGNED_OR_LATER:
+            raise forms.ValidationError(_("A signed project needs its total investment."))
+        return total
 
-class StageForm(forms.Form):
-    """The verb form for advance_stage(): target stage, date, evidence and, when needed, reason."""
+
+class StageForm(VerbForm):
+    """The verb form for advance_stage() and request_stage(): target stage, date, evidence and,
+    when needed, reason."""
 
     to = forms.ChoiceField(label=_("new stage"), choices=Stage.choices)
     on = LooseDateField(label=_("reached on"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -93,16 +103,11 @@ class StageForm(forms.Form):
 
     SKIPPED = {Stage.SIGNED: "signed_on", Stage.STARTED: "started_on", Stage.PRODUCING: "producing_on"}
 
-    def __init__(self, *args, project=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
-        if project is not None:
-            self.fields["to"].choices = [
-                (s.value, s.label) for s in [*LIFECYCLE, Stage.TERMINATED] if s != project.stage
-            ]
+        self.fields["to"].choices = [(s.value, s.label) for s in [*LIFECYCLE, Stage.TERMINATED] if s != self.obj.stage]
+        following = [s for s in LIFECYCLE if LIFECYCLE.index(s) > LIFECYCLE.index(self.obj.stage)] or LIFECYCLE
+        self.fields["to"].initial = following[0].value  # the next stage, not the first of all
 
     def clean_evidence(self):
         from keyprojects.core.uploads import check_evidence
@@ -145,6 +150,12 @@ class ReportForm(BaseModelForm):
         ]
         widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in ["physical_progress", "problems", "next_plan"]}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user is not None and "project" not in self.known.querysets:
+            # only the projects this user files for (an enterprise its own, a county its county's)
+            self.fields["project"].queryset = Project.objects.restrict(self.user, "report")
+
     def clean_photo(self):
         from keyprojects.core.uploads import check_evidence
 
@@ -159,7 +170,15 @@ class MilestoneForm(BaseModelForm):
 
     class Meta:
         model = Milestone
-        fields = ["project", "name", "order", "planned_date", "actual_date", "responsible_unit"]
+        fields = [
+            "project",
+            "name",
+            "order",
+            "planned_date",
+            "actual_date",
+            "responsible_department",
+            "responsible_unit",
+        ]
 
 
 class YearPlanForm(BaseModelForm):
@@ -183,7 +202,21 @@ class ProjectMemberForm(BaseModelForm):
         fields = ["project", "name", "role", "post", "phone"]
 
 
-class ReviewForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason for returning"), required=False, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+class ReturnForm(VerbForm):
+    """退回: a report goes back to its filer with the reason."""
+
+    reason = forms.CharField(label=_("reason for returning"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].widget.attrs["placeholder"] = _("Reason for returning")
+
+
+class DecisionForm(VerbForm):
+    """A county's decision on a stage change request: a note (a reason, when rejecting)."""
+
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+
+class ConfirmForm(VerbForm):
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
