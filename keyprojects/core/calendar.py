@@ -284,16 +284,19 @@ def calendar_attention(request) -> list[dict]:
     there is time to enter it."""
     if not can(request.user, Action.ADD, CalendarYear):
         return []
-    this_year = timezone.localdate().year
+    this_year, missing = timezone.localdate().year, missing_years()
+    # the year's own page once it is begun (its days, the import, 已完整), else a new year
+    begun = {y.year: y.get_absolute_url() for y in CalendarYear.objects.filter(year__in=missing)} if missing else {}
+    add = reverse("core:calendaryear_add")
     return [
         {
             "label": gettext("The working-day calendar of %(year)s is missing: enter its holidays and working days")
             % {"year": year},
             "count": None,
             "level": "danger" if year == this_year else "warning",
-            "url": reverse("core:calendaryear_add") + f"?year={year}",
+            "url": begun.get(year) or f"{add}?year={year}",
         }
-        for year in missing_years()
+        for year in missing
     ]
 
 

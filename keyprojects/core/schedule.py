@@ -229,9 +229,20 @@ def _claim(job: ScheduledJob, key, start, *, rerun=0, due=None, by=None) -> Sche
 
 
 def _enqueue(run: ScheduledRun) -> None:
+    """Queue a claimed run. A queue that cannot take it (Redis away) fails the run where the
+    administrator sees it, rather than leaving the period claimed by a run nobody will start."""
     from .tasks import run_scheduled  # the task module is not loaded with the models
 
-    result = run_scheduled.enqueue(run.pk)
+    try:
+        result = run_scheduled.enqueue(run.pk)
+    except Exception as error:
+        ScheduledRun.objects.filter(pk=run.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED,
+            message=str(_("The task queue did not take the run: %(error)s") % {"error": error})[:2000],
+            error=traceback.format_exc()[-4000:],
+            finished=timezone.now(),
+        )
+        return
     run.task_id = str(result.id)[:64]
     ScheduledRun.objects.filter(pk=run.pk).update(task_id=run.task_id)
 
@@ -273,7 +284,7 @@ def job_rows(now: datetime.datetime | None = None) -> list[dict]:
         return []
     current = {job.name: job.current(now) for job in jobs}
     # Three queries however many jobs: the newest run of each, and which current periods are taken.
-    newest = ScheduledRun.objects.filter(job__in=JOBS).values("job").annotate(newest=Max("pk")).values("newest")
+    newest = ScheduledRun.objects.filter(job__in=list(JOBS)).values("job").annotate(newest=Max("pk")).values("newest")
     latest = {run.job: run for run in ScheduledRun.objects.filter(pk__in=newest).select_related("requested_by")}
     taken = Q()
     for name, (key, _start, _due) in current.items():

@@ -311,7 +311,7 @@ def test_next_year_is_wanted_from_november_and_this_year_always():
 
 def test_the_home_page_warns_the_city_admin_while_a_calendar_is_missing(client_for):
     this_year = timezone.localdate().year
-    CalendarYear.objects.filter(year=this_year).update(complete=False)  # however far the package reaches
+    CalendarYear.objects.filter(year=this_year).update(year=1999)  # as if the package did not reach this year
     warning = f"{this_year} 年的工作日历尚未设置"
     page = client_for("city_admin").get("/").content.decode()
     assert warning in page and f"/core/calendar/years/add/?year={this_year}" in page
@@ -319,6 +319,10 @@ def test_the_home_page_warns_the_city_admin_while_a_calendar_is_missing(client_f
     assert warning not in client_for("auditor").get("/").content.decode()
     page = client_for("city_admin").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"The working-day calendar of {this_year} is missing" in page
+
+    begun = CalendarYear.objects.create(year=this_year)  # begun, not complete: the link opens it
+    page = client_for("city_admin").get("/").content.decode()
+    assert warning in page and f'href="{begun.get_absolute_url()}"' in page
 
     CalendarYear.objects.update_or_create(year=this_year, defaults={"complete": True})
     assert warning not in client_for("city_admin").get("/").content.decode()

@@ -206,3 +206,15 @@ def test_running_a_job_for_a_future_day_or_an_unknown_job_is_refused(test_jobs, 
     response = client.post("/core/schedule/run/", {"job": "tests.count", "day": "昨天"})
     assert response.status_code == 400
     assert not ScheduledRun.objects.exists()
+
+
+def test_a_run_the_queue_cannot_take_fails_visibly(test_jobs, settings, django_capture_on_commit_callbacks):
+    """Redis away: the run is failed with the reason instead of holding its day with nobody to run it."""
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": 5}}  # nothing listens there
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_due(at(date(2026, 12, 4), 8))
+    run = ScheduledRun.objects.get(job="tests.count")
+    assert run.status == JobStatus.FAILED and run.finished and not run.task_id
+    assert run.message.startswith("任务队列未接收本次运行") and "Connection" in run.error
+    assert test_jobs == []
