@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import search
+        from .calendar import seed_after_migrate
 
         search.autodiscover()
+        post_migrate.connect(seed_after_migrate, sender=self)  # every database has the package's holidays

@@ -437,3 +437,8 @@ class SavedView(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Rows core keeps in their own modules, imported here so that Django finds their models.
+from .calendar import CalendarDay, CalendarYear  # noqa: E402, F401
+from .schedule import ScheduledRun  # noqa: E402, F401

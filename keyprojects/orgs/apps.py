@@ -22,3 +22,5 @@ class OrgsConfig(AppConfig):
         nav(_("Contacts"), "orgs:contact_list", "orgs.Contact", section)
         nav(_("Memberships"), "orgs:membership_list", "orgs.Membership", section)
         nav(_("Change log"), "core:change_log", "core.ObjectChange", _("Administration"))
+        nav(_("Scheduled jobs"), "core:schedule", "core.ScheduledRun", _("Administration"))
+        nav(_("Working-day calendar"), "core:calendaryear_list", "core.CalendarYear", _("Administration"))

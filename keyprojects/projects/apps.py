@@ -15,7 +15,7 @@ class ProjectsConfig(AppConfig):
         demo_step(seed_projects, order=30)
         from keyprojects.core.context_processors import nav
 
-        from . import attention  # registers the home-page provider
+        from . import attention, tasks  # noqa: F401  (register the home-page provider and the scheduled jobs)
 
         home_section("projects/_home_projects.html", attention.my_projects, order=10)
 
