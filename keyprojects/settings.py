@@ -277,4 +277,7 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 # Indicator and dashboard aggregates are cached until a table they read changes (core/figures.py);
 # this bounds how long a rare commit-order race can leave them behind.
 KEYPROJECTS_FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", 300))
+# The city's county boundaries (GeoJSON, a static file): project maps and the big screen draw them
+# locally, without a tile server.
+KEYPROJECTS_BOUNDARIES = os.environ.get("BOUNDARIES_STATIC_PATH", "orgs/boundaries/411100.json")
 KEYPROJECTS_COMPLAINTS_HOTLINE = os.environ.get("COMPLAINTS_HOTLINE", "12345")  # shown on every public signboard

@@ -5,7 +5,7 @@ from keyprojects.core.forms import BaseModelForm
 from keyprojects.core.parsing import LooseDateField, MoneyField
 from keyprojects.core.verbs import VerbForm
 
-from .choices import LIFECYCLE, SIGNED_OR_LATER, Stage
+from .choices import LIFECYCLE, SIGNED_OR_LATER, DocumentKind, Stage
 from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
 
 DATE_FIELDS = [
@@ -223,3 +223,11 @@ class DecisionForm(VerbForm):
 
 class ConfirmForm(VerbForm):
     note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+
+class DocumentForm(forms.Form):
+    """Upload a project document (the documents tab)."""
+
+    file = forms.FileField(label=_("file"))
+    title = forms.CharField(label=_("title"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("kind"), choices=DocumentKind.choices, initial=DocumentKind.OTHER)
