@@ -61,7 +61,7 @@ class BaseTable(tables.Table):
     """Bootstrap styling; subclasses link their identifying column with `linkify=True`."""
 
     class Meta:
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        attrs = {"class": "table table-sm table-hover align-middle kp-cards-sm"}
         per_page = 50
         empty_text = _("No records match.")
 

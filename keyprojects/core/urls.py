@@ -6,6 +6,7 @@ from .calendar_views import CalendarDayViews, CalendarYearViews
 app_name = "core"
 urlpatterns = [
     path("search/", views.global_search, name="search"),
+    path("pick/", views.pick, name="pick"),
     path("inbox/", views.inbox, name="inbox"),
     path("changes/", views.change_log, name="change_log"),
     path("jobs/<int:pk>/", views.JobView.as_view(), name="job_detail"),

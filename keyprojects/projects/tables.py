@@ -16,9 +16,17 @@ class LightColumn(tables.Column):
         super().__init__(**kwargs)
 
     def render(self, value, record):
-        return format_html('<i class="bi bi-circle-fill light-{}" title="{}"></i>', record.light, value)
+        # A shape per light and its word (read aloud; shown on a phone's card), not colour alone.
+        return format_html(
+            '<i class="bi {} light-{}" title="{}" aria-hidden="true"></i><span class="light-word">{}</span>',
+            LIGHT_ICONS.get(record.light, "bi-circle-fill"),
+            record.light,
+            value,
+            value,
+        )
 
 
+LIGHT_ICONS = {"red": "bi-x-octagon-fill", "yellow": "bi-exclamation-triangle-fill", "green": "bi-check-circle-fill"}
 NOWRAP = {"td": {"class": "nowrap"}, "th": {"class": "nowrap"}}
 
 

@@ -7,7 +7,7 @@ from django.forms.utils import flatatt
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import localize, unlocalize
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -285,7 +285,9 @@ def table_row(context, row):
     for column, cell in row.items():
         td = written.get(column.name)
         if td is None:
-            td = column.attrs["td"].as_html()
+            # data-label: on a phone each row reads as a card, every value under its heading
+            label = escape(strip_tags(str(column.header or "")))
+            td = f'{column.attrs["td"].as_html()} data-label="{label}"'
             raw = {**row.table.attrs, **column.column.attrs}
             if not any(callable(v) for key in ("td", "cell") for v in raw.get(key, {}).values()):
                 written[column.name] = td
@@ -320,3 +322,12 @@ def history_lines(rows):
 def page_numbers(page):
     """A page's neighbours and the ends, with … between (Paginator.get_elided_page_range)."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.simple_tag
+def picker_words():
+    """The pickers' words (core/static/core/pickers.js) in the reader's language."""
+    from django.utils.html import json_script
+
+    words = {"all": _("All"), "type": _("Type to search…"), "none": _("Nothing matches.")}
+    return json_script(words, "kp-pickers")
