@@ -11,7 +11,7 @@ from keyprojects.campaigns import indicators
 from keyprojects.orgs.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
-CHARTS = ("funnel", "phases", "trends", "regions")
+CHARTS = ("conversion", "phases", "trends", "regions")
 
 
 @pytest.fixture
