@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import search
+        from . import notifications, search
 
         search.autodiscover()
+        notifications.autodiscover()  # every app's notifications.py declares its kinds

@@ -436,3 +436,6 @@ class SavedView(models.Model):
 
     def __str__(self):
         return self.name
+
+
+from .notification_models import *  # noqa: E402, F403  (notifications keep their rows in their own module)

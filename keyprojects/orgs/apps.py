@@ -17,3 +17,5 @@ class OrgsConfig(AppConfig):
         nav(_("Contacts"), "orgs:contact_list", "orgs.Contact", section)
         nav(_("Memberships"), "orgs:membership_list", "orgs.Membership", section)
         nav(_("Change log"), "core:change_log", "core.ObjectChange", _("Administration"))
+        nav(_("Webhooks"), "core:webhookendpoint_list", "core.WebhookEndpoint", _("Administration"))
+        nav(_("Webhook deliveries"), "core:webhook_deliveries", "core.WebhookDelivery", _("Administration"))

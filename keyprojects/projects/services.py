@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from keyprojects.core.context import acting
 
+from . import notifications
 from .choices import LIFECYCLE, LIGHT_RANK, REPORTED, STAGE_DATES, STAGE_NODES, EventType, Light, ReportStatus, Stage
 from .models import Milestone, ProgressReport, Project, ProjectEvent, YearPlan
 
@@ -252,6 +253,7 @@ def submit_report(report, *, by):
             date=report.month,
             data={"report": report.pk},
         )
+        notifications.report_submitted(report, by=by)
     return report
 
 
@@ -279,6 +281,7 @@ def review_report(report, *, by, accept, reason=""):
             note=reason,
             data={"report": report.pk},
         )
+        notifications.report_reviewed(report, by=by, accept=accept, reason=reason)
     return report
 
 
