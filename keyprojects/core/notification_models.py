@@ -184,7 +184,7 @@ class WebhookDelivery(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=100)
     payload = models.JSONField(_("body"), encoder=DjangoJSONEncoder)
-    created = models.DateTimeField(_("created"), default=timezone.now)
+    created = models.DateTimeField(_("time"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)

@@ -23,7 +23,7 @@ from .access import Action, can
 from .filtersets import BaseFilterSet
 from .forms import BaseModelForm
 from .models import Job
-from .notification_models import EmailChoice, Notification, WebhookDelivery, WebhookEndpoint
+from .notification_models import EmailChoice, WebhookDelivery, WebhookEndpoint
 from .tables import BaseTable, DateColumn
 from .views import ModelViews
 
@@ -54,7 +54,7 @@ def inbox(request):
 def notification_open(request, pk):
     """Opening a notification marks it read and goes on to its object. Another user's
     notification answers 404, as anything out of scope does."""
-    notification = get_object_or_404(Notification.objects.restrict(request.user), pk=pk)
+    notification = get_object_or_404(notifications.mine(request.user), pk=pk)
     notifications.mark_read(notification)
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -108,6 +108,12 @@ def notification_settings(request):
 # --- webhooks (city administrator) -----------------------------------------------------------
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """One Bootstrap check per choice (the generic field template styles single inputs)."""
+
+    template_name = "core/widgets/checkbox_list.html"
+
+
 class WebhookEndpointForm(BaseModelForm):
     # Never filled in from the record: a saved secret is not shown back, and left empty it stays.
     secret = forms.CharField(
@@ -122,10 +128,16 @@ class WebhookEndpointForm(BaseModelForm):
             "with it. Leave empty to keep the current secret."
         ),
     )
+    url = forms.URLField(
+        label=gettext_lazy("address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=gettext_lazy("The gateway's HTTPS address that receives a POST."),
+    )
     kinds = forms.MultipleChoiceField(
         label=gettext_lazy("kinds"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
         help_text=gettext_lazy("The kinds of notification sent; none ticked sends every kind."),
     )
 
@@ -136,7 +148,6 @@ class WebhookEndpointForm(BaseModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kinds"].choices = [(key, str(kind.label)) for key, kind in sorted(notifications.KINDS.items())]
-        self.fields["kinds"].widget.attrs["class"] = "form-check-input"
         self.initial.pop("secret", None)
 
     def clean_secret(self):
@@ -162,7 +173,7 @@ class WebhookEndpointTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = WebhookEndpoint
-        fields = ["name", "url", "kinds", "active", "created"]
+        fields = ["name", "url", "kinds", "active"]
 
     def render_kinds(self, value):
         return "、".join(notifications.kind_label(k) for k in value) if value else _("Every kind")

@@ -203,7 +203,8 @@ def set_preferences(user: Any, choices: Mapping[str, str], *, by: Any) -> None:
         for key, choice in choices.items():
             preference = existing.get(key)
             if preference is None:
-                NotificationPreference.objects.create(user=user, kind=key, email=choice)
+                if choice != KINDS[key].email:  # an untouched kind keeps following its default
+                    NotificationPreference.objects.create(user=user, kind=key, email=choice)
             elif preference.email != choice:
                 preference.email = choice
                 preference.save()
@@ -215,7 +216,13 @@ def set_preferences(user: Any, choices: Mapping[str, str], *, by: Any) -> None:
 def inbox(user: Any) -> models.QuerySet:
     """The user's notifications, unread first, newest first within each."""
     unread_first = models.ExpressionWrapper(models.Q(read_at__isnull=True), output_field=models.BooleanField())
-    return Notification.objects.restrict(user).order_by(unread_first.desc(), "-created", "-pk")
+    return mine(user).order_by(unread_first.desc(), "-created", "-pk")
+
+
+def mine(user: Any) -> models.QuerySet:
+    """A user's own notifications: an inbox is personal, a superuser's too (restrict() would
+    give a superuser every row)."""
+    return Notification.objects.restrict(user).filter(recipient_id=user.pk)
 
 
 def unread_count(user: Any) -> int:
@@ -232,7 +239,7 @@ def mark_read(notification: Notification) -> None:
 
 
 def mark_all_read(user: Any) -> int:
-    return Notification.objects.restrict(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    return mine(user).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 # --- delivery --------------------------------------------------------------------------------

@@ -338,6 +338,11 @@ def test_a_user_sees_only_their_own_notifications(kind, people, client_for):
     assert client.get(f"/core/inbox/{theirs.pk}/").status_code == 404
     assert list(client.get("/core/inbox/").context["page"].object_list) == []
     assert client_for("city_admin").get(f"/core/inbox/{theirs.pk}/").status_code == 404  # no role reads inboxes
+    people["auditor"].is_superuser = True  # nor does a superuser, who sees every row elsewhere
+    people["auditor"].save()
+    superuser = client_for("auditor")
+    assert superuser.get(f"/core/inbox/{theirs.pk}/").status_code == 404
+    assert list(superuser.get("/core/inbox/").context["page"].object_list) == []
     client.post("/core/inbox/read-all/")
     theirs.refresh_from_db()
     assert theirs.read_at is None
@@ -391,6 +396,7 @@ def test_the_settings_page_lists_every_kind_with_its_default_and_saves_a_choice(
     response = client.post("/core/inbox/settings/", {**_all_defaults(form), "tests.poke": "daily"})
     assert response.status_code == 302
     assert NotificationPreference.objects.get(user=people["county_a"], kind="tests.poke").email == "daily"
+    assert NotificationPreference.objects.count() == 1  # the kinds left as they were keep following their default
     rows = poke([people["county_a"]], by=people["enterprise"])
     assert rows[0].email == EmailChoice.DAILY
 
