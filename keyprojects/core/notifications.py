@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from importlib import import_module
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -42,6 +42,9 @@ from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext
 
 from .notification_models import DailyDigest, EmailChoice, Notification, NotificationPreference
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser as User
 
 logger = logging.getLogger(__name__)
 
@@ -114,11 +117,11 @@ def kind_label(key: str) -> str:
 
 
 def notify(
-    recipients: Iterable[Any],
+    recipients: "Iterable[User | None]",
     kind: Kind | str,
     *,
     target: models.Model | None = None,
-    actor: Any = None,
+    actor: "User | None" = None,
     params: Mapping[str, Any] | None = None,
     url: str | None = None,
 ) -> list[Notification]:
@@ -156,11 +159,12 @@ def notify(
         )
         for user in users
     )
-    transaction.on_commit(partial(_deliver, [row.pk for row in rows], spec.key), robust=True)
+    immediate = [row.pk for row in rows if row.email == EmailChoice.IMMEDIATE]
+    transaction.on_commit(partial(_deliver, [row.pk for row in rows], immediate, spec.key), robust=True)
     return rows
 
 
-def _recipients(recipients: Iterable[Any], actor: Any) -> list[Any]:
+def _recipients(recipients: "Iterable[User | None]", actor: "User | None") -> "list[User]":
     seen = {getattr(actor, "pk", None)}  # the actor knows what they did
     users = []
     for user in recipients:
@@ -171,7 +175,7 @@ def _recipients(recipients: Iterable[Any], actor: Any) -> list[Any]:
     return users
 
 
-def email_plans(users: list[Any], kind: Kind) -> dict[int, str]:
+def email_plans(users: "list[User]", kind: Kind) -> dict[int, str]:
     """How each user gets this kind by e-mail: their choice, else the kind's default; off for a
     user without an address. One query."""
     chosen = dict(
@@ -182,14 +186,14 @@ def email_plans(users: list[Any], kind: Kind) -> dict[int, str]:
     return {u.pk: chosen.get(u.pk, kind.email) if u.email else EmailChoice.OFF for u in users}
 
 
-def preferences_of(user: Any) -> dict[str, str]:
+def preferences_of(user: "User") -> dict[str, str]:
     """Every declared kind with the user's choice for it (or the default), in label order."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
     return {key: chosen.get(key, kind.email) for key, kind in sorted(KINDS.items(), key=lambda i: str(i[1].label))}
 
 
 @transaction.atomic
-def set_preferences(user: Any, choices: Mapping[str, str], *, by: Any) -> None:
+def set_preferences(user: "User", choices: Mapping[str, str], *, by: "User | None") -> None:
     """Save a user's e-mail choice per kind (消息设置). Unknown kinds or choices are refused."""
     from django.core.exceptions import ValidationError
 
@@ -213,19 +217,19 @@ def set_preferences(user: Any, choices: Mapping[str, str], *, by: Any) -> None:
 # --- reading -------------------------------------------------------------------------------
 
 
-def inbox(user: Any) -> models.QuerySet:
+def inbox(user: "User") -> models.QuerySet:
     """The user's notifications, unread first, newest first within each."""
     unread_first = models.ExpressionWrapper(models.Q(read_at__isnull=True), output_field=models.BooleanField())
     return mine(user).order_by(unread_first.desc(), "-created", "-pk")
 
 
-def mine(user: Any) -> models.QuerySet:
+def mine(user: "User") -> models.QuerySet:
     """A user's own notifications: an inbox is personal, a superuser's too (restrict() would
     give a superuser every row)."""
     return Notification.objects.restrict(user).filter(recipient_id=user.pk)
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: "User") -> int:
     """The navbar badge: one query on the unread index (notification_unread)."""
     if not getattr(user, "is_authenticated", False):
         return 0
@@ -238,20 +242,17 @@ def mark_read(notification: Notification) -> None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
 
 
-def mark_all_read(user: Any) -> int:
+def mark_all_read(user: "User") -> int:
     return mine(user).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 # --- delivery --------------------------------------------------------------------------------
 
 
-def _deliver(ids: list[int], kind: str) -> None:
+def _deliver(ids: list[int], immediate: list[int], kind: str) -> None:
     """After the commit: queue the immediate mails and the webhooks, each on its own, so that
     one failing channel leaves the others (and the committed write) alone."""
     try:
-        immediate = list(
-            Notification.objects.filter(pk__in=ids, email=EmailChoice.IMMEDIATE).values_list("pk", flat=True)
-        )
         if immediate:
             from .notification_tasks import send_notification_emails_task
 
@@ -277,7 +278,7 @@ def open_url(notification: Notification) -> str:
     return site_url(reverse("core:notification_open", args=[notification.pk]))
 
 
-def _mail_context(user: Any, **extra: Any) -> dict[str, Any]:
+def _mail_context(user: "User", **extra: Any) -> dict[str, Any]:
     return {
         "user": user,
         "site": gettext("Key Projects"),
@@ -360,7 +361,7 @@ def send_daily_digests(day: date) -> int:
 
 
 @transaction.atomic
-def _send_digest(user: Any, day: date, rows: list[Notification]) -> int:
+def _send_digest(user: "User", day: date, rows: list[Notification]) -> int:
     """The digest row, the notifications marked e-mailed and the mail, together: a mail that
     fails rolls back the row, and the next call tries again."""
     digest, created = DailyDigest.objects.get_or_create(user=user, day=day, defaults={"count": len(rows)})
