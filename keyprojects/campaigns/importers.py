@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from keyprojects.core.access import Action
 from keyprojects.core.imports import Column, Importer, normalise
-from keyprojects.core.parsing import parse_money
 from keyprojects.projects.models import Project
 
 from . import services
@@ -46,11 +45,11 @@ class BatchEntryImporter(Importer):
         Column("project__code", ("项目代码", "项目统一代码", "project code")),
         Column("project__name", ("项目名称", "名称", "project")),
         Column("region", ("所属县区", "县区", "县(市、区)", "所属区域", "region"), lookup="name"),
-        Column("total_investment", ("总投资（万元）", "总投资", "计划总投资", "total investment"), parse=parse_money),
+        Column("total_investment", ("总投资（万元）", "总投资", "计划总投资", "total investment"), money=True),
         Column(
             "planned_investment",
             ("年度计划投资", "年度计划投资（万元）", "年度投资计划", "planned investment"),
-            parse=parse_money,
+            money=True,
         ),
     )
     match_on = (("phase", "project", "batch"),)

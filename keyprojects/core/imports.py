@@ -14,16 +14,12 @@ import copy
 import csv
 import gc
 import io
-import re
-import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
 
 from django import forms as django_forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -31,6 +27,11 @@ from django.utils.translation import gettext as _
 from .access import Action, region_ids
 from .context import acting
 from .forms import Known
+from .layout import RowError, Skip, check_totals, heading_key, normalise, read_layout, total_word
+from .names import Nearest
+from .parsing import read_amount, scale_factor
+
+__all__ = ["Column", "Importer", "RowError", "Skip", "chunks", "heading_key", "normalise", "read_rows"]
 
 
 @dataclass(frozen=True)
@@ -43,40 +44,13 @@ class Column:
     lookup: str | None = None
     parse: object = None  # callable(text) -> value for the form; raises ValidationError
     words: dict | None = field(default=None, hash=False, compare=False)  # choice words ledgers use -> value
+    # An amount: the engine reads its unit from the file (the heading, a `单位：` title row, the
+    # cell itself) and hands the form the value in 万元; `parse` is not used.
+    money: bool = False
 
     @property
     def heading(self):
         return self.headings[0]
-
-
-def normalise(value):
-    """Full-width to half-width, stray and repeated spaces out; numbers and dates as text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return " ".join(str(value).translate(HALF_WIDTH).split())  # what re.sub(r"\s+", " ") and strip() leave
-
-
-# Full-width digits, letters, space and the marks codes and dates use become half-width; Chinese
-# punctuation in free text (，。：（）) stays as typed. Parsers of amounts and dates apply NFKC.
-HALF_WIDTH = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF10, 0xFF1A)}
-HALF_WIDTH |= {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF21, 0xFF3B)}
-HALF_WIDTH |= {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF41, 0xFF5B)}
-HALF_WIDTH |= {ord(c): unicodedata.normalize("NFKC", c) for c in "－．／＠＿＋"} | {0x3000: " ", 0xA0: " "}
-
-
-def heading_key(text):
-    """Headings match despite spaces, asterisks, line breaks and a unit in brackets."""
-    text = normalise(text)
-    text = re.sub(r"[(（\[【].*?[)）\]】]", "", text)
-    return re.sub(r"[\s*:：]", "", text).lower()
 
 
 class UploadError(ValidationError):
@@ -150,20 +124,16 @@ def read_rows(path):
 
 
 @dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
 class Plan:
-    """What an import would do: rows to create and update, unchanged rows, errors."""
+    """What an import would do: rows to create and update, unchanged rows, errors, and the
+    warnings and notes to read before confirming."""
 
     creates: list = field(default_factory=list)
     updates: list = field(default_factory=list)
     unchanged: int = 0
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    columns: list = field(default_factory=list)
 
     def summary(self):
         return {
@@ -172,6 +142,9 @@ class Plan:
             "unchanged": self.unchanged,
             "errors": [e.__dict__ for e in self.errors[:1000]],
             "error_count": len(self.errors),
+            "warnings": [w.__dict__ for w in self.warnings[:1000]],
+            "warning_count": len(self.warnings),
+            "columns": [c.report() for c in self.columns],
         }
 
 
@@ -230,13 +203,20 @@ class Importer:
     form = None
     columns: tuple[Column, ...] = ()
     match_on: tuple[tuple[str, ...], ...] = ()
+    skipped: tuple[Skip, ...] = ()  # headings knowingly left out, with the reason the preview gives
     header_scan_rows = 20
     chunk = 1000  # rows per INSERT and per scope check
     columns_only = False  # validate with the form cut to the columns: see columns_form()
 
     def __init__(self, user):
         self.user = user
+        self.layout = None
+        self._layout_of = None  # the rows self.layout was read from
+        self._money = {}  # field -> FileColumn of each money column of the file being read
+        self.notes = []  # (column, message, level) of the row form_data() read last; plan() files them
         self._lookups = {}
+        self._nearest = {}  # column -> Nearest over the names its cells may hold
+        self._matched = None  # the match_on fields existing() last matched a row by
         self._choices = {}
         self._indexes = {}
         self.known = Known()
@@ -265,13 +245,26 @@ class Importer:
                 mapping[position] = column
         return best, mapping
 
+    def read_layout(self, rows):
+        """The file's header, headings and units (core/layout.py), read once per file."""
+        if self._layout_of is not rows:
+            header, _mapping = self.locate_header(rows)
+            self.layout, self._layout_of = read_layout(rows, header, self.columns, self.skipped), rows
+        return self.layout
+
     def records(self, rows):
-        """(row number as the user sees it, {column: text}) for each non-blank data row."""
-        header, mapping = self.locate_header(rows)
-        for index in range(header + 1, len(rows)):
+        """(row number as the user sees it, {column: text}) for each non-blank data row; a
+        合计/小计 row goes to the layout's totals instead."""
+        layout = self.read_layout(rows)
+        mapping = layout.mapping
+        layout.totals = []
+        for index in range(layout.header + 1, len(rows)):
             cells = rows[index]
             record = {col: normalise(cells[pos]) if pos < len(cells) else "" for pos, col in mapping.items()}
             if any(record.values()):
+                if word := total_word(cells):
+                    layout.totals.append((index + 1, word, record))
+                    continue
                 yield index + 1, record
 
     # --- validating ----------------------------------------------------------------------
@@ -283,10 +276,25 @@ class Importer:
             self._lookups[column.field] = {normalise(k): pk for k, pk in keys}
         pk = self._lookups[column.field].get(text)
         if pk is None:
-            raise ValidationError(_("“%(value)s” is not a known value.") % {"value": text})
+            raise ValidationError(self.unknown(column, text))
         if column.field == getattr(self.model.scope, "region", None) and not self.region_writable(pk):
             raise ValidationError(_("“%(value)s” is outside your scope.") % {"value": text})
         return pk
+
+    def unknown(self, column, text):
+        """ "Not a known value", saying what would be: the nearest known names, else all of them
+        when they are few."""
+        if column.field not in self._nearest:
+            self._nearest[column.field] = Nearest(self._lookups[column.field])
+        names = self._nearest[column.field]
+        if near := names(text):
+            message = _("“%(value)s” is not a known value; the nearest known: %(names)s.")
+            return message % {"value": text, "names": "、".join(near)}
+        if 0 < len(names) <= 15:
+            message = _("“%(value)s” is not a known value; the known ones are %(names)s.")
+            return message % {"value": text, "names": "、".join(names.names)}
+        message = _("“%(value)s” is not a known value, nor near any of the %(count)s known to you.")
+        return message % {"value": text, "count": len(names)}
 
     def region_writable(self, pk):
         """A row's region must be one the user may add to: said at the preview, with its row."""
@@ -300,9 +308,12 @@ class Importer:
         if column.field not in self._choices:
             from django.utils import translation
 
-            field = self.model._meta.get_field(column.field.split("__")[0])
+            try:
+                field = self.model._meta.get_field(column.field.split("__")[0])
+            except FieldDoesNotExist:  # a column the importer reads itself (not a model field)
+                field = None
             mapping = None
-            if field.choices:
+            if field is not None and field.choices:
                 mapping = {}
                 for value, label in field.flatchoices:
                     for language in ("zh-hans", "en"):
@@ -313,21 +324,74 @@ class Importer:
             self._choices[column.field] = mapping
         return self._choices[column.field]
 
+    def not_a_choice(self, column, text):
+        """A choice cell that is none of the labels, values or ledger words: the labels it may be."""
+        field = self.model._meta.get_field(column.field.split("__")[0])
+        labels = [str(label) for _value, label in field.flatchoices if _value not in (None, "")]
+        near = Nearest(self.choice_map(column))(text.lower())
+        if near:
+            message = _("“%(value)s” is not one of %(choices)s; the nearest: %(names)s.")
+            return message % {"value": text, "choices": "、".join(labels), "names": "、".join(near)}
+        return _("“%(value)s” is not one of %(choices)s.") % {"value": text, "choices": "、".join(labels)}
+
     def form_data(self, record):
         data, errors = {}, []
         for column, text in record.items():
             try:
                 value = text
-                if text and column.parse:
+                if text and column.money:
+                    value = self.amount(column, text)
+                elif text and column.parse:
                     value = column.parse(text)
                 if text and column.lookup:
                     value = self.lookup(column, text)
                 elif text and self.choice_map(column) is not None:
-                    value = self.choice_map(column).get(text.lower(), text)
+                    value = self.choice_map(column).get(text.lower())
+                    if value is None:
+                        raise ValidationError(self.not_a_choice(column, text))
                 data[column.field] = value
             except ValidationError as error:
                 errors.append((column, " ".join(error.messages)))
         return data, errors
+
+    def amount(self, column, text):
+        """A money cell in 万元, in its column's unit unless it names its own; a cell whose own
+        unit overrides the one the file gave its column gets a note on its row."""
+        found = self._money.get(column.field)
+        if found is None:  # rows read without a file's layout (a test, a caller of form_data)
+            return read_amount(text)[0]
+        value, named = read_amount(text, found.unit)
+        if named and named != found.unit and found.unit_source != "default":
+            message = _("“%(value)s” names its own unit, %(cell)s, used instead of the column's %(unit)s.")
+            self.notes.append((column, message % {"value": text, "cell": named, "unit": found.unit}, "note"))
+        return value
+
+    def scale_warnings(self, form, number):
+        """An update that would multiply or divide an amount by about 10, 100, 1,000 or 10,000:
+        most likely a file in another unit than the one read (say 亿元 read as 万元)."""
+        warnings = []
+        for name, found in self._money.items():
+            before, after = form.initial.get(name), form.cleaned_data.get(name)
+            factor = scale_factor(before, after)
+            if factor:
+                if after > before:
+                    message = _(
+                        "%(heading)s goes from %(before)s to %(after)s 万元, about %(factor)s times more: "
+                        "is the unit right?"
+                    )
+                else:
+                    message = _(
+                        "%(heading)s goes from %(before)s to %(after)s 万元, about %(factor)s times less: "
+                        "is the unit right?"
+                    )
+                values = {
+                    "heading": found.heading,
+                    "before": f"{before:,}",
+                    "after": f"{after:,}",
+                    "factor": f"{factor:,}",
+                }
+                warnings.append(RowError(number, found.heading, message % values, found.letter, "warning"))
+        return warnings
 
     def existing(self, data):
         """The row this record updates, if any: the keys of every row the user may change are
@@ -338,6 +402,7 @@ class Importer:
             if all(data.get(f) not in (None, "") for f in fields):
                 pk = self.match_index(depth).get(tuple(str(data[f]) for f in fields))
                 if pk is not None:
+                    self._matched = fields
                     return self.model.objects.get(pk=pk)
         return None
 
@@ -355,14 +420,15 @@ class Importer:
         return self._indexes[depth]
 
     def row_key(self, data, instance):
-        """What makes two rows of one file the same record (then the second is an error)."""
+        """What makes two rows of one file the same record (then the second is an error), and the
+        fields that make it so."""
         if instance:
-            return ("pk", instance.pk)
+            return ("pk", instance.pk), self._matched
         for fields in self.match_on:
             values = tuple(data.get(f) for f in fields)
             if all(v not in (None, "") for v in values):
-                return (fields, values)
-        return None
+                return (fields, values), fields
+        return None, ()
 
     def get_form(self, data, instance):
         """The model's form, fed the existing values for columns the file does not carry: a copy
@@ -432,12 +498,48 @@ class Importer:
     @collector_paused()
     def plan(self, rows, progress=None):
         plan, seen, taken = Plan(), {}, {}
-        headings = {c.field: c.heading for c in self.columns}
-        records = [(number, *self.form_data(record)) for number, record in self.records(rows)]
+        layout = self.read_layout(rows)
+        plan.columns = layout.columns
+        if layout.errors:  # the file's own shape is wrong: no row can be read right
+            plan.errors = layout.errors
+            return plan
+        files = {c.column.field: c for c in layout.columns if c.column is not None}
+        self._money = layout.money
+        headings = {c.field: files[c.field].heading if c.field in files else c.heading for c in self.columns}
+        letters = {name: found.letter for name, found in files.items()}
+
+        def error(number, name, message, level="error"):
+            return RowError(number, headings.get(name, ""), message, letters.get(name, ""), level)
+
+        def same(number, record, fields, other):
+            """The second row for one record: the columns that make it the same, and the first row."""
+            columns = {c.field: c for c in self.columns}
+            said = "、".join(
+                _("%(heading)s (column %(letter)s) “%(value)s”")
+                % {"heading": headings[name], "letter": letters.get(name, ""), "value": record.get(columns[name], "")}
+                for name in fields
+                if name in columns
+            )
+            message = _("Same record as row %(row)s: the same %(columns)s.") % {"row": other, "columns": said}
+            first = next((name for name in fields if name in letters), "")
+            return error(number, first, message)
+
+        records, texts = [], {}
+        for number, record in self.records(rows):
+            texts[number] = record
+            records.append((number, *self.form_data(record)))
+            if self.notes:
+                plan.warnings.extend(
+                    error(number, column.field, message, level) for column, message, level in self.notes
+                )
+                self.notes = []
+        if layout.totals:
+            failed = {column.field for _number, _data, errors in records for column, _message in errors}
+            plan.warnings.extend(check_totals(layout, [(number, data) for number, data, _e in records], failed))
         self.known, self._prototypes = self.read_known([data for _number, data, errors in records if not errors]), {}
         for count, (number, data, errors) in enumerate(records, 1):
             for column, message in errors:
-                plan.errors.append(RowError(number, column.heading, message))
+                plan.errors.append(error(number, column.field, message))
             if errors:
                 # The row's other cells are still checked, so that one upload reports them all.
                 failed = {column.field for column, _message in errors}
@@ -445,28 +547,28 @@ class Importer:
                 form.is_valid()
                 for name, messages in form.errors.items():
                     if name not in failed and name in headings:
-                        plan.errors.extend(RowError(number, headings[name], m) for m in messages)
+                        plan.errors.extend(error(number, name, m) for m in messages)
                 continue
             instance = self.existing(data)
-            key = self.row_key(data, instance)
+            key, fields = self.row_key(data, instance)
             if key in seen:
-                plan.errors.append(RowError(number, "", _("Same record as row %(row)s.") % {"row": seen[key]}))
+                plan.errors.append(same(number, texts[number], fields, seen[key]))
                 continue
             if key:
                 seen[key] = number
             form = self.get_form(data, instance)
             if not form.is_valid():
                 for name, messages in form.errors.items():
-                    column = headings.get(name, "") if name != "__all__" else ""
-                    plan.errors.extend(RowError(number, column, m) for m in messages)
+                    plan.errors.extend(error(number, name if name != "__all__" else "", m) for m in messages)
                 continue
             if repeated := self.repeated_unique(form, number, taken):
-                plan.errors.extend(RowError(number, headings.get(name, name), m) for name, m in repeated)
+                plan.errors.extend(error(number, name, m) for name, m in repeated)
                 continue
             if instance is None:
                 plan.creates.append(form)
             elif form.has_changed():
                 plan.updates.append(form)
+                plan.warnings.extend(self.scale_warnings(form, number))
             else:
                 plan.unchanged += 1
             if progress and count % 200 == 0:

@@ -15,6 +15,8 @@ class Stage(models.TextChoices):
 
 
 LIFECYCLE = [Stage.PLANNED, Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED, Stage.PRODUCING, Stage.AT_CAPACITY]
+# From signing on a project is counted by its total investment, which may be blank before.
+SIGNED_OR_LATER = frozenset(LIFECYCLE[LIFECYCLE.index(Stage.SIGNED) :])
 # The date field on Project that records the day a stage was reached (actual), and planned.
 STAGE_DATES = {
     Stage.SIGNED: ("planned_sign_date", "actual_sign_date"),

@@ -5,7 +5,7 @@ from keyprojects.core.forms import BaseModelForm
 from keyprojects.core.parsing import LooseDateField, MoneyField
 from keyprojects.core.verbs import VerbForm
 
-from .choices import LIFECYCLE, Stage
+from .choices import LIFECYCLE, SIGNED_OR_LATER, Stage
 from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
 
 DATE_FIELDS = [
@@ -23,7 +23,9 @@ DATE_FIELDS = [
 
 class ProjectForm(BaseModelForm):
     total_investment = MoneyField(
-        label=_("total investment (10k yuan)"), help_text=_("In 万元; 亿 is accepted too, e.g. 1.2亿.")
+        label=_("total investment (10k yuan)"),
+        help_text=_("In 万元; 亿 is accepted too, e.g. 1.2亿. May stay blank until the project is signed."),
+        required=False,
     )
     prior_investment = MoneyField(
         label=Project._meta.get_field("prior_investment").verbose_name,
@@ -72,6 +74,12 @@ class ProjectForm(BaseModelForm):
 
     def clean_prior_investment(self):
         return self.cleaned_data.get("prior_investment") or 0
+
+    def clean_total_investment(self):
+        total = self.cleaned_data.get("total_investment")
+        if total is None and self.instance.stage in SIGNED_OR_LATER:
+            raise forms.ValidationError(_("A signed project needs its total investment."))
+        return total
 
 
 class StageForm(VerbForm):

@@ -1,7 +1,11 @@
 """The project ledger (台账) in the columns cities use; matched by code, else name within region."""
 
-from keyprojects.core.imports import Column, Importer, chunks
-from keyprojects.core.parsing import parse_date, parse_money
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from keyprojects.core.imports import Column, Importer, Skip, chunks
+from keyprojects.core.parsing import parse_date
+from keyprojects.enterprises.industries import industry_code
 
 from . import services
 from .choices import FIELD_WORDS, NATURE_WORDS
@@ -21,12 +25,14 @@ class ProjectImporter(Importer):
         Column("location", ("建设地点", "location")),
         Column("field", ("领域", "所属领域", "field"), words=FIELD_WORDS),
         Column("industry_code", ("行业代码", "国民经济行业代码", "industry")),
+        # GB/T 4754 by name (制造业, 食品制造业): read into industry_code when the file has no code.
+        Column("industry_name", ("所属行业", "行业", "行业类别", "行业分类", "所属产业", "产业类别", "industry name")),
         Column("nature", ("建设性质", "nature"), words=NATURE_WORDS),
-        Column("total_investment", ("总投资（万元）", "总投资", "计划总投资", "total investment"), parse=parse_money),
+        Column("total_investment", ("总投资（万元）", "总投资", "计划总投资", "total investment"), money=True),
         Column(
             "prior_investment",
             ("报送前累计完成投资（万元）", "截至上年底累计完成投资", "上线前累计完成投资", "prior investment"),
-            parse=parse_money,
+            money=True,
         ),
         Column("funding_sources", ("资金来源", "funding")),
         Column("construction_content", ("建设规模及内容", "建设内容", "主要建设内容", "content")),
@@ -38,10 +44,49 @@ class ProjectImporter(Importer):
     )
     match_on = (("code",), ("name", "region"))
     columns_only = True
+    skipped = (
+        Skip(("序号", "编号", "序"), _("not imported: the file's own row number")),
+        Skip(
+            ("备注", "说明", "存在问题"), _("not imported: a project keeps no remarks; write them in a monthly report")
+        ),
+        Skip(
+            ("项目阶段", "阶段", "建设阶段", "实际签约时间", "实际开工时间", "实际投产时间", "实际达效时间"),
+            _("not imported: a stage and its date are recorded by advancing the stage on the project's page"),
+        ),
+        Skip(("亮灯",), _("not imported: the light is worked out by the platform")),
+        Skip(("累计完成投资（万元）", "累计完成投资"), _("not imported: worked out from the monthly reports")),
+        Skip(
+            ("所在清单", "标签", "是否入统", "入统时间", "分包领导", "首席服务官", "责任单位"),
+            _("not imported: set on the project's page"),
+        ),
+        Skip(
+            ("期次", "期数", "批次", "类别", "项目类别"),
+            _("not imported here: a project's place in a phase is imported on the campaign entries page"),
+        ),
+    )
 
     def __init__(self, user):
         super().__init__(user)
         self.templates = {}  # new projects' node templates, for their lights without reading them back
+
+    def form_data(self, record):
+        data, errors = super().form_data(record)
+        text = data.pop("industry_name", "")
+        if text and not data.get("industry_code"):
+            column = next(c for c in self.columns if c.field == "industry_name")
+            code, name, nearest = industry_code(text)
+            if code and name != text:
+                message = gettext("“%(value)s” read as %(name)s (%(code)s).")
+                self.notes.append((column, message % {"value": text, "name": name, "code": code}, "note"))
+            elif not code:
+                message = gettext(
+                    "“%(value)s” is not a GB/T 4754-2017 industry (nearest: %(names)s): not imported, the row is."
+                )
+                names = "、".join(nearest) or "—"
+                self.notes.append((column, message % {"value": text, "names": names}, "warning"))
+            if code:
+                data["industry_code"] = code
+        return data, errors
 
     def plan(self, rows, progress=None):
         with region_codes_read_once():
@@ -66,7 +111,7 @@ class ProjectImporter(Importer):
 # The ledger a city sends round carries, beside what it imports, where each project stands:
 # stage, dates reached, money completed, lists, statistics and people. An export holds them
 # after the importable columns; importing it back reads the importable ones and skips these.
-LEDGER_COLUMNS = ProjectImporter.columns + (
+LEDGER_COLUMNS = tuple(c for c in ProjectImporter.columns if c.field != "industry_name") + (  # the code says it
     Column("stage", ("项目阶段",)),
     Column("light", ("亮灯",)),
     Column("actual_sign_date", ("实际签约时间",)),

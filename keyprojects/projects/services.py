@@ -19,6 +19,7 @@ from .choices import (
     LIFECYCLE,
     LIGHT_RANK,
     REPORTED,
+    SIGNED_OR_LATER,
     STAGE_DATES,
     STAGE_NODES,
     EventType,
@@ -110,6 +111,8 @@ def check_stage_change(project, *, to, on, evidence=None, note="", dates=None, r
         errors["evidence"] = _("This stage needs evidence: upload a construction permit or a dated site photo.")
     if not correction and required == "note" and not (note or evidence):
         errors["note"] = _("This stage needs evidence: upload a document or write a note.")
+    if not correction and to in SIGNED_OR_LATER and project.total_investment is None:
+        errors["to"] = _("Give the project's total investment first: a signed project is counted by it.")
     skipped = [] if correction else LIFECYCLE[_position(current) + 1 : _position(to)]
     previous = project.stage_date
     for stage in skipped:
@@ -309,7 +312,7 @@ def save_report(report, *, by, confirm_over_total=False):
         errors["correction_note"] = _("The cumulative investment would go down: add a correction note.")
     others = ProgressReport.objects.filter(project=project).exclude(pk=report.pk)
     total = project.prior_investment + (others.aggregate(s=Sum("investment"))["s"] or Decimal(0)) + investment
-    if total > project.total_investment and not confirm_over_total:
+    if project.total_investment is not None and total > project.total_investment and not confirm_over_total:
         errors.setdefault(
             "investment",
             _("The cumulative investment (%(total)s) would exceed the total investment (%(limit)s): confirm to go on.")

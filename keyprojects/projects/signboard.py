@@ -166,7 +166,10 @@ def signboard_pdf(fields, url):
     rows = [
         (_("project code"), fields.code or "—"),
         (_("owner enterprise"), fields.owner or "—"),
-        (_("total investment"), f"{fields.total_investment_yi} {_('100m yuan')}"),
+        (
+            _("total investment"),
+            _("not given") if fields.total_investment_yi is None else f"{fields.total_investment_yi} {_('100m yuan')}",
+        ),
         (_("construction content"), fields.construction_content or "—"),
         (_("planned start date"), _date(fields.planned_start_date)),
         (_("planned production date"), _date(fields.planned_production_date)),

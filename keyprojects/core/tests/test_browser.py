@@ -131,10 +131,10 @@ def test_import_with_a_bad_row_writes_nothing_then_the_fixed_file_imports(demo):
     bad = ["郑三", "主任", "电话不详", "郾城区"]
     before = Contact.objects.count()
     upload(page, "郾城区联系人.xlsx", xlsx_bytes([header, good[0], bad, good[1]], title=title))
-    errors = page.locator("table tbody tr")
+    errors = page.locator("[data-testid=import-error-table] tbody tr")
     assert errors.count() == 1
-    row, column, reason = errors.first.locator("td").all_inner_texts()
-    assert (row, column) == ("4", "联系电话") and reason  # title row, header, then row 4
+    row, letter, column, reason = errors.first.locator("td").all_inner_texts()
+    assert (row, letter, column) == ("4", "C", "联系电话") and reason  # title row, header, then row 4
     assert page.get_by_test_id("import-errors").is_visible()
     assert page.get_by_test_id("import-confirm").count() == 0  # a bad file cannot be confirmed
     assert Contact.objects.count() == before

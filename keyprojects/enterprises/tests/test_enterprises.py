@@ -224,7 +224,7 @@ def test_import_reports_a_wrong_credit_code_with_row_column_and_reason(client_fo
     job = client.get(response.url).context["job"]
     assert job.result["error_count"] == 1
     error = job.result["errors"][0]
-    assert (error["row"], error["column"]) == (3, "统一社会信用代码")
+    assert (error["row"], error["letter"], error["column"]) == (3, "B", "社会信用代码")  # the file's own heading
     assert f"校验码应为 {code(32)[17]}" in error["message"]  # the request's language: zh-hans by default
     assert not Enterprise.objects.exists()
 

@@ -150,8 +150,15 @@ class Project(BaseModel):
         _("investment source"), max_length=20, choices=AttractionSource.choices, blank=True, default=""
     )
     nature = models.CharField(_("construction nature"), max_length=20, choices=Nature.choices, default=Nature.NEW)
+    # Many projects are published before their investment is settled: blank until the project is
+    # signed (advance_stage() asks for it then), shown as "not given" wherever it is displayed.
     total_investment = models.DecimalField(
-        _("total investment (10k yuan)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+        _("total investment (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     # A project already building when the city starts reporting on the platform brings what it
     # has completed so far; its monthly reports add to it.

@@ -95,10 +95,10 @@ def test_county_walk_import_start_report_light_leader_phone_and_signboard_qr(dem
     page.wait_for_url("**/projects/projects/import/")
     demo.shot(page, "import-form")
     upload(page, "郾城区重点项目台账.xlsx", xlsx_bytes(ledger(bad=True), title=TITLE))
-    errors = page.locator("table tbody tr")
+    errors = page.locator("[data-testid=import-error-table] tbody tr")
     assert errors.count() == 1
-    row, column, reason = errors.first.locator("td").all_inner_texts()
-    assert (row, column.strip()) == ("4", "总投资（万元）") and reason.strip()  # title, header, then row 4
+    row, letter, column, reason = errors.first.locator("td").all_inner_texts()
+    assert (row, letter, column.strip()) == ("4", "D", "总投资（万元）") and reason.strip()  # title, header, row 4
     assert page.get_by_test_id("import-confirm").count() == 0
     assert not Project.objects.exists()
     demo.shot(page, "import-errors")

@@ -105,7 +105,8 @@ def test_two_rows_with_one_new_code_are_one_error_not_a_database_error(users, re
     rows = [CODED, [code, "甲", "郾城区", "100"], [code, "乙", "郾城区", "100"]]
     with translation.override("en"):
         plan = ProjectImporter(users["county_a"]).plan(rows)
-    assert [(e.row, e.message) for e in plan.errors] == [(3, "Same record as row 2.")]
+    same = f"Same record as row 2: the same 项目代码 (column A) “{code}”."
+    assert [(e.row, e.letter, e.message) for e in plan.errors] == [(3, "A", same)]
 
 
 def test_bulk_created_projects_get_their_signboard_tokens(regions):
