@@ -30,6 +30,7 @@ from .context import acting
 from .filtersets import ChangeFilterSet
 from .forms import add_service_errors
 from .models import Job, JobStatus, ObjectChange, SavedView
+from .registry import panels_for
 from .search import search
 from .services import archive, check_in_scope, restore
 from .tables import ChangeTable
@@ -124,6 +125,7 @@ class ObjectDetailView(ScopedView):
                 can_change=self.get_queryset(Action.CHANGE).filter(pk=obj.pk).exists(),
                 can_archive=self.get_queryset(Action.ARCHIVE).filter(pk=obj.pk).exists(),
                 verbs=usable_verbs(self.declaration, request.user, obj),
+                panels=panels_for(request, obj),
                 **self.declaration.detail_context(request, obj),
             ),
         )

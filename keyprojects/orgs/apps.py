@@ -8,6 +8,11 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
+        from keyprojects.core.registry import demo_step
+
+        from .demo import seed_orgs
+
+        demo_step(seed_orgs, order=10)
         from keyprojects.core.context_processors import nav
 
         section = _("Organisations")

@@ -8,6 +8,11 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Project library")
 
     def ready(self):
+        from keyprojects.core.registry import demo_step
+
+        from .demo import seed_projects
+
+        demo_step(seed_projects, order=30)
         from keyprojects.core.context_processors import nav
 
         from . import attention  # noqa: F401  (registers the home-page provider)
