@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from keyprojects.core.context import acting
 from keyprojects.core.events import Lifecycle, Move, states
 
+from . import notifications
 from .choices import (
     LIFECYCLE,
     LIGHT_RANK,
@@ -397,6 +398,7 @@ def submit_report(report, *, by):
             date=report.month,
             data={"report": report.pk},
         )
+        notifications.report_submitted(report, by=by)
     return report
 
 
@@ -424,6 +426,7 @@ def review_report(report, *, by, accept, reason=""):
             note=reason,
             data={"report": report.pk},
         )
+        notifications.report_reviewed(report, by=by, accept=accept, reason=reason)
     return report
 
 
