@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import notifications, search
+        from . import jobs, notifications, search  # noqa: F401  (jobs: core's scheduled work)
         from .calendar import seed_after_migrate
 
         search.autodiscover()

@@ -28,10 +28,35 @@ REPORT_ACCEPTED = register_kind(
 )
 
 
+STAGE_REQUESTED = register_kind(
+    "projects.stage_requested",
+    label=_("Stage change requested"),
+    text=_("%(actor)s asked to move “%(project)s” to “%(stage)s”: please confirm it with the evidence."),
+)
+
+
+def _decided_text(params):
+    if params.get("decision") == "confirmed":
+        text = _("Your request to move “%(project)s” to “%(stage)s” was confirmed by %(actor)s.")
+    else:
+        text = _("Your request to move “%(project)s” to “%(stage)s” was rejected by %(actor)s: %(note)s")
+    return str(text) % {"project": "", "stage": "", "actor": "", "note": "", **params}
+
+
+STAGE_DECIDED = register_kind(
+    "projects.stage_request_decided", label=_("Stage change request decided"), text=_decided_text
+)
+REPORT_LATE = register_kind(
+    "projects.report_late",
+    label=_("Monthly report missing"),
+    text=_("The %(month)s monthly report of “%(project)s” was due on %(due)s and is missing: please file it."),
+)
+
+
 def report_reviewers(project: Project) -> QuerySet:
-    """Who reviews a project's reports: county or district staff whose region is the project's
-    or one above it (their subtree holds it). The one place that says so: when core offers
-    `users_who_may("review", report)`, this becomes that call."""
+    """Who reviews a project's reports and confirms its stage changes: county or district staff
+    whose region is the project's or one above it (their subtree holds it). City
+    administrators may too, but are not told of every one."""
     above = [int(pk) for pk in project.region.path.strip("/").split("/") if pk]
     return (
         get_user_model()
@@ -66,3 +91,30 @@ def report_submitted(report: ProgressReport, *, by) -> None:
 def report_reviewed(report: ProgressReport, *, by, accept: bool, reason: str = "") -> None:
     kind = REPORT_ACCEPTED if accept else REPORT_RETURNED
     notify(report_people(report), kind, target=report, actor=by, params=_params(report, reason=reason))
+
+
+def stage_requested(request, *, by) -> None:
+    params = {"project": request.project.name, "stage": request.get_to_stage_display()}
+    notify(report_reviewers(request.project), STAGE_REQUESTED, target=request, actor=by, params=params)
+
+
+def stage_decided(request, *, by, confirmed: bool, note: str = "") -> None:
+    """The requester and the owner's users hear the county's decision (stored as a key, read as
+    a sentence in the reader's language)."""
+    people = [request.requested_by]
+    if request.project.owner is not None:
+        people += list(request.project.owner.users.filter(is_active=True))
+    params = {
+        "project": request.project.name,
+        "stage": request.get_to_stage_display(),
+        "decision": "confirmed" if confirmed else "rejected",
+        "note": note,
+    }
+    notify(people, STAGE_DECIDED, target=request, actor=by, params=params)
+
+
+def report_filers(project: Project) -> list:
+    """Who files a project's monthly figures and is reminded when one is missing: the owner's
+    enterprise users and the project's service officer."""
+    people = list(project.owner.users.filter(is_active=True)) if project.owner_id else []
+    return people + ([project.service_officer] if project.service_officer_id else [])
