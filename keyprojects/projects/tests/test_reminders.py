@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def owned(users, regions):
-    owner = Enterprise.objects.create(name="提醒企业有限公司", credit_code="91411100MA9XXXXX1K", region=regions["郾城区"])
+    owner = Enterprise.objects.create(
+        name="提醒企业有限公司", credit_code="91411100MA9XXXXX1K", region=regions["郾城区"]
+    )
     owner.users.add(users["enterprise"])
     return make_project(owner=owner.pk, service_officer=users["service_officer"].pk, by=users["county_a"])
 
@@ -43,7 +45,10 @@ def test_late_reports_remind_their_filers_once_a_month(users, owned):
     assert services.remind_late_filers(date(2024, 5, 10)) == 2  # the enterprise user and the officer
     assert services.remind_late_filers(date(2024, 5, 11)) == 0  # the same month: told already
     assert "逾期" not in "".join(texts(users["county_a"]))
-    assert texts(users["enterprise"])[0] == f"“{owned.name}”2024-04 的月度进度应于 2024-05-05 前报送，目前尚未报送，请尽快填报。"
+    assert (
+        texts(users["enterprise"])[0]
+        == f"“{owned.name}”2024-04 的月度进度应于 2024-05-05 前报送，目前尚未报送，请尽快填报。"
+    )
     assert services.remind_late_filers(date(2024, 6, 10)) == 2  # the next month is a new reminder
     assert started.stage == Stage.STARTED
 
