@@ -9,7 +9,8 @@ the way Django's admin autodiscovers: core names no app.
   without `projects` importing `campaigns`; the problem ledger will add its tab the same way).
 
 Home-page items register with `core.attention.provider`, menu entries with
-`core.context_processors.nav`, search with each app's `search.py`, scheduled jobs with
+`core.context_processors.nav`, search with each app's `search.py`, notification kinds with
+each app's `notifications.py` (`core.notifications.register_kind`), scheduled jobs with
 `core.schedule`.
 """
 

@@ -107,6 +107,15 @@ class ScheduledJob:
 
 
 JOBS: dict[str, ScheduledJob] = {}
+FREQUENT: list[Callable[[], None]] = []  # queued by every tick of the scheduler, no run row
+
+
+def every_minute(fn: Callable[[], None]) -> Callable[[], None]:
+    """Work the scheduler queues at each of its minutes (retrying webhooks): it must only
+    enqueue a task, and be harmless when run twice."""
+    if fn not in FREQUENT:
+        FREQUENT.append(fn)
+    return fn
 
 
 def scheduled(name: str, *, daily: str | None = None, weekly: str | None = None, title=None, counts=None):

@@ -443,11 +443,6 @@ def home(request):
 
 
 @login_required
-def inbox(request):
-    return render(request, "core/inbox.html", {"jobs": Job.objects.restrict(request.user)[:100]})
-
-
-@login_required
 def global_search(request):
     text = request.GET.get("q", "")
     return render(request, "core/search.html", {"q": text, "results": search(request.user, text)})

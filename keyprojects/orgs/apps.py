@@ -24,3 +24,5 @@ class OrgsConfig(AppConfig):
         nav(_("Change log"), "core:change_log", "core.ObjectChange", _("Administration"))
         nav(_("Scheduled jobs"), "core:schedule", "core.ScheduledRun", _("Administration"))
         nav(_("Working-day calendar"), "core:calendaryear_list", "core.CalendarYear", _("Administration"))
+        nav(_("Webhooks"), "core:webhookendpoint_list", "core.WebhookEndpoint", _("Administration"))
+        nav(_("Webhook deliveries"), "core:webhook_deliveries", "core.WebhookDelivery", _("Administration"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from keyprojects.core.context import acting
 from keyprojects.core.events import Lifecycle, Move, states
 
+from . import notifications
 from .choices import (
     LIFECYCLE,
     LIGHT_RANK,
@@ -240,6 +241,7 @@ def request_stage(project, *, by, to, on, evidence=None, note="", dates=None, re
         if evidence:
             request.evidence.save(evidence.name, evidence, save=False)
         request.save()
+        notifications.stage_requested(request, by=by)
         ProjectEvent.objects.create(
             project=project,
             type=EventType.STAGE_REQUESTED,
@@ -275,6 +277,7 @@ def confirm_stage_request(request, *, by, note="") -> Project:
         reason=request.reason,
     )
     _decide(request, by, RequestStatus.CONFIRMED, note)
+    notifications.stage_decided(request, by=by, confirmed=True, note=note)
     return project
 
 
@@ -287,6 +290,7 @@ def reject_stage_request(request, *, by, reason) -> StageRequest:
     if not reason:
         raise ValidationError({"reason": _("Say why the request is rejected.")})
     _decide(request, by, RequestStatus.REJECTED, reason)
+    notifications.stage_decided(request, by=by, confirmed=False, note=reason)
     ProjectEvent.objects.create(
         project=request.project,
         type=EventType.STAGE_REQUEST_REJECTED,
@@ -397,6 +401,7 @@ def submit_report(report, *, by):
             date=report.month,
             data={"report": report.pk},
         )
+        notifications.report_submitted(report, by=by)
     return report
 
 
@@ -424,6 +429,7 @@ def review_report(report, *, by, accept, reason=""):
             note=reason,
             data={"report": report.pk},
         )
+        notifications.report_reviewed(report, by=by, accept=accept, reason=reason)
     return report
 
 
@@ -440,6 +446,26 @@ def last_due_month(today=None):
     if today < report_due(last_month):
         last_month = first_of_month(last_month - timedelta(days=1))
     return last_month
+
+
+def remind_late_filers(today=None) -> int:
+    """The daily reminder (逾期未报): the filers of every project whose report for the last due
+    month is missing are told once per project and month, however often the job runs."""
+    from keyprojects.core.notifications import Notification
+
+    late, month = late_filers(Project.objects.filter(archived_at__isnull=True), today)
+    due = report_due(month)
+    told = set(
+        Notification.objects.filter(kind=notifications.REPORT_LATE.key, params__month=f"{month:%Y-%m}").values_list(
+            "recipient_id", "target_id"
+        )
+    )
+    count = 0
+    for project in late.select_related("owner", "service_officer").iterator(chunk_size=500):
+        people = [u for u in notifications.report_filers(project) if (u.pk, project.pk) not in told]
+        params = {"project": project.name, "month": f"{month:%Y-%m}", "due": due.isoformat()}
+        count += len(notifications.notify(people, notifications.REPORT_LATE, target=project, params=params))
+    return count
 
 
 def late_filers(queryset, today=None):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.schedule import scheduled
 
-from .services import refresh_all_lights
+from .services import refresh_all_lights, remind_late_filers
 
 
 @scheduled(
@@ -17,3 +17,15 @@ def refresh_lights(run):
     """Time alone turns lights yellow and red. Lights always say how things stand today, so a
     re-run for an earlier day refreshes them as of today too."""
     return {"changed": refresh_all_lights()}
+
+
+@scheduled(
+    "projects.remind_late_reports",
+    daily="09:00",
+    title=_("Remind late monthly reports"),
+    counts={"told": _("Reminders sent")},
+)
+def remind_late_reports(run):
+    """逾期未报: each filer of a project whose report is missing is told once per month, so a
+    second run, or a deliberate re-run, sends nothing twice."""
+    return {"told": remind_late_filers(run.day)}

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from keyprojects.core.schedule import JOBS, enqueue_due
+from keyprojects.core.schedule import FREQUENT, JOBS, enqueue_due
 
 logger = logging.getLogger(__name__)
 
@@ -45,3 +45,5 @@ class Command(BaseCommand):
     def queue_due(self):
         for run in enqueue_due():
             self.stdout.write(f"Queued {run.job} for {run.period}.")
+        for fn in FREQUENT:
+            fn()
