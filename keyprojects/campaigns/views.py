@@ -361,6 +361,33 @@ def rankings_page(request):
     )
 
 
+def _summary_sentence(request, year, month):
+    """The campaign's own sentence in Chinese (as the briefing prints it), its English in English."""
+    from datetime import date
+
+    from django.utils.translation import get_language
+
+    from keyprojects.core import display
+
+    entries = indicators.entries_for(request.user)
+    if (get_language() or "").startswith("zh"):
+        return reports.summary_sentence(entries, year=year, month=month, subject=reports.subject_for(request.user))
+    f = reports.summary_figures(entries, year=year, month=month)
+    return _(
+        "By the end of %(month)s, %(phases)s phases of the campaign were held; %(entries)s entries were carried "
+        "out on a rolling basis: %(sign)s in signing batches, %(start)s in starting batches and %(produce)s in "
+        "production batches; %(capacity)s projects are built and at capacity."
+    ) % {
+        "month": display.month(date(year, month, 1)),
+        "phases": f["phases"],
+        "entries": f["entries"],
+        "sign": f["sign"],
+        "start": f["start"],
+        "produce": f["produce"],
+        "capacity": f["at_capacity"],
+    }
+
+
 @login_required
 def summary_page(request):
     """Phase summary by batch and region, the cumulative sentence, and the documents."""
@@ -378,9 +405,7 @@ def summary_page(request):
         {
             "phase": phase,
             "month": f"{year:04d}-{month:02d}",
-            "sentence": reports.summary_sentence(
-                indicators.entries_for(request.user), year=year, month=month, subject=reports.subject_for(request.user)
-            ),
+            "sentence": _summary_sentence(request, year, month),
             "batches": reports.phase_summary(entries),
             "totals": indicators.summary(entries),
             "phases": Phase.objects.filter(archived_at__isnull=True).order_by("number"),

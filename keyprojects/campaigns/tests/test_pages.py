@@ -166,7 +166,7 @@ def test_indicator_page_shows_definitions_regions_and_drills_down(client_for, re
     page = client.get("/campaigns/indicators/?by=region&phase=" + str(phase.pk))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "开工率: signing-batch entries whose project is now started" in html
+    assert "Start rate: signing-batch entries whose project is now started" in html
     rows = {str(label): cells for label, cells in page.context["rows"]}
     start = {label: next(f for f, _q in cells if f.indicator.key == "start") for label, cells in rows.items()}
     assert start["郾城区"].rate == 100 and start["舞阳县"].rate == 0
