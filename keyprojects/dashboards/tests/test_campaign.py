@@ -164,7 +164,7 @@ def test_big_screen_shows_the_same_figures_and_refreshes_itself(campaign, client
     dashboard = page_figures(client_for("city_admin").get(URL))
     response = client_for("city_admin").get(SCREEN)
     assert page_figures(response) == dashboard
-    assert '<meta http-equiv="refresh" content="60">' in response.content.decode()
+    assert 'data-refresh-seconds="60"' in response.content.decode()
 
 
 def more_entries(count):
