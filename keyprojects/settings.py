@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KEYPROJECTS_VAR", BASE_DIR / "var"))
@@ -237,6 +238,8 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set, whatever the field is called (stage, to_stage …).
     "ENUM_NAME_OVERRIDES": {"StageEnum": "keyprojects.projects.choices.Stage"},
 }
+# A filter left open reads "All" (全部), not a row of dashes.
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
 DJANGO_TABLES2_TEMPLATE = "core/table.html"  # bootstrap5-responsive with its rows written in Python
 DJANGO_TABLES2_PAGE_RANGE = 8
 
@@ -280,4 +283,7 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 # Indicator and dashboard aggregates are cached until a table they read changes (core/figures.py);
 # this bounds how long a rare commit-order race can leave them behind.
 KEYPROJECTS_FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", 300))
+# The city's county boundaries (GeoJSON, a static file): project maps and the big screen draw them
+# locally, without a tile server.
+KEYPROJECTS_BOUNDARIES = os.environ.get("BOUNDARIES_STATIC_PATH", "orgs/boundaries/411100.json")
 KEYPROJECTS_COMPLAINTS_HOTLINE = os.environ.get("COMPLAINTS_HOTLINE", "12345")  # shown on every public signboard

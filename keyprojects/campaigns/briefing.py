@@ -23,6 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from PIL import Image, ImageDraw, ImageFont
 
+from keyprojects.core import display
+
 from . import indicators, reports
 from .choices import Batch
 from .models import chinese_number
@@ -177,9 +179,11 @@ def _batch_tables(document, summaries):
         if not batch_summary.rows:
             document.add_paragraph("本批次暂无项目。")
             continue
-        rows = [(r.label, r.count, f"{r.total_yi:.2f}", f"{r.planned_yi:.2f}") for r in batch_summary.rows]
+        rows = [
+            (r.label, r.count, display.grouped(r.total_yi), display.grouped(r.planned_yi)) for r in batch_summary.rows
+        ]
         s = batch_summary.subtotal
-        rows.append((s.label, s.count, f"{s.total_yi:.2f}", f"{s.planned_yi:.2f}"))
+        rows.append((s.label, s.count, display.grouped(s.total_yi), display.grouped(s.planned_yi)))
         _table(
             document,
             ["县区", "项目数（个）", "总投资（亿元）", "年度计划投资（亿元）"],
@@ -225,8 +229,8 @@ def briefing_docx(user, *, year, month, phase=None):
         document.add_heading("二、本期项目情况", level=1)
         totals = indicators.summary(entries)
         document.add_paragraph(
-            f"第{chinese_number(phase.number)}期共安排“三个一批”项目{totals['entries']}个，总投资{reports.yi2(totals['total_investment']):.2f}亿元，"
-            f"年度计划投资{reports.yi2(totals['planned_investment']):.2f}亿元。其中“签约一批”项目{totals['sign']}个、"
+            f"第{chinese_number(phase.number)}期共安排“三个一批”项目{totals['entries']}个，总投资{display.amount(totals['total_investment'])}亿元，"
+            f"年度计划投资{display.amount(totals['planned_investment'])}亿元。其中“签约一批”项目{totals['sign']}个、"
             f"“开工一批”项目{totals['start']}个、“投产一批”项目{totals['produce']}个。"
         )
     else:
@@ -243,7 +247,7 @@ def briefing_docx(user, *, year, month, phase=None):
             counted = f"{figure.numerator_entries}/{figure.denominator_entries}"
             projects = f"{figure.numerator_projects}/{figure.denominator_projects}"
             if figure.indicator.is_sum:
-                counted = f"{reports.yi2(figure.numerator_sum):.2f}/{reports.yi2(figure.denominator_sum):.2f}亿元"
+                counted = f"{display.amount(figure.numerator_sum)}/{display.amount(figure.denominator_sum)}亿元"
             rows.append(
                 (str(figure.indicator.label), _rate(figure.rate), counted, projects, str(figure.indicator.description))
             )

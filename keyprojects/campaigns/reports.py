@@ -403,9 +403,9 @@ def write_phase_list(handle, phase, entries):
         "head": workbook.add_format({**base, "bold": True, "align": "center", "bg_color": "#DDE5F0"}),
         "text": workbook.add_format(base),
         "centre": workbook.add_format({**base, "align": "center"}),
-        "money": workbook.add_format({**base, "num_format": "0.00"}),
+        "money": workbook.add_format({**base, "num_format": "#,##0.00"}),
         "total": workbook.add_format({**base, "bold": True}),
-        "total_money": workbook.add_format({**base, "bold": True, "num_format": "0.00"}),
+        "total_money": workbook.add_format({**base, "bold": True, "num_format": "#,##0.00"}),
     }
     width = len(LIST_COLUMNS) + 1
     for col, w in enumerate(LIST_WIDTHS):

@@ -1,7 +1,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.tables import BaseTable
+from keyprojects.core import display
+from keyprojects.core.tables import BaseTable, MoneyColumn
 
 from .models import BatchEntry, Phase
 
@@ -21,8 +22,8 @@ class PhaseTable(BaseTable):
 class BatchEntryTable(BaseTable):
     project = tables.Column(linkify=lambda record: record.project.get_absolute_url())
     phase = tables.Column(linkify=lambda record: record.phase.get_absolute_url())
-    total_investment = tables.Column(verbose_name=_("total investment at listing (100m yuan)"))
-    planned_investment = tables.Column(verbose_name=_("annual plan at listing (100m yuan)"))
+    total_investment = MoneyColumn(display.YI, verbose_name=_("total investment at listing (100m yuan)"))
+    planned_investment = MoneyColumn(display.YI, verbose_name=_("annual plan at listing (100m yuan)"))
     current_stage = tables.Column(accessor="project__stage", verbose_name=_("current stage"), orderable=False)
     detail = tables.Column(linkify=True, accessor="pk", verbose_name="", orderable=False)
 
@@ -40,12 +41,6 @@ class BatchEntryTable(BaseTable):
             "current_stage",
             "detail",
         ]
-
-    def render_total_investment(self, value):
-        return f"{value / 10000:.2f}"
-
-    def render_planned_investment(self, value):
-        return f"{value / 10000:.2f}"
 
     def render_current_stage(self, record):
         return record.project.get_stage_display()

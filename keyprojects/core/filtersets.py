@@ -5,6 +5,7 @@ from functools import reduce
 from operator import or_
 
 import django_filters
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +22,30 @@ class ArchivedWidget(django_filters.widgets.BooleanWidget):
         self.choices = [("", _("Live records")), ("true", _("Archived records"))]
 
 
+class AnyBooleanWidget(django_filters.widgets.BooleanWidget):
+    """Yes / no / any: no choice means no filter, so it reads "All", never django-filter's "Unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker, in the reader's language, on a phone too."""
+
+    input_type = "date"
+
+
 class BaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     archived = django_filters.BooleanFilter(method="filter_archived", label=_("Records"), widget=ArchivedWidget)
     search_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for found in self.filters.values():  # the instance's copies: the class's stay as declared
+            if isinstance(found, django_filters.BooleanFilter) and "widget" not in found.extra:
+                found.extra["widget"] = AnyBooleanWidget
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -66,8 +87,10 @@ class BaseFilterSet(django_filters.FilterSet):
 class ChangeFilterSet(django_filters.FilterSet):
     """The auditor's filters over the global change log."""
 
-    q = django_filters.CharFilter(field_name="object_repr", lookup_expr="icontains", label=_("Object"))
-    actor = django_filters.CharFilter(lookup_expr="iexact", label=_("Actor"))
+    q = django_filters.CharFilter(field_name="object_repr", lookup_expr="icontains", label=_("Record"))
+    actor = django_filters.CharFilter(
+        lookup_expr="iexact", label=_("Actor"), widget=forms.TextInput(attrs={"placeholder": _("user name")})
+    )
     action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label=_("Action"))
     content_type = django_filters.ModelChoiceFilter(
         queryset=ContentType.objects.filter(
@@ -86,10 +109,12 @@ class ChangeFilterSet(django_filters.FilterSet):
         ),
         label=_("Type"),
     )
-    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("From"))
-    until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("To"))
+    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("From"), widget=DateInput)
+    until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("To"), widget=DateInput)
     request_id = django_filters.CharFilter(label=_("Request id"))
+    # what was written before an import's run (the run's line links past it)
+    before = django_filters.NumberFilter(field_name="pk", lookup_expr="lt", widget=forms.HiddenInput)
 
     class Meta:
         model = ObjectChange
-        fields = ["q", "actor", "action", "content_type", "since", "until", "request_id"]
+        fields = ["q", "actor", "action", "content_type", "since", "until", "request_id", "before"]

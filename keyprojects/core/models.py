@@ -357,7 +357,7 @@ class ObjectChange(models.Model):
     @classmethod
     def for_object(cls, obj):
         ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-        return cls.objects.filter(content_type=ct, object_id=obj.pk).select_related("user")
+        return cls.objects.filter(content_type=ct, object_id=obj.pk).select_related("user", "content_type")
 
 
 class JobStatus(models.TextChoices):

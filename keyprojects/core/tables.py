@@ -12,8 +12,8 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns.base import library
 
+from . import display
 from .figures import cached_count
-from .models import ObjectChange
 
 
 def _signature_once(signature):
@@ -40,6 +40,14 @@ def _signature_once(signature):
 django_tables2.utils.signature = _signature_once(django_tables2.utils.signature)
 
 
+class CountedPaginator(Paginator):
+    """A plain paginator whose count is cached until a table it reads changes (core/figures.py)."""
+
+    @cached_property
+    def count(self):
+        return cached_count(self.object_list) if isinstance(self.object_list, QuerySet) else super().count
+
+
 class CountedOncePaginator(Paginator):
     """Counts a queryset's rows once per change of the tables it reads (core/figures.py)."""
 
@@ -53,7 +61,7 @@ class BaseTable(tables.Table):
     """Bootstrap styling; subclasses link their identifying column with `linkify=True`."""
 
     class Meta:
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        attrs = {"class": "table table-sm table-hover align-middle kp-cards-sm"}
         per_page = 50
         empty_text = _("No records match.")
 
@@ -82,22 +90,50 @@ class DateColumn(tables.Column):
         return format_date(template_localtime(value), self.format)
 
 
-class ChangeTable(BaseTable):
-    time = DateColumn(format="Y-m-d H:i:s")
-    content_type = tables.Column(verbose_name=_("Type"))  # the field has no translatable verbose_name
-    object_repr = tables.Column(linkify=lambda record: _object_url(record))
-    changes = tables.Column(orderable=False)
-
-    class Meta(BaseTable.Meta):
-        model = ObjectChange
-        fields = ["time", "actor", "action", "content_type", "object_repr", "request_id", "changes"]
-
-    def render_changes(self, value):
-        return ", ".join(value)
+RIGHT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
 
-def _object_url(record):
-    model = record.content_type.model_class()
-    if model is None or not hasattr(model, "url_name"):
-        return None
-    return model(pk=record.object_id).get_absolute_url() or None
+@library.register  # every table's money fields (core.display.is_money), unless a table says otherwise
+class MoneyColumn(tables.Column):
+    """Money (万元 in the database) as grouped figures in one unit, right-aligned: "1,300,000.00"
+    in 万元, or with `unit=display.YI` "130.00". The heading names the unit (a money field's
+    verbose name does: "total investment (10k yuan)"; a column in 亿元 says so in its own)."""
+
+    def __init__(self, unit=display.WAN, **kwargs):
+        kwargs.setdefault("attrs", RIGHT)
+        super().__init__(**kwargs)
+        self.unit = unit
+
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        return cls(**kwargs) if display.is_money(field) else None
+
+    def render(self, value):
+        return display.amount(value, self.unit)
+
+
+class PercentColumn(tables.Column):
+    """A rate in percentage points, "48.2%", with a small bar."""
+
+    def __init__(self, bar=True, **kwargs):
+        kwargs.setdefault("attrs", RIGHT)
+        super().__init__(**kwargs)
+        self.bar = bar
+
+    def render(self, value):
+        if not self.bar:
+            return display.percent(value)
+        from .templatetags.kp import percent_bar
+
+        return percent_bar(value)
+
+
+class CountColumn(tables.Column):
+    """A count with thousands separators, right-aligned."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("attrs", RIGHT)
+        super().__init__(**kwargs)
+
+    def render(self, value):
+        return display.count(value)

@@ -13,6 +13,7 @@ urlpatterns = [
     *notification_views.WebhookEndpointViews.urls(),
     path("webhooks/deliveries/", notification_views.webhook_deliveries, name="webhook_deliveries"),
     path("webhooks/deliveries/<int:pk>/retry/", notification_views.webhook_retry, name="webhook_retry"),
+    path("pick/", views.pick, name="pick"),
     path("changes/", views.change_log, name="change_log"),
     path("jobs/<int:pk>/", views.JobView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/file/", views.job_file, name="job_file"),

@@ -33,7 +33,7 @@ from .models import Job, JobStatus, ObjectChange, SavedView
 from .registry import panels_for
 from .search import search
 from .services import archive, check_in_scope, restore
-from .tables import ChangeTable
+from .tables import CountedPaginator
 from .tasks import job_kind, start_job
 from .verbs import VerbPage, usable_verbs
 
@@ -449,15 +449,53 @@ def global_search(request):
 
 
 @login_required
+def pick(request):
+    """What a search-as-you-type picker offers (core.widgets.SearchSelect): up to 20 live rows
+    of a searchable model within the user's scope for the action, matching what was typed."""
+    from functools import reduce
+    from operator import or_
+
+    from django.apps import apps
+    from django.db.models import Q
+
+    from .search import SEARCHABLE, contains_lookup
+
+    fields = {model._meta.label: names for model, names in SEARCHABLE}
+    label, action, text = request.GET.get("model", ""), request.GET.get("action", "view"), request.GET.get("q", "")
+    if label not in fields:
+        raise Http404
+    model = apps.get_model(label)
+    if action != Action.VIEW and action not in getattr(model, "rights", {}):
+        raise Http404
+    queryset = model.objects.restrict(request.user, action)
+    if hasattr(model, "archived_at"):
+        queryset = queryset.filter(archived_at__isnull=True)
+    text = text.strip()[:50]
+    if text:
+        lookup = contains_lookup(text)
+        queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__{lookup}": text}) for f in fields[label])))
+    return JsonResponse({"results": [{"value": obj.pk, "text": str(obj)} for obj in queryset[:20]]})
+
+
+@login_required
 def change_log(request):
     """The global log: city administrators and auditors (a city-wide scope) only."""
     if not can(request.user, Action.VIEW, ObjectChange):
         raise PermissionDenied
+    from .history import change_lines
+
     changes = ObjectChange.objects.restrict(request.user).select_related("content_type", "user")
     filterset = ChangeFilterSet(request.GET or None, queryset=changes)
-    table = ChangeTable(filterset.qs)  # RequestConfig below sorts and pages it, once
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "core/change_log.html", {"filterset": filterset, "table": table})
+    page = CountedPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    # A run of one import's or command's rows reads as one line, unless that run is asked for.
+    lines = change_lines(
+        page.object_list, with_subject=True, collapse=not request.GET.get("request_id"), query=request.GET
+    )
+    return render(
+        request,
+        "core/change_log.html",
+        {"filterset": filterset, "page": page, "lines": lines, "querystring": request.GET.urlencode()},
+    )
 
 
 @login_required

@@ -116,6 +116,15 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class DocumentKind(models.TextChoices):
+    """What a project document is (文件资料)."""
+
+    CONTRACT = "contract", _("Contract or agreement")
+    PERMIT = "permit", _("Permit or approval")
+    PHOTO = "photo", _("Site photo")
+    OTHER = "other", _("Other document")
+
+
 class MemberRole(models.TextChoices):
     """指挥部 + 工作专班 roles, and the owner's contacts."""
 

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from keyprojects.core.forms import BaseModelForm
 from keyprojects.core.parsing import LooseDateField, MoneyField
 from keyprojects.core.verbs import VerbForm
+from keyprojects.core.widgets import SearchSelect
 
-from .choices import LIFECYCLE, SIGNED_OR_LATER, Stage
+from .choices import LIFECYCLE, SIGNED_OR_LATER, DocumentKind, Stage
 from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
 
 DATE_FIELDS = [
@@ -35,6 +36,7 @@ class ProjectForm(BaseModelForm):
 
     class Meta:
         model = Project
+        widgets = {"owner": SearchSelect("enterprises.Enterprise"), "parent": SearchSelect("projects.Project")}
         fields = [
             "name",
             "code",
@@ -151,7 +153,10 @@ class ReportForm(BaseModelForm):
             "next_plan",
             "correction_note",
         ]
-        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in ["physical_progress", "problems", "next_plan"]}
+        widgets = {
+            **{name: forms.Textarea(attrs={"rows": 2}) for name in ["physical_progress", "problems", "next_plan"]},
+            "project": SearchSelect("projects.Project", "report"),  # the projects this user files for
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,6 +187,7 @@ class MilestoneForm(BaseModelForm):
             "responsible_department",
             "responsible_unit",
         ]
+        widgets = {"project": SearchSelect("projects.Project")}
 
 
 class YearPlanForm(BaseModelForm):
@@ -190,19 +196,25 @@ class YearPlanForm(BaseModelForm):
     class Meta:
         model = YearPlan
         fields = ["project", "year", "planned_investment", "node_targets"]
+        widgets = {"project": SearchSelect("projects.Project")}
 
 
 class ListMembershipForm(BaseModelForm):
     class Meta:
         model = ListMembership
         fields = ["project", "list", "start", "end"]
-        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "project": SearchSelect("projects.Project"),
+            "start": forms.DateInput(attrs={"type": "date"}),
+            "end": forms.DateInput(attrs={"type": "date"}),
+        }
 
 
 class ProjectMemberForm(BaseModelForm):
     class Meta:
         model = ProjectMember
         fields = ["project", "name", "role", "post", "phone"]
+        widgets = {"project": SearchSelect("projects.Project")}
 
 
 class ReturnForm(VerbForm):
@@ -223,3 +235,11 @@ class DecisionForm(VerbForm):
 
 class ConfirmForm(VerbForm):
     note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+
+class DocumentForm(forms.Form):
+    """Upload a project document (the documents tab)."""
+
+    file = forms.FileField(label=_("file"))
+    title = forms.CharField(label=_("title"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("kind"), choices=DocumentKind.choices, initial=DocumentKind.OTHER)

@@ -30,7 +30,7 @@ from .choices import (
     RequestStatus,
     Stage,
 )
-from .models import Milestone, ProgressReport, Project, ProjectEvent, StageRequest, YearPlan
+from .models import Milestone, ProgressReport, Project, ProjectDocument, ProjectEvent, StageRequest, YearPlan
 
 DEFAULT_MILESTONES = ["拿地", "开工", "基础完工", "主体封顶", "设备安装", "试生产", "投产", "达效"]
 
@@ -622,3 +622,27 @@ def describe(reason):
     if code == "not_in_statistics":
         return _("Started %(days)s days ago; not yet registered in statistics.") % reason
     return code or ""
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_document(project: Project, *, file, title: str, kind: str, by) -> ProjectDocument:
+    """文件资料: keep a contract, permit or other file with the project. Whoever files the
+    project's monthly figures may; the file is checked by its content and bounded in size."""
+    from django.core.exceptions import PermissionDenied
+
+    from keyprojects.core.uploads import check_evidence
+
+    if by is not None and not Project.objects.restrict(by, "report").filter(pk=project.pk).exists():
+        raise PermissionDenied
+    if not file:
+        raise ValidationError({"file": _("Choose a file to upload.")})
+    check_evidence(file)
+    with acting(by):
+        document = ProjectDocument(project=project, title=title.strip() or file.name, kind=kind, file=file)
+        document.uploaded_by = by
+        document.full_clean(exclude=["uploaded_by"])
+        document.save()
+    return document

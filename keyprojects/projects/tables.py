@@ -2,7 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.tables import BaseTable, DateColumn
+from keyprojects.core import display
+from keyprojects.core.tables import BaseTable, DateColumn, MoneyColumn
 
 from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, StageRequest, YearPlan
 
@@ -15,9 +16,17 @@ class LightColumn(tables.Column):
         super().__init__(**kwargs)
 
     def render(self, value, record):
-        return format_html('<i class="bi bi-circle-fill light-{}" title="{}"></i>', record.light, value)
+        # A shape per light and its word (read aloud; shown on a phone's card), not colour alone.
+        return format_html(
+            '<i class="bi {} light-{}" title="{}" aria-hidden="true"></i><span class="light-word">{}</span>',
+            LIGHT_ICONS.get(record.light, "bi-circle-fill"),
+            record.light,
+            value,
+            value,
+        )
 
 
+LIGHT_ICONS = {"red": "bi-x-octagon-fill", "yellow": "bi-exclamation-triangle-fill", "green": "bi-check-circle-fill"}
 NOWRAP = {"td": {"class": "nowrap"}, "th": {"class": "nowrap"}}
 
 
@@ -27,8 +36,8 @@ class ProjectTable(BaseTable):
     code = tables.Column(attrs=NOWRAP)
     stage = tables.Column(attrs=NOWRAP)
     planned_start_date = DateColumn(format="Y-m-d", attrs=NOWRAP)
-    total_investment = tables.Column(verbose_name=_("total investment (100m yuan)"))
-    cumulative_investment = tables.Column(verbose_name=_("completed (100m yuan)"))
+    total_investment = MoneyColumn(display.YI, verbose_name=_("total investment (100m yuan)"))
+    cumulative_investment = MoneyColumn(display.YI, verbose_name=_("completed (100m yuan)"))
 
     class Meta(BaseTable.Meta):
         model = Project
@@ -45,12 +54,6 @@ class ProjectTable(BaseTable):
             "leader",
             "planned_start_date",
         ]
-
-    def render_total_investment(self, value):
-        return f"{value / 10000:.2f}"
-
-    def render_cumulative_investment(self, value):
-        return f"{value / 10000:.2f}"
 
 
 class ProgressReportTable(BaseTable):

@@ -1,8 +1,10 @@
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +27,7 @@ from .filtersets import (
 from .forms import (
     ConfirmForm,
     DecisionForm,
+    DocumentForm,
     ListMembershipForm,
     MilestoneForm,
     ProjectForm,
@@ -262,20 +265,99 @@ def late_reports(request):
 
 
 def project_context(request, project):
-    """The tabs of the project page besides its fields."""
+    """The project page: a header card with what matters, the cumulative investment chart, the
+    node timeline, photos, every file, people with their phones, then the fields folded away."""
+    from . import page
+
     today = timezone.localdate()
+    reports = list(project.reports.all()[:60])
+    plans = list(project.year_plans.all())
+    events = list(project.events.select_related("actor")[:50])
+    requests = list(project.stage_requests.exclude(evidence=""))
+    documents = list(project.documents.filter(archived_at__isnull=True).select_related("uploaded_by"))
+    year = services.year_progress(project, today)
+    nodes, current = page.node_timeline(project.milestones.select_related("responsible_department"), today)
+    files = page.project_files(project, events, reports, requests, documents)
+    can_report = can(request.user, "report", project)
+    chart = page.investment_chart(project, reports, plans, today)
     return {
+        "tabs": [
+            ("overview", _("Overview")),
+            ("nodes", _("Milestones")),
+            ("reports", _("Monthly progress")),
+            ("photos", _("Physical progress")),
+            ("documents", _("Documents")),
+            ("people", _("People")),
+            ("lifecycle", _("Lifecycle")),
+        ],
+        "chart_rows": list(zip(chart["labels"], chart["plan"], chart["actual"], strict=True))[::-1] if chart else [],
         "reasons": [(r["light"], services.describe(r)) for r in project.light_reasons],
-        "year": services.year_progress(project, today),
-        "milestones": [(m, services.milestone_light(m, today)[0]) for m in project.milestones.all()],
-        "reports": project.reports.all()[:24],
-        "plans": project.year_plans.all(),
-        "events": project.events.select_related("actor")[:50],
+        "year": year,
+        "head": page.header(project, year, current, today),
+        "nodes": nodes,
+        "chart": chart,
+        "reports": reports[:24],
+        "plans": plans,
+        "events": events,
         "members": project.members.all(),
         "lists": project.memberships.select_related("list"),
-        "can_report": can(request.user, "report", project),
+        "files": files,
+        "photos": [f for f in files if f.image],
+        "document_form": DocumentForm() if can_report else None,
+        "can_report": can_report,
         "pending_request": project.stage_requests.filter(status=RequestStatus.PENDING).first(),
+        "boundaries": static(settings.KEYPROJECTS_BOUNDARIES),
     }
+
+
+FILE_SOURCES = {  # kind in the address -> the project's rows and their file field
+    "event": ("events", "evidence"),
+    "request": ("stage_requests", "evidence"),
+    "report": ("reports", "photo"),
+    "document": ("documents", "file"),
+}
+
+
+@login_required
+def project_file(request, pk, kind, item):
+    """A file kept with a project (evidence, a report's photo, a document), for whoever may see
+    the project; photos open in the page, other files download."""
+    from django.http import FileResponse, Http404
+
+    project = get_object_or_404(Project.objects.restrict(request.user), pk=pk)
+    if kind not in FILE_SOURCES:
+        raise Http404
+    related, field = FILE_SOURCES[kind]
+    found = getattr(get_object_or_404(getattr(project, related).all(), pk=item), field)
+    if not found:
+        raise Http404
+    name = found.name.rsplit("/", 1)[-1]
+    image = name.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp"))
+    return FileResponse(found.open("rb"), as_attachment=not image, filename=name)
+
+
+@login_required
+def add_document(request, pk):
+    """Upload a document on the project page's documents tab."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    project = get_object_or_404(Project.objects.restrict(request.user), pk=pk)
+    if request.method != "POST":
+        return redirect(f"{project.get_absolute_url()}#documents")
+    form = DocumentForm(request.POST, request.FILES)
+    if not can(request.user, "report", project):
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            services.add_document(project, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Document uploaded."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(f"{project.get_absolute_url()}?tab=documents")
 
 
 def signboard(request, token):

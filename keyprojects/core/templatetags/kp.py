@@ -7,11 +7,114 @@ from django.forms.utils import flatatt
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import localize, unlocalize
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from keyprojects.core import display
+
 register = template.Library()
+
+
+# --- numbers, money, rates and times: the rules are core/display.py's ------------------------
+
+
+@register.filter
+def money(value, unit=display.YI):
+    """{{ v|money }} → "130.00 亿元"; {{ v|money:"wan" }} → "1,300,000.00 万元" (v in 万元)."""
+    return display.money(value, unit)
+
+
+@register.filter
+def amount(value, unit=display.YI):
+    """The figure alone, for a column or axis whose heading names the unit: "130.00"."""
+    return display.amount(value, unit)
+
+
+@register.filter
+def percent(value):
+    """A rate in percentage points: "48.2%"."""
+    return display.percent(value)
+
+
+@register.filter(name="count")
+def count_filter(value):
+    """A count with thousands separators: "12,345"."""
+    return display.count(value)
+
+
+@register.filter
+def figure(value):
+    """A figure whose column names the unit: "12,345", "6,837.05"."""
+    return display.figure(value)
+
+
+@register.filter
+def day(value):
+    return display.day(value)
+
+
+@register.filter
+def month(value):
+    return display.month(value)
+
+
+@register.filter
+def when(value):
+    return display.when(value)
+
+
+@register.simple_tag
+def unit(name=display.YI):
+    """The unit's name in the reader's language: {% unit "wan" %} → 万元."""
+    return display.unit_label(name)
+
+
+@register.simple_tag
+def percent_bar(value, label=""):
+    """A rate as its figure and a small bar (the text carries it; the bar is decoration)."""
+    number = display.to_decimal(value)
+    if number is None:
+        return display.NOTHING
+    width = max(0, min(100, float(number)))
+    return format_html(
+        '<span class="kp-rate"{}><span class="kp-rate-bar" aria-hidden="true"><span style="width:{}%"></span></span>'
+        '<span class="kp-rate-text">{}</span></span>',
+        format_html(' title="{}"', label) if label else "",
+        f"{width:.1f}",
+        display.percent(number),
+    )
+
+
+@register.filter
+def shown(value):
+    """Any field value as a page shows it: a dash for nothing, yes/no, money grouped (its label
+    names the unit), other decimals without trailing zeros, dates and times in the reader's way."""
+    import datetime
+    from decimal import Decimal
+
+    if value is None or value == "":
+        return display.NOTHING
+    if value is True or value is False:
+        return _("Yes") if value else _("No")
+    if isinstance(value, Decimal):
+        return display.grouped(value) if value.as_tuple().exponent == -2 else display.number(value)
+    if isinstance(value, datetime.datetime):
+        return display.when(value)
+    if isinstance(value, datetime.date):
+        return display.day(value)
+    return value
+
+
+@register.simple_tag
+def format_script():
+    """The chart formatter (core/static/core/format.js) with its words in the reader's language."""
+    from django.templatetags.static import static
+    from django.utils.html import json_script
+
+    return format_html(
+        '{}<script src="{}"></script>', json_script(display.chart_words(), "kp-format"), static("core/format.js")
+    )
 
 
 @register.filter
@@ -91,11 +194,8 @@ def invalid_if(field, errors):
 
 @register.filter
 def yesno_or_value(value):
-    if value is True:
-        return _("Yes")
-    if value is False:
-        return _("No")
-    return value
+    """Kept for templates written before `shown`, which it now is."""
+    return shown(value)
 
 
 @register.filter
@@ -185,7 +285,9 @@ def table_row(context, row):
     for column, cell in row.items():
         td = written.get(column.name)
         if td is None:
-            td = column.attrs["td"].as_html()
+            # data-label: on a phone each row reads as a card, every value under its heading
+            label = escape(strip_tags(str(column.header or "")))
+            td = f'{column.attrs["td"].as_html()} data-label="{label}"'
             raw = {**row.table.attrs, **column.column.attrs}
             if not any(callable(v) for key in ("td", "cell") for v in raw.get(key, {}).values()):
                 written[column.name] = td
@@ -206,3 +308,26 @@ def back_url(context):
     if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
         return referer
     return reverse("home")
+
+
+@register.simple_tag
+def history_lines(rows):
+    """Events or change-log rows as lines of history in sentences (core/history.py)."""
+    from keyprojects.core.history import lines_for
+
+    return lines_for(rows)
+
+
+@register.simple_tag
+def page_numbers(page):
+    """A page's neighbours and the ends, with … between (Paginator.get_elided_page_range)."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.simple_tag
+def picker_words():
+    """The pickers' words (core/static/core/pickers.js) in the reader's language."""
+    from django.utils.html import json_script
+
+    words = {"all": _("All"), "type": _("Type to search…"), "none": _("Nothing matches.")}
+    return json_script(words, "kp-pickers")

@@ -211,11 +211,11 @@ def test_auditor_reads_the_global_log_with_filters(client_for, users, regions, c
     auditor = client_for("auditor")
     page = auditor.get("/core/changes/")
     assert page.status_code == 200
-    shown = {c.object_repr for c in page.context["table"].data}
+    shown = {c.object_repr for c in page.context["page"].object_list}
     assert {"县里加的", "赵磊（专员）"} <= shown
-    by_actor = {c.object_repr for c in auditor.get("/core/changes/?actor=county_a").context["table"].data}
+    by_actor = {c.object_repr for c in auditor.get("/core/changes/?actor=county_a").context["page"].object_list}
     assert by_actor == {"县里加的"}
-    created = auditor.get("/core/changes/?action=archive").context["table"].data
+    created = auditor.get("/core/changes/?action=archive").context["page"].object_list
     assert len(created) == 0
     assert auditor.get("/core/changes/?action=bogus").status_code == 200  # bad filter input, no 500
     assert auditor.get("/core/changes/?since=not-a-date").status_code == 200

@@ -1,4 +1,4 @@
-from .progress import Milestone, ProgressReport, ProjectEvent, StageRequest, YearPlan
+from .progress import Milestone, ProgressReport, ProjectDocument, ProjectEvent, StageRequest, YearPlan
 from .project import ListMembership, Project, ProjectList, ProjectMember, Tag
 
 __all__ = [
@@ -6,6 +6,7 @@ __all__ = [
     "Milestone",
     "ProgressReport",
     "Project",
+    "ProjectDocument",
     "ProjectEvent",
     "ProjectList",
     "ProjectMember",

@@ -3,11 +3,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.core import display
 from keyprojects.core.access import STAFF, Action, Role
 from keyprojects.core.events import Event
 from keyprojects.core.models import BaseModel
 
-from ..choices import REPORTED, EventType, ReportStatus, RequestStatus, Stage
+from ..choices import REPORTED, DocumentKind, EventType, ReportStatus, RequestStatus, Stage
 from .project import FILERS, ListMembership, Project
 
 PROJECT_SCOPE = ListMembership.scope
@@ -146,6 +147,31 @@ class ProgressReport(BaseModel):
         return self.status in REPORTED
 
 
+class ProjectDocument(BaseModel):
+    """文件资料: a contract, permit or other file kept with a project, besides the evidence of its
+    stage changes and the photos of its monthly reports (the documents tab lists them all)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    title = models.CharField(_("title"), max_length=100)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope = PROJECT_SCOPE
+    # Added by whoever files the project's monthly figures (services.add_document checks it).
+    rights = {Action.ADD: frozenset(), Action.CHANGE: frozenset()}
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("project document")
+        verbose_name_plural = _("project documents")
+
+    def __str__(self):
+        return self.title
+
+
 def _signboard_text(event):
     return _("Signboard published.") if event.data.get("published") else _("Signboard withdrawn.")
 
@@ -186,8 +212,8 @@ class ProjectEvent(Event):
             **super().sentence_params(),
             "from": self.get_from_stage_display(),
             "to": self.get_to_stage_display(),
-            "date": self.date.isoformat() if self.date else "",
-            "month": f"{self.date:%Y-%m}" if self.date else "",
+            "date": display.day(self.date) if self.date else "",
+            "month": display.month(self.date) if self.date else "",
         }
 
 

@@ -8,6 +8,7 @@
   const root = document.querySelector("[data-dashboard]");
   if (!source || !root || typeof echarts === "undefined") return;
   const data = JSON.parse(source.textContent);
+  const fmt = window.KP.format; // core/static/core/format.js: the one number format
   const words = JSON.parse(document.getElementById("campaign-words").textContent);
   const dark = root.dataset.theme === "dark";
   const scale = parseFloat(root.dataset.fontScale || "1");
@@ -54,7 +55,8 @@
       legend: { show: false },
       tooltip: {
         trigger: "item",
-        formatter: (p) => p.name + ": " + p.value + " " + (p.data.unit === "projects" ? words.projects : words.entries),
+        formatter: (p) =>
+          p.name + ": " + fmt.count(p.value) + " " + (p.data.unit === "projects" ? words.projects : words.entries),
       },
       series: [
         {
@@ -71,7 +73,7 @@
             fontSize: px(15),
             fontWeight: "bold",
             color: "#fff",
-            formatter: (p) => p.name + "  " + p.value,
+            formatter: (p) => p.name + "  " + fmt.count(p.value),
           },
           data: data.funnel.map((item, i) => ({
             name: item.name,
@@ -91,12 +93,29 @@
   make(
     "phases",
     {
-      tooltip: { trigger: "axis" },
+      tooltip: {
+        trigger: "axis",
+        formatter: (items) =>
+          items[0].axisValue +
+          items
+            .map(
+              (i) =>
+                "<br>" + i.marker + i.seriesName + ": " +
+                (i.seriesIndex < phases.series.length ? fmt.count(i.value) + " " + words.entries : fmt.money(i.value, "yi"))
+            )
+            .join(""),
+      },
       grid: { left: px(44), right: px(56), top: px(40), bottom: px(28) },
       xAxis: { type: "category", data: phases.labels, axisLabel: axisLabel },
       yAxis: [
-        { type: "value", name: words.entries, nameTextStyle: axisLabel, axisLabel: axisLabel },
-        { type: "value", name: words.yi, nameTextStyle: axisLabel, axisLabel: axisLabel, splitLine: { show: false } },
+        { type: "value", name: words.entries, nameTextStyle: axisLabel, axisLabel: Object.assign({ formatter: fmt.axis() }, axisLabel) },
+        {
+          type: "value",
+          name: fmt.unitName("yi"),
+          nameTextStyle: axisLabel,
+          axisLabel: Object.assign({ formatter: fmt.axis() }, axisLabel),
+          splitLine: { show: false },
+        },
       ],
       series: phases.series
         .map((s) => ({
@@ -134,7 +153,7 @@
         formatter: (items) =>
           items[0].axisValue +
           items
-            .map((i) => "<br>" + i.marker + i.seriesName + ": " + (i.value == null ? "—" : i.value + "%") +
+            .map((i) => "<br>" + i.marker + i.seriesName + ": " + fmt.percent(i.value) +
               " (" + trends.series[i.seriesIndex].counted[i.dataIndex] + ")")
             .join(""),
       },
@@ -161,7 +180,7 @@
     {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       grid: { left: px(8), right: px(40), top: px(40), bottom: px(8), containLabel: true },
-      xAxis: { type: "value", axisLabel: axisLabel },
+      xAxis: { type: "value", name: words.entries, nameTextStyle: axisLabel, axisLabel: Object.assign({ formatter: fmt.axis() }, axisLabel) },
       yAxis: {
         type: "category",
         inverse: true,
@@ -180,7 +199,7 @@
                 show: true,
                 position: "right",
                 fontSize: px(12),
-                formatter: (p) => regions[p.dataIndex].entries,
+                formatter: (p) => fmt.count(regions[p.dataIndex].entries),
               }
             : { show: false },
       })),

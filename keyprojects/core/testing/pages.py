@@ -1,0 +1,83 @@
+"""Reading pages the way a person does: the text they see (and what a screen reader announces),
+and the checks every page must pass whatever app it belongs to.
+
+    text = visible_text(response.content.decode())
+    assert raw_numbers(text) == []          # no "891057.65", "14424.5100000000", "2026-12-04T20:23"
+    assert han_outside(text, data) == []    # an English page shows Chinese only in data values
+
+`menu_urls(client)` lists the pages a signed-in user's menu offers, so a new app's pages are
+read by these checks as soon as it registers its menu entries.
+"""
+
+import re
+from html.parser import HTMLParser
+
+# What a page must never show: an amount without thousands separators ("891057.65"), a Decimal's
+# trailing zeros ("14424.5100000000"), a machine time ("2026-12-04T20:23:31"), a repr.
+RAW_NUMBER = [
+    ("no thousands separators", re.compile(r"(?<![\d,.])\d{4,}\.\d+")),
+    ("trailing zeros", re.compile(r"(?<![\d])\d+\.\d{2,}0(?!\d)")),
+    ("machine time", re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")),
+    ("a repr", re.compile(r"Decimal\(|datetime\.date")),
+]
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Attributes a person reads or hears: tooltips, labels for screen readers, hints, alternatives.
+SPOKEN = ("title", "aria-label", "placeholder", "alt")
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self.skipping = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template", "textarea"):
+            self.skipping += 1
+        for name, value in attrs:
+            if name in SPOKEN and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template", "textarea") and self.skipping:
+            self.skipping -= 1
+
+    def handle_data(self, data):
+        if not self.skipping and data.strip():
+            self.parts.append(data.strip())
+
+
+def visible_text(html: str) -> str:
+    """The page's text and spoken attributes, one piece a line; scripts, styles and what a form
+    field holds (its value, a textarea) left out."""
+    parser = _Text()
+    parser.feed(html)
+    return "\n".join(parser.parts)
+
+
+def raw_numbers(text: str) -> list[str]:
+    """Each raw number in `text` with its reason and the words around it."""
+    found = []
+    for reason, pattern in RAW_NUMBER:
+        for match in pattern.finditer(text):
+            start, end = max(0, match.start() - 30), match.end() + 30
+            found.append(f"{reason}: …{text[start:end]}…".replace("\n", " ⏎ "))
+    return found
+
+
+def han_outside(text: str, data: set[str] = frozenset()) -> list[str]:
+    """Runs of Chinese characters in `text` that are not part of a data value (a name, a place)."""
+    allowed = sorted((d for d in data if d), key=len, reverse=True)
+    leaks = []
+    for line in text.splitlines():
+        rest = line
+        for value in allowed:
+            rest = rest.replace(value, " ")
+        leaks += [f"{run} (in “{line[:80]}”)" for run in HAN.findall(rest)]
+    return leaks
+
+
+def menu_urls(client) -> list[str]:
+    """The pages the signed-in user's menu offers (core.context_processors.nav)."""
+    home = client.get("/")
+    sections = home.context["nav_sections"] if home.context else {}
+    return list(dict.fromkeys(entry["url"] for section in sections.values() for entry in section))

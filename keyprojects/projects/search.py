@@ -1,0 +1,5 @@
+from keyprojects.core.search import register
+
+from .models import Project
+
+register(Project, "name", "code")
