@@ -495,6 +495,16 @@ class Importer:
                     repeated.append((name, message % {"value": value, "row": taken[name, value]}))
         return repeated
 
+    def has_changed(self, form):
+        """Whether an existing row is to be written: its form's fields, or what review() found."""
+        return form.has_changed()
+
+    def review(self, form):
+        """What the importer says of a row its form accepted, as (field, message, level) with
+        level "error", "warning" or "note": the rules of the model's services that a form does
+        not know (a stage date a ledger gives). Nothing by default."""
+        return []
+
     @collector_paused()
     def plan(self, rows, progress=None):
         plan, seen, taken = Plan(), {}, {}
@@ -564,9 +574,14 @@ class Importer:
             if repeated := self.repeated_unique(form, number, taken):
                 plan.errors.extend(error(number, name, m) for name, m in repeated)
                 continue
+            if said := self.review(form):
+                plan.warnings.extend(error(number, name, m, level) for name, m, level in said if level != "error")
+                if refused := [error(number, name, m) for name, m, level in said if level == "error"]:
+                    plan.errors.extend(refused)
+                    continue
             if instance is None:
                 plan.creates.append(form)
-            elif form.has_changed():
+            elif self.has_changed(form):
                 plan.updates.append(form)
                 plan.warnings.extend(self.scale_warnings(form, number))
             else:
