@@ -263,6 +263,9 @@ KEYPROJECTS_LIGHTS = {
 }
 # Evidence a stage transition needs: "file" (document or photo), "note" (file or note), or absent.
 KEYPROJECTS_STAGE_EVIDENCE = {"started": "file"}
+# The deployment's root region, a GB/T 2260 code (a city, a county or a province): its regions are
+# loaded by `manage.py load_regions`; ledger rows from elsewhere are refused naming where they are.
+KEYPROJECTS_ROOT_REGION = os.environ.get("ROOT_REGION", "411100")  # 漯河市, the demo's city
 # Node templates by project field; fields not listed use the default eight nodes.
 KEYPROJECTS_MILESTONE_TEMPLATES = {
     "infrastructure": ["前期手续", "开工", "主体工程", "竣工验收", "投入使用"],

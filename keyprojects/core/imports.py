@@ -44,6 +44,9 @@ class Column:
     lookup: str | None = None
     parse: object = None  # callable(text) -> value for the form; raises ValidationError
     words: dict | None = field(default=None, hash=False, compare=False)  # choice words ledgers use -> value
+    # Resolves cells itself: `finder(importer)` is built once per file and returns a callable
+    # text → pk raising ValidationError, with `blank()` for an empty cell (e.g. the root region).
+    finder: object = field(default=None, hash=False, compare=False)
     # An amount: the engine reads its unit from the file (the heading, a `单位：` title row, the
     # cell itself) and hands the form the value in 万元; `parse` is not used.
     money: bool = False
@@ -215,6 +218,7 @@ class Importer:
         self._money = {}  # field -> FileColumn of each money column of the file being read
         self.notes = []  # (column, message, level) of the row form_data() read last; plan() files them
         self._lookups = {}
+        self._finders = {}  # column -> what its finder built for this file
         self._nearest = {}  # column -> Nearest over the names its cells may hold
         self._matched = None  # the match_on fields existing() last matched a row by
         self._choices = {}
@@ -281,6 +285,21 @@ class Importer:
             raise ValidationError(_("“%(value)s” is outside your scope.") % {"value": text})
         return pk
 
+    def find(self, column, text):
+        """A cell resolved by its column's finder (built on first use), within the user's scope."""
+        if column.field not in self._finders:
+            self._finders[column.field] = column.finder(self)
+        finder = self._finders[column.field]
+        pk = finder(text) if text else finder.blank()
+        if pk and column.field == getattr(self.model.scope, "region", None) and not self.region_writable(pk):
+            if text:
+                raise ValidationError(_("“%(value)s” is outside your scope.") % {"value": text})
+            message = _(
+                "A blank cell means %(root)s (a city-level record), which is outside your scope: name the county."
+            )
+            raise ValidationError(message % {"root": finder.root[1]})
+        return pk or ""
+
     def unknown(self, column, text):
         """ "Not a known value", saying what would be: the nearest known names, else all of them
         when they are few."""
@@ -339,11 +358,13 @@ class Importer:
         for column, text in record.items():
             try:
                 value = text
-                if text and column.money:
+                if column.finder:
+                    value = self.find(column, text)
+                elif text and column.money:
                     value = self.amount(column, text)
                 elif text and column.parse:
                     value = column.parse(text)
-                if text and column.lookup:
+                if text and column.lookup and not column.finder:
                     value = self.lookup(column, text)
                 elif text and self.choice_map(column) is not None:
                     value = self.choice_map(column).get(text.lower())

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from keyprojects.core.imports import Column, Importer, Skip, chunks
 from keyprojects.core.parsing import parse_date
 from keyprojects.enterprises.industries import industry_code
+from keyprojects.orgs.regions import region_finder
 
 from . import services
 from .choices import FIELD_WORDS, LIFECYCLE, NATURE_WORDS, STAGE_DATES, Stage
@@ -26,7 +27,12 @@ class ProjectImporter(Importer):
     columns = (
         Column("code", ("项目代码", "项目统一代码", "code")),
         Column("name", ("项目名称", "名称", "name")),
-        Column("region", ("所属县区", "县区", "县(市、区)", "所属区域", "region"), lookup="name"),
+        Column(
+            "region",
+            ("所属县区", "县区", "县(市、区)", "所属区域", "所在地区", "region"),
+            lookup="name",
+            finder=region_finder(blank_is_root=True),  # a blank county: a city-level project
+        ),
         Column("owner", ("项目单位", "建设单位", "业主单位", "owner"), lookup="name"),
         Column("location", ("建设地点", "location")),
         Column("field", ("领域", "所属领域", "field"), words=FIELD_WORDS),

@@ -48,9 +48,9 @@ def test_two_headings_for_one_field_are_refused_naming_both(users, regions):
 
 
 def test_an_unknown_region_gets_the_nearest_known_names(users, regions):
-    rows = [["项目名称", "所属县区", "总投资"], ["甲", "郾城", "5"]]
+    rows = [["项目名称", "所属县区", "总投资"], ["甲", "郾成区", "5"]]
     [(_row, letter, _heading, message)] = errors(plan(users["county_a"], rows))
-    assert letter == "B" and message == "“郾城” is not a known value; the nearest known: 郾城区."
+    assert letter == "B" and message == "“郾成区” is not a region of this platform; the nearest: 郾城区."
 
 
 def test_an_unknown_owner_among_many_gets_the_nearest_names(users, regions):
