@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set, whatever the field is called (stage, to_stage …).
+    "ENUM_NAME_OVERRIDES": {"StageEnum": "keyprojects.projects.choices.Stage"},
 }
 DJANGO_TABLES2_TEMPLATE = "core/table.html"  # bootstrap5-responsive with its rows written in Python
 DJANGO_TABLES2_PAGE_RANGE = 8

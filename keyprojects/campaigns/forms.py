@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.forms import BaseModelForm
 from keyprojects.core.parsing import LooseDateField, MoneyField
+from keyprojects.core.verbs import VerbForm
 from keyprojects.projects.models import Project
 
 from .choices import PhaseStatus
@@ -89,23 +90,30 @@ class BatchEntryImportForm(BaseModelForm):
         pass
 
 
-class CandidatesForm(forms.Form):
+class CandidatesForm(VerbForm):
+    """The proposed candidates of a phase, within the user's projects; the ticked ones are listed.
+    Each pick is "batch:project id" (e.g. "sign:12")."""
+
     pick = forms.MultipleChoiceField(label=_("candidates"), required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, choices=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pick"].choices = choices
+        from . import services
 
-    def picks(self):
-        return [tuple(value.split(":", 1)) for value in self.cleaned_data["pick"]]
+        self.proposal = services.propose_candidates(self.obj, Project.objects.restrict(self.user))
+        self.groups = [(batch, list(queryset)) for batch, queryset in self.proposal.by_batch().items()]
+        self.fields["pick"].choices = [(f"{batch.value}:{p.pk}", str(p)) for batch, rows in self.groups for p in rows]
+
+    def service_kwargs(self):
+        return {"picks": [tuple(value.split(":", 1)) for value in self.cleaned_data["pick"]]}
 
 
-class LockForm(forms.Form):
+class LockForm(VerbForm):
     override_reason = forms.CharField(
         label=_("override reason"),
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only when entries fail their rule: why the list is locked anyway (city administrators)."),
     )
 

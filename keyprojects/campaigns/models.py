@@ -6,9 +6,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.access import Scope
+from keyprojects.core.access import STAFF, Action, Role, Scope
 from keyprojects.core.models import BaseModel, LoggedModel, LoggedQuerySet
 from keyprojects.projects.choices import Stage
+from keyprojects.projects.models import Project
 
 from .choices import Batch, PhaseEventType, PhaseStatus
 
@@ -41,6 +42,8 @@ class Phase(BaseModel):
     override_reason = models.TextField(_("lock override reason"), blank=True, editable=False)
 
     scope = Scope(reference=True)
+    # Counties list their own projects as candidates; the city locks the list and marks it held.
+    rights = {"candidates": STAFF, "lock": frozenset({Role.CITY_ADMIN}), "held": frozenset({Role.CITY_ADMIN})}
 
     class Meta:
         ordering = ["-number"]
@@ -89,7 +92,7 @@ class BatchEntry(BaseModel):
 
     phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="entries")
     project = models.ForeignKey(
-        "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="batch_entries"
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="batch_entries"
     )
     batch = models.CharField(_("batch"), max_length=10, choices=Batch.choices)
     total_investment = models.DecimalField(
@@ -110,13 +113,8 @@ class BatchEntry(BaseModel):
         "orgs.Region", verbose_name=_("region at listing"), on_delete=models.PROTECT, related_name="+"
     )
 
-    scope = Scope(
-        region="region",
-        department="project__department",
-        leader="project__leader",
-        service_officer="project__service_officer",
-        enterprise_user="project__owner__users",
-    )
+    scope = Project.scope.via("project", region="region")
+    rights = {Action.CHANGE: STAFF}  # a listed entry does not change (services say why): archive and relist
 
     class Meta:
         ordering = ["-phase__number", "batch", "-total_investment", "pk"]
@@ -153,6 +151,7 @@ class PhaseEvent(LoggedModel):
 
     objects = LoggedQuerySet.as_manager()
     scope = Scope(reference=True)
+    rights = {"add": frozenset(), "change": frozenset(), "archive": frozenset()}  # written by the services
 
     class Meta:
         ordering = ["-time", "-pk"]

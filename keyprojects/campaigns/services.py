@@ -188,6 +188,24 @@ def accept_candidates(phase, *, by, picks=None, projects=None):
     return entries
 
 
+@transaction.atomic
+def list_candidates(phase, *, by, picks) -> list:
+    """The candidates page and API: list the ticked candidates among the user's own projects;
+    every new entry is read back through the user's scope, or nothing is listed."""
+    from django.core.exceptions import PermissionDenied
+
+    from keyprojects.core.access import Action
+    from keyprojects.core.services import check_in_scope
+
+    entries = accept_candidates(phase, by=by, picks=picks, projects=Project.objects.restrict(by))
+    try:
+        for entry in entries:
+            check_in_scope(entry, by, Action.ADD)
+    except PermissionDenied as error:
+        raise ValidationError(_("A candidate falls outside your scope; nothing was listed.")) from error
+    return entries
+
+
 # --- readiness, locking, holding ---------------------------------------------------------
 
 

@@ -6,10 +6,7 @@ app_name = "campaigns"
 urlpatterns = [
     *views.PhaseViews.urls(),
     *views.BatchEntryViews.urls(),
-    path("phases/<int:pk>/candidates/", views.candidates, name="candidates"),
     path("phases/<int:pk>/readiness/", views.readiness, name="readiness"),
-    path("phases/<int:pk>/lock/", views.lock, name="lock"),
-    path("phases/<int:pk>/held/", views.held, name="held"),
     path("indicators/", views.indicator_page, name="indicators"),
     path("indicators/<slug:key>/", views.indicator_drill, name="indicator_drill"),
     path("rankings/", views.rankings_page, name="rankings"),

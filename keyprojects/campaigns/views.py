@@ -4,24 +4,21 @@ indicators page and its drill-down read through indicators.py."""
 
 from io import BytesIO
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from keyprojects.core.access import Action, can
 from keyprojects.core.imports import Column
-from keyprojects.core.services import check_in_scope
+from keyprojects.core.verbs import Verb
 from keyprojects.core.views import ModelViews
 from keyprojects.orgs.models import Region
 from keyprojects.projects.choices import Field, Tier
@@ -41,6 +38,36 @@ class PhaseViews(ModelViews):
     table = PhaseTable
     form = PhaseForm
     detail_template = "campaigns/phase_detail.html"
+    verbs = (
+        Verb(
+            "candidates",
+            gettext_lazy("Propose candidates"),
+            services.list_candidates,
+            form=CandidatesForm,
+            available=lambda phase: phase.status == PhaseStatus.PLANNING,
+            style="outline-primary",
+            template="campaigns/candidates.html",
+            done=gettext_lazy("The ticked projects are listed."),
+        ),
+        Verb(
+            "lock",
+            gettext_lazy("Lock the list"),
+            services.lock_phase,
+            form=LockForm,
+            available=lambda phase: phase.status == PhaseStatus.PLANNING,
+            template="campaigns/lock.html",
+            context=lambda phase, user: {"failures": services.readiness(phase)},
+            done=gettext_lazy("The list is locked."),
+        ),
+        Verb(
+            "held",
+            gettext_lazy("Mark held"),
+            services.mark_held,
+            available=lambda phase: phase.status == PhaseStatus.LOCKED,
+            style="success",
+            done=gettext_lazy("The phase is marked held."),
+        ),
+    )
     export_columns = (
         Column("number", ("期次",)),
         Column("title", ("标题",)),
@@ -68,7 +95,6 @@ class PhaseViews(ModelViews):
             "batches": [(batch, rows) for batch, rows in grouped.items()],
             "totals": indicators.summary(entries.order_by()),
             "events": PhaseEvent.objects.filter(phase=obj).select_related("actor")[:50],
-            "can_manage": can(request.user, Action.CHANGE, Phase),
             "can_list": can(request.user, Action.ADD, BatchEntry) and obj.status == PhaseStatus.PLANNING,
         }
 
@@ -123,45 +149,6 @@ def _error_text(error):
 
 
 @login_required
-def candidates(request, pk):
-    """Proposed candidates for each batch, ticked by default; accepting lists the ticked ones."""
-    if not can(request.user, Action.ADD, BatchEntry):
-        raise PermissionDenied
-    phase = _phase(request, pk)
-    from keyprojects.projects.models import Project
-
-    pool = Project.objects.restrict(request.user)
-    proposal = services.propose_candidates(phase, pool)
-    groups = [(batch, list(queryset)) for batch, queryset in proposal.by_batch().items()]
-    choices = [(f"{batch.value}:{p.pk}", str(p)) for batch, rows in groups for p in rows]
-    form = CandidatesForm(
-        request.POST if request.method == "POST" else None, choices=choices, initial={"pick": [c[0] for c in choices]}
-    )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    entries = services.accept_candidates(phase, by=request.user, picks=form.picks(), projects=pool)
-                    for entry in entries:
-                        check_in_scope(entry, request.user, Action.ADD)
-            except ValidationError as error:
-                form.add_error(None, _error_text(error))
-            except PermissionDenied:
-                form.add_error(None, _("A candidate falls outside your scope; nothing was listed."))
-            else:
-                messages.success(request, _("%(count)s entries listed.") % {"count": len(entries)})
-                return redirect(phase)
-        status = 400
-    return render(
-        request,
-        "campaigns/candidates.html",
-        {"phase": phase, "groups": groups, "since": proposal.since, "form": form},
-        status=status,
-    )
-
-
-@login_required
 def readiness(request, pk):
     phase = _phase(request, pk)
     entries = phase.entries.restrict(request.user).filter(archived_at__isnull=True)
@@ -171,43 +158,6 @@ def readiness(request, pk):
         "campaigns/readiness.html",
         {"phase": phase, "failures": failures, "checked": entries.count()},
     )
-
-
-@login_required
-def lock(request, pk):
-    """锁定名单, with the readiness failures shown and an override reason for administrators."""
-    phase = _phase(request, pk, Action.CHANGE)
-    form = LockForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.lock_phase(phase, by=request.user, override_reason=form.cleaned_data["override_reason"])
-            except ValidationError as error:
-                form.add_error(None, _error_text(error))
-            else:
-                messages.success(request, _("The list of %(phase)s is locked.") % {"phase": phase})
-                return redirect(phase)
-        status = 400
-    return render(
-        request,
-        "campaigns/lock.html",
-        {"phase": phase, "form": form, "failures": services.readiness(phase)},
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def held(request, pk):
-    phase = _phase(request, pk, Action.CHANGE)
-    try:
-        services.mark_held(phase, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("%(phase)s is marked held.") % {"phase": phase})
-    return redirect(phase)
 
 
 # --- indicators --------------------------------------------------------------------------

@@ -2,17 +2,24 @@
 full_clean(), relation fields offer only in-scope rows, and errors come in the caller's
 language (Accept-Language)."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action as drf_action
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .access import Action, can
 from .context import acting, bind_user
 from .forms import STALE
 from .services import archive, check_in_scope
+from .verbs import Verb, object_for, request_serializer
 
 
 def version(obj):
@@ -75,25 +82,106 @@ class BaseModelSerializer(serializers.ModelSerializer):
         return attrs
 
 
+# The right each standard route needs; anything else must be a declared verb or read action.
+ROUTE_RIGHTS = {
+    "list": Action.VIEW,
+    "retrieve": Action.VIEW,
+    "metadata": Action.VIEW,
+    "create": Action.ADD,
+    "update": Action.CHANGE,
+    "partial_update": Action.CHANGE,
+    "destroy": Action.ARCHIVE,
+}
+
+
+def _form_errors(form) -> dict:
+    return {
+        ("non_field_errors" if name == "__all__" else name): [e["message"] for e in errors]
+        for name, errors in form.errors.get_json_data().items()
+    }
+
+
+def verb_action(viewset, verb: Verb):
+    """The API action of a declared verb: POST /…/{id}/<verb>/, validated by the verb's form,
+    done by its service, refused (403) to roles the model's rights do not give it."""
+    model = viewset.queryset.model
+
+    def run(self, request, pk=None):
+        obj = object_for(model, request.user, pk, verb)
+        if not isinstance(request.data, Mapping):
+            raise ValidationError({"non_field_errors": [_("The body must be a JSON object.")]})
+        form = verb.build_form(obj, request.user, request.data, request.FILES)
+        if form is not None and not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        result = verb.run(obj, request.user, form)
+        if isinstance(result, model):
+            obj = result
+        obj = model.objects.filter(pk=obj.pk).first() or obj
+        return Response(self.get_serializer(obj).data)
+
+    run.__name__ = verb.name
+    run.__doc__ = str(verb.help or verb.label)
+    run = extend_schema(
+        summary=str(verb.label),
+        description=str(verb.help or ""),
+        request=request_serializer(model, verb),
+        responses={
+            200: viewset.serializer_class,
+            400: OpenApiResponse(description="The form's or the service's rules refused it; nothing changed."),
+            403: OpenApiResponse(description="Your role may not use this verb on this record."),
+            404: OpenApiResponse(description="No such record in your scope."),
+        },
+    )(run)
+    return drf_action(detail=True, methods=["post"], url_path=verb.name, url_name=verb.name)(run)
+
+
 class BaseViewSet(viewsets.ModelViewSet):
-    """Lists, details and writes scoped by restrict(); DELETE archives."""
+    """Lists, details and writes scoped by restrict(); DELETE archives; the model's declared
+    verbs (`declaration.verbs`) are its only other write routes. An action that is neither a
+    standard route, a declared verb nor a declared read (`read_actions`) is refused: an
+    undeclared action never falls back to "view"."""
 
     filterset_class = None
     select_related: tuple[str, ...] = ()
+    declaration = None  # the model's ModelViews, whose verbs become API actions
+    read_actions: tuple[str, ...] = ()  # extra GET actions that only read
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for verb in getattr(cls.declaration, "verbs", ()):
+            if verb.name not in cls.__dict__:
+                setattr(cls, verb.name, verb_action(cls, verb))
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         bind_user(request.user)  # token auth learns the user only now
+        self.access_action()
+
+    def verb(self, name):
+        return next((v for v in getattr(self.declaration, "verbs", ()) if v.name == name), None)
+
+    def access_action(self):
+        """The right the current route needs, or PermissionDenied for an undeclared action."""
+        if self.action is None or self.action in ROUTE_RIGHTS:
+            return ROUTE_RIGHTS.get(self.action, Action.VIEW)
+        if self.action in self.read_actions:
+            return Action.VIEW
+        verb = self.verb(self.action)
+        if verb is None:
+            raise PermissionDenied(_("This action is not declared."))
+        return verb.right
+
+    def get_object(self):
+        """404 outside the user's scope; 403 for a row the user sees but may not change."""
+        obj = super().get_object()
+        action = self.access_action()
+        if action != Action.VIEW and not can(self.request.user, action, obj):
+            raise PermissionDenied
+        return obj
 
     def get_queryset(self):
-        action = {
-            "list": Action.VIEW,
-            "retrieve": Action.VIEW,
-            "create": Action.ADD,
-            "update": Action.CHANGE,
-            "partial_update": Action.CHANGE,
-            "destroy": Action.ARCHIVE,
-        }.get(self.action, Action.VIEW)
+        # Rows are found in the view scope; get_object() then asks for the route's own right.
+        action = Action.VIEW if self.detail else self.access_action()
         queryset = self.queryset.model.objects.select_related(*self.select_related).restrict(self.request.user, action)
         if (
             self.action == "list"
@@ -148,5 +236,5 @@ def exception_handler(exc, context):
     if isinstance(exc, PermissionDenied):
         from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 
-        exc = DRFPermissionDenied()
+        exc = DRFPermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)

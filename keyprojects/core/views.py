@@ -34,6 +34,7 @@ from .search import search
 from .services import archive, check_in_scope, restore
 from .tables import ChangeTable
 from .tasks import job_kind, start_job
+from .verbs import VerbPage, usable_verbs
 
 REGISTRY = {}  # model label -> ModelViews, for jobs that rebuild a filtered list
 
@@ -50,7 +51,12 @@ class ScopedView(LoginRequiredMixin, View):
         return self.declaration.get_queryset(self.request).restrict(self.request.user, action or self.action)
 
     def get_object(self, action=None):
-        return get_object_or_404(self.get_queryset(action), pk=self.kwargs["pk"])
+        """404 outside the user's scope; 403 for a row the user sees but may not `action`."""
+        action = action or self.action
+        obj = get_object_or_404(self.get_queryset(Action.VIEW), pk=self.kwargs["pk"])
+        if action != Action.VIEW and not self.get_queryset(action).filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
 
     def context(self, **extra):
         meta = self.model._meta
@@ -117,6 +123,7 @@ class ObjectDetailView(ScopedView):
                 fields=self.declaration.detail_fields(obj),
                 can_change=self.get_queryset(Action.CHANGE).filter(pk=obj.pk).exists(),
                 can_archive=self.get_queryset(Action.ARCHIVE).filter(pk=obj.pk).exists(),
+                verbs=usable_verbs(self.declaration, request.user, obj),
                 **self.declaration.detail_context(request, obj),
             ),
         )
@@ -247,6 +254,7 @@ class ModelViews:
     select_related: tuple[str, ...] = ()
     url_prefix = None  # default "<model_name>s/"
     hidden_columns: tuple[str, ...] = ()  # table columns offered in the column choice but off by default
+    verbs: tuple = ()  # the model's declared state changes (core.verbs.Verb): page, API and permission
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -349,10 +357,15 @@ class ModelViews:
             del views["add"], views["edit"]
         if cls.importer is None:
             del views["import"]
-        return [
+        routes = [
             path(prefix + route, view.as_view(declaration=cls), name=f"{name}_{key}")
             for key, (route, view) in views.items()
         ]
+        routes += [
+            path(f"{prefix}<int:pk>/{verb.name}/", VerbPage.view(cls, verb), name=f"{name}_{verb.name}")
+            for verb in cls.verbs
+        ]
+        return routes
 
 
 # --- jobs ------------------------------------------------------------------------------
@@ -453,7 +466,10 @@ def save_view(request):
     list_name = request.POST.get("list_name", "")
     name = request.POST.get("name", "").strip()[:100]
     query = request.POST.get("query", "")[:2000]
-    if not name or list_name not in {d.list_name() for d in REGISTRY.values()}:
+    if list_name not in {d.list_name() for d in REGISTRY.values()}:
+        messages.error(request, _("There is no such list to save a view of."))
+        return redirect("home")
+    if not name:
         messages.error(request, _("Give the view a name."))
     else:
         SavedView.objects.update_or_create(

@@ -4,8 +4,9 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.access import Role, Scope, roles
+from keyprojects.core.access import STAFF, Action, Role, Scope, roles
 from keyprojects.core.models import BaseModel, ChangeAction, ObjectChange
+from keyprojects.orgs.choices import OfficeKind
 from keyprojects.orgs.models import Region, phone_validator
 
 from .choices import IndustrySection
@@ -56,7 +57,15 @@ class Enterprise(BaseModel):
         related_name="enterprises",
     )
 
-    scope = Scope(region="region", enterprise_user="users")
+    # A service officer serves the enterprises whose projects it serves; the supervision and
+    # coordination offices (监管服务办, 统筹办) see every enterprise.
+    scope = Scope(
+        region="region",
+        service_officer="projects__service_officer",
+        enterprise_user="users",
+        office_remit={OfficeKind.SUPERVISION: {}, OfficeKind.COORDINATION: {}},
+    )
+    rights = {Action.CHANGE: STAFF | {Role.SERVICE_OFFICER, Role.ENTERPRISE}}
 
     class Meta:
         ordering = ["name", "pk"]

@@ -104,6 +104,16 @@ class EventType(models.TextChoices):
     REPORT_ACCEPTED = "report_accepted", _("Report accepted")
     REPORT_RETURNED = "report_returned", _("Report returned")
     SIGNBOARD = "signboard", _("Signboard published or withdrawn")
+    STAGE_REQUESTED = "stage_requested", _("Stage change requested")
+    STAGE_REQUEST_REJECTED = "stage_rejected", _("Stage change request rejected")
+
+
+class RequestStatus(models.TextChoices):
+    """A stage change an enterprise or service officer asks for, until its county decides."""
+
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
 
 
 class MemberRole(models.TextChoices):

@@ -5,10 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.figures import cached_rows
 from keyprojects.core.filtersets import BaseFilterSet
-from keyprojects.orgs.models import Region
+from keyprojects.orgs.models import Department, Region
 
-from .choices import TIER_FLOORS, Field, Light, ReportStatus, Stage, Tier
-from .models import ListMembership, Milestone, ProgressReport, Project, ProjectList, ProjectMember, Tag, YearPlan
+from .choices import TIER_FLOORS, Field, Light, ReportStatus, RequestStatus, Stage, Tier
+from .models import (
+    ListMembership,
+    Milestone,
+    ProgressReport,
+    Project,
+    ProjectList,
+    ProjectMember,
+    StageRequest,
+    Tag,
+    YearPlan,
+)
 from .services import last_due_month, late_filers
 
 
@@ -119,10 +129,26 @@ class MilestoneFilterSet(BaseFilterSet):
     search_fields = ("name", "project__name")
     project = project_filter()
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    due = django_filters.BooleanFilter(method="filter_due", label=_("due within the warning window"))
+    responsible_department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), label=_("responsible department")
+    )
 
     class Meta:
         model = Milestone
-        fields = ["q", "project", "overdue"]
+        fields = ["q", "project", "responsible_department", "overdue", "due"]
+
+    def filter_due(self, queryset, name, value):
+        """Not reached, planned from today to the lights' warning window (or already late)."""
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.utils import timezone
+
+        if not value:
+            return queryset
+        window = timezone.localdate() + timedelta(days=settings.KEYPROJECTS_LIGHTS["milestone_warning_days"])
+        return queryset.filter(actual_date__isnull=True, planned_date__lte=window)
 
     def filter_overdue(self, queryset, name, value):
         from django.utils import timezone
@@ -157,3 +183,13 @@ class ProjectMemberFilterSet(BaseFilterSet):
     class Meta:
         model = ProjectMember
         fields = ["q", "project", "role"]
+
+
+class StageRequestFilterSet(BaseFilterSet):
+    search_fields = ("project__name",)
+    project = project_filter()
+    status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices, label=_("status"))
+
+    class Meta:
+        model = StageRequest
+        fields = ["q", "project", "status"]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.forms import BaseModelForm
 from keyprojects.core.parsing import LooseDateField, MoneyField
+from keyprojects.core.verbs import VerbForm
 
 from .choices import LIFECYCLE, SIGNED_OR_LATER, Stage
 from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
@@ -81,8 +82,9 @@ class ProjectForm(BaseModelForm):
         return total
 
 
-class StageForm(forms.Form):
-    """The verb form for advance_stage(): target stage, date, evidence and, when needed, reason."""
+class StageForm(VerbForm):
+    """The verb form for advance_stage() and request_stage(): target stage, date, evidence and,
+    when needed, reason."""
 
     to = forms.ChoiceField(label=_("new stage"), choices=Stage.choices)
     on = LooseDateField(label=_("reached on"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -101,16 +103,11 @@ class StageForm(forms.Form):
 
     SKIPPED = {Stage.SIGNED: "signed_on", Stage.STARTED: "started_on", Stage.PRODUCING: "producing_on"}
 
-    def __init__(self, *args, project=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
-        if project is not None:
-            self.fields["to"].choices = [
-                (s.value, s.label) for s in [*LIFECYCLE, Stage.TERMINATED] if s != project.stage
-            ]
+        self.fields["to"].choices = [(s.value, s.label) for s in [*LIFECYCLE, Stage.TERMINATED] if s != self.obj.stage]
+        following = [s for s in LIFECYCLE if LIFECYCLE.index(s) > LIFECYCLE.index(self.obj.stage)] or LIFECYCLE
+        self.fields["to"].initial = following[0].value  # the next stage, not the first of all
 
     def clean_evidence(self):
         from keyprojects.core.uploads import check_evidence
@@ -153,6 +150,12 @@ class ReportForm(BaseModelForm):
         ]
         widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in ["physical_progress", "problems", "next_plan"]}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user is not None and "project" not in self.known.querysets:
+            # only the projects this user files for (an enterprise its own, a county its county's)
+            self.fields["project"].queryset = Project.objects.restrict(self.user, "report")
+
     def clean_photo(self):
         from keyprojects.core.uploads import check_evidence
 
@@ -167,7 +170,15 @@ class MilestoneForm(BaseModelForm):
 
     class Meta:
         model = Milestone
-        fields = ["project", "name", "order", "planned_date", "actual_date", "responsible_unit"]
+        fields = [
+            "project",
+            "name",
+            "order",
+            "planned_date",
+            "actual_date",
+            "responsible_department",
+            "responsible_unit",
+        ]
 
 
 class YearPlanForm(BaseModelForm):
@@ -191,7 +202,21 @@ class ProjectMemberForm(BaseModelForm):
         fields = ["project", "name", "role", "post", "phone"]
 
 
-class ReviewForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason for returning"), required=False, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+class ReturnForm(VerbForm):
+    """退回: a report goes back to its filer with the reason."""
+
+    reason = forms.CharField(label=_("reason for returning"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].widget.attrs["placeholder"] = _("Reason for returning")
+
+
+class DecisionForm(VerbForm):
+    """A county's decision on a stage change request: a note (a reason, when rejecting)."""
+
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+
+class ConfirmForm(VerbForm):
+    note = forms.CharField(label=_("note"), max_length=200, required=False)

@@ -2,7 +2,7 @@
 the scheduler and the tests alike. Each is atomic, takes the actor as `by=` and writes its
 timeline event (ProjectEvent) inside."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,9 +24,10 @@ from .choices import (
     EventType,
     Light,
     ReportStatus,
+    RequestStatus,
     Stage,
 )
-from .models import Milestone, ProgressReport, Project, ProjectEvent, YearPlan
+from .models import Milestone, ProgressReport, Project, ProjectEvent, StageRequest, YearPlan
 
 DEFAULT_MILESTONES = ["拿地", "开工", "基础完工", "主体封顶", "设备安装", "试生产", "投产", "达效"]
 
@@ -71,15 +72,14 @@ def _position(stage):
     return LIFECYCLE.index(stage)
 
 
-@transaction.atomic
-def advance_stage(project, *, to, on, by, evidence=None, note="", dates=None, reason=""):
-    """Move a project to stage `to` reached on `on`.
+def check_stage_change(project, *, to, on, evidence=None, note="", dates=None, reason="") -> dict:
+    """The rules of a stage change, checked before anything is written (by advance_stage and by
+    a request for one): returns the event type and the dates of skipped stages, or raises.
 
     Forward moves may skip stages when `dates` gives the day each skipped stage was reached;
     dates never go backwards; moving back (a correction) needs a `reason`; TERMINATED needs a
     reason and may follow any stage; evidence a stage requires is configuration.
     """
-    project = Project.objects.select_for_update().get(pk=project.pk)
     dates = dict(dates or {})
     current = project.stage
     errors = {}
@@ -94,9 +94,7 @@ def advance_stage(project, *, to, on, by, evidence=None, note="", dates=None, re
             errors["reason"] = _("Give the reason for terminating the project.")
         if errors:
             raise ValidationError(errors)
-        return _record_stage(
-            project, current, to, on, by, note=note, reason=reason, evidence=evidence, event_type=EventType.TERMINATED
-        )
+        return {"event_type": EventType.TERMINATED, "skipped": {}}
     if to == current:
         raise ValidationError({"to": _("The project is already at this stage.")})
     correction = _position(to) < _position(current)
@@ -129,9 +127,20 @@ def advance_stage(project, *, to, on, by, evidence=None, note="", dates=None, re
         previous = day
     if errors:
         raise ValidationError(errors)
-    for stage in skipped:
-        if stage in STAGE_DATES:
-            setattr(project, STAGE_DATES[stage][1], dates[stage])
+    return {
+        "event_type": EventType.CORRECTION if correction else EventType.STAGE,
+        "skipped": {s: dates[s] for s in skipped if s in STAGE_DATES},
+    }
+
+
+@transaction.atomic
+def advance_stage(project, *, to, on, by, evidence=None, note="", dates=None, reason="") -> Project:
+    """Move a project to stage `to` reached on `on` (rules: check_stage_change)."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    current = project.stage
+    checked = check_stage_change(project, to=to, on=on, evidence=evidence, note=note, dates=dates, reason=reason)
+    for stage, day in checked["skipped"].items():
+        setattr(project, STAGE_DATES[stage][1], day)
     return _record_stage(
         project,
         current,
@@ -141,8 +150,8 @@ def advance_stage(project, *, to, on, by, evidence=None, note="", dates=None, re
         note=note,
         reason=reason,
         evidence=evidence,
-        event_type=EventType.CORRECTION if correction else EventType.STAGE,
-        skipped={s.value: str(dates[s]) for s in skipped if s in STAGE_DATES},
+        event_type=checked["event_type"],
+        skipped={stage.value: str(day) for stage, day in checked["skipped"].items()},
     )
 
 
@@ -174,6 +183,99 @@ def _record_stage(project, current, to, on, by, *, note, reason, evidence, event
         event.save()
         refresh_lights([project])
     return project
+
+
+# --- stage change requests --------------------------------------------------------------
+
+
+@transaction.atomic
+def request_stage(project, *, by, to, on, evidence=None, note="", dates=None, reason="") -> StageRequest:
+    """An enterprise (or its service officer) asks for a stage change with its evidence; the
+    same rules as the change itself are checked now, so the county gets only requests it can
+    confirm. One request per project waits at a time."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    check_stage_change(project, to=to, on=on, evidence=evidence, note=note, dates=dates, reason=reason)
+    if project.stage_requests.filter(status=RequestStatus.PENDING).exists():
+        raise ValidationError(_("A stage change request for this project is already waiting for confirmation."))
+    with acting(by):
+        request = StageRequest(
+            project=project,
+            to_stage=to,
+            date=on,
+            dates={Stage(stage).value: str(day) for stage, day in (dates or {}).items()},
+            note=note,
+            reason=reason,
+            requested_by=by,
+        )
+        if evidence:
+            request.evidence.save(evidence.name, evidence, save=False)
+        request.save()
+        ProjectEvent.objects.create(
+            project=project,
+            type=EventType.STAGE_REQUESTED,
+            actor=by,
+            to_stage=to,
+            from_stage=project.stage,
+            date=on,
+            note=note,
+            data={"request": request.pk},
+        )
+    return request
+
+
+@transaction.atomic
+def confirm_stage_request(request, *, by, note="") -> Project:
+    """The county confirms: the stage changes through advance_stage, with the request's evidence."""
+    request = StageRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.pending:
+        raise ValidationError(_("This request was already decided."))
+    evidence = None
+    if request.evidence:
+        from django.core.files import File
+
+        evidence = File(request.evidence.open("rb"), name=request.evidence.name.rsplit("/", 1)[-1])
+    project = advance_stage(
+        request.project,
+        to=Stage(request.to_stage),
+        on=request.date,
+        by=by,
+        evidence=evidence,
+        note="\n".join(filter(None, [request.note, note])),
+        dates={Stage(stage): date.fromisoformat(day) for stage, day in request.dates.items()},
+        reason=request.reason,
+    )
+    _decide(request, by, RequestStatus.CONFIRMED, note)
+    return project
+
+
+@transaction.atomic
+def reject_stage_request(request, *, by, reason) -> StageRequest:
+    """The county rejects a request, saying why; the stage stays as it is."""
+    request = StageRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.pending:
+        raise ValidationError(_("This request was already decided."))
+    if not reason:
+        raise ValidationError({"reason": _("Say why the request is rejected.")})
+    _decide(request, by, RequestStatus.REJECTED, reason)
+    ProjectEvent.objects.create(
+        project=request.project,
+        type=EventType.STAGE_REQUEST_REJECTED,
+        actor=by,
+        to_stage=request.to_stage,
+        date=request.date,
+        note=reason,
+        data={"request": request.pk},
+    )
+    return request
+
+
+def _decide(request, by, status, note):
+    with acting(by):
+        request.status = status
+        request.decided_by = by
+        request.decided_at = timezone.now()
+        request.decision_note = note[:200]
+        request.save()
 
 
 # --- monthly reports ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.tables import BaseTable, DateColumn
 
-from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
+from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, StageRequest, YearPlan
 
 
 class LightColumn(tables.Column):
@@ -68,7 +68,7 @@ class MilestoneTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Milestone
-        fields = ["project", "name", "planned_date", "actual_date", "responsible_unit"]
+        fields = ["project", "name", "planned_date", "actual_date", "responsible_department", "responsible_unit"]
 
 
 class YearPlanTable(BaseTable):
@@ -93,3 +93,12 @@ class ProjectMemberTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = ProjectMember
         fields = ["name", "role", "post", "phone", "project"]
+
+
+class StageRequestTable(BaseTable):
+    project = tables.Column(linkify=lambda record: record.get_absolute_url())
+    date = DateColumn()
+
+    class Meta(BaseTable.Meta):
+        model = StageRequest
+        fields = ["project", "to_stage", "date", "status", "requested_by", "created"]

@@ -1,39 +1,41 @@
-from django.contrib import messages
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from keyprojects.core.access import Action
-from keyprojects.core.forms import add_service_errors
+from keyprojects.core.access import can
+from keyprojects.core.verbs import Verb
 from keyprojects.core.views import ModelViews
 
 from . import services
-from .choices import LIGHT_RANK
+from .choices import LIGHT_RANK, ReportStatus, RequestStatus, Stage
 from .filtersets import (
     ListMembershipFilterSet,
     MilestoneFilterSet,
     ProgressReportFilterSet,
     ProjectFilterSet,
     ProjectMemberFilterSet,
+    StageRequestFilterSet,
     YearPlanFilterSet,
 )
 from .forms import (
+    ConfirmForm,
+    DecisionForm,
     ListMembershipForm,
     MilestoneForm,
     ProjectForm,
     ProjectMemberForm,
     ReportForm,
-    ReviewForm,
+    ReturnForm,
     StageForm,
     YearPlanForm,
 )
 from .importers import LEDGER_COLUMNS, ProjectImporter
-from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
+from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, StageRequest, YearPlan
 from .signboard import public_fields
 from .tables import (
     ListMembershipTable,
@@ -41,8 +43,13 @@ from .tables import (
     ProgressReportTable,
     ProjectMemberTable,
     ProjectTable,
+    StageRequestTable,
     YearPlanTable,
 )
+
+
+def _live(project):
+    return project.stage != Stage.TERMINATED
 
 
 class ProjectViews(ModelViews):
@@ -55,6 +62,44 @@ class ProjectViews(ModelViews):
     select_related = ("region", "owner", "leader")
     hidden_columns = ("code", "field", "owner", "leader")
     export_columns = LEDGER_COLUMNS
+    verbs = (
+        Verb(
+            "advance",
+            _("Change stage"),
+            services.advance_stage,
+            form=StageForm,
+            available=_live,
+            style="success",
+            done=_("Stage updated."),
+        ),
+        Verb(
+            "request_stage",
+            _("Request a stage change"),
+            services.request_stage,
+            form=StageForm,
+            available=_live,
+            style="outline-success",
+            done=_("Your request was sent to the county for confirmation."),
+            help=_("The county confirms the change with your evidence; the stage changes once it does."),
+        ),
+        Verb(
+            "publish",
+            _("Publish signboard"),
+            partial(services.publish_signboard, published=True),
+            available=lambda project: not project.signboard_published,
+            style="outline-secondary",
+            done=_("Signboard published."),
+        ),
+        Verb(
+            "withdraw",
+            _("Withdraw signboard"),
+            partial(services.publish_signboard, published=False),
+            permission="publish",
+            available=lambda project: project.signboard_published,
+            style="outline-secondary",
+            done=_("Signboard withdrawn."),
+        ),
+    )
 
     @classmethod
     def save(cls, form, request):
@@ -79,6 +124,35 @@ class ProgressReportViews(ModelViews):
     form_template = "projects/report_form.html"
     select_related = ("project", "project__region")
     url_prefix = "reports/"
+    verbs = (
+        Verb(
+            "submit",
+            _("Submit"),
+            services.submit_report,
+            available=lambda report: not report.reported,
+            done=_("Report submitted."),
+        ),
+        Verb(
+            "accept",
+            _("Accept"),
+            partial(services.review_report, accept=True),
+            permission="review",
+            available=lambda report: report.status == ReportStatus.SUBMITTED,
+            style="success",
+            done=_("Report accepted."),
+        ),
+        Verb(
+            "return",
+            _("Return"),
+            partial(services.review_report, accept=False),
+            form=ReturnForm,
+            inline=True,
+            permission="review",
+            available=lambda report: report.status == ReportStatus.SUBMITTED,
+            style="outline-danger",
+            done=_("Report returned."),
+        ),
+    )
 
     @classmethod
     def save(cls, form, request):
@@ -129,6 +203,36 @@ class ListMembershipViews(ModelViews):
     url_prefix = "list-memberships/"
 
 
+class StageRequestViews(ModelViews):
+    model = StageRequest
+    filterset = StageRequestFilterSet
+    table = StageRequestTable
+    select_related = ("project", "requested_by")
+    url_prefix = "stage-requests/"
+    verbs = (
+        Verb(
+            "confirm",
+            _("Confirm"),
+            services.confirm_stage_request,
+            form=ConfirmForm,
+            inline=True,
+            available=lambda request: request.pending,
+            style="success",
+            done=_("Confirmed: the project's stage has changed."),
+        ),
+        Verb(
+            "reject",
+            _("Reject"),
+            services.reject_stage_request,
+            form=DecisionForm,
+            inline=True,
+            available=lambda request: request.pending,
+            style="outline-danger",
+            done=_("Request rejected."),
+        ),
+    )
+
+
 class ProjectMemberViews(ModelViews):
     model = ProjectMember
     filterset = ProjectMemberFilterSet
@@ -136,64 +240,6 @@ class ProjectMemberViews(ModelViews):
     form = ProjectMemberForm
     select_related = ("project",)
     url_prefix = "team/"
-
-
-def _project(request, pk, action=Action.VIEW):
-    return get_object_or_404(Project.objects.restrict(request.user, action), pk=pk)
-
-
-@login_required
-def advance(request, pk):
-    """推进阶段: a small form, one service call."""
-    project = _project(request, pk, Action.CHANGE)
-    form = StageForm(request.POST or None, request.FILES or None, project=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.advance_stage(project, by=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Stage updated."))
-            return redirect(project)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "projects/advance.html", {"project": project, "form": form}, status=status)
-
-
-@login_required
-@require_POST
-def signboard_toggle(request, pk):
-    project = _project(request, pk, Action.CHANGE)
-    services.publish_signboard(project, by=request.user, published=not project.signboard_published)
-    return redirect(project)
-
-
-@login_required
-@require_POST
-def report_submit(request, pk):
-    report = get_object_or_404(ProgressReport.objects.restrict(request.user, Action.CHANGE), pk=pk)
-    try:
-        services.submit_report(report, by=request.user)
-        messages.success(request, _("Report submitted."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(report)
-
-
-@login_required
-@require_POST
-def report_review(request, pk):
-    """Accept or return: region staff (who may change reports in their region) only."""
-    report = get_object_or_404(ProgressReport.objects.restrict(request.user, Action.ARCHIVE), pk=pk)
-    form = ReviewForm(request.POST)
-    form.is_valid()
-    try:
-        services.review_report(
-            report, by=request.user, accept="accept" in request.POST, reason=form.cleaned_data.get("reason", "")
-        )
-        messages.success(request, _("Report reviewed."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(report)
 
 
 @login_required
@@ -227,7 +273,8 @@ def project_context(request, project):
         "events": project.events.select_related("actor")[:50],
         "members": project.members.all(),
         "lists": project.memberships.select_related("list"),
-        "can_advance": Project.objects.restrict(request.user, Action.CHANGE).filter(pk=project.pk).exists(),
+        "can_report": can(request.user, "report", project),
+        "pending_request": project.stage_requests.filter(status=RequestStatus.PENDING).first(),
     }
 
 

@@ -18,7 +18,7 @@ from keyprojects.projects.models import Project
 from .. import indicators, services
 from ..filtersets import BatchEntryFilterSet, PhaseFilterSet
 from ..models import BatchEntry, Phase
-from ..views import indicator_filters
+from ..views import PhaseViews, indicator_filters
 from . import serializers
 
 
@@ -28,6 +28,8 @@ class PhaseViewSet(BaseViewSet):
     queryset = Phase.objects.all()
     serializer_class = serializers.PhaseSerializer
     filterset_class = PhaseFilterSet
+    declaration = PhaseViews
+    read_actions = ("readiness", "proposal")
 
     def _phase(self, action):
         return get_object_or_404(Phase.objects.restrict(self.request.user, action), pk=self.kwargs["pk"])
@@ -45,7 +47,8 @@ class PhaseViewSet(BaseViewSet):
         )
 
     @action(detail=True, methods=["get"])
-    def candidates(self, request, pk=None):
+    def proposal(self, request, pk=None):
+        """The candidates the `candidates` verb would offer, by batch (nothing is listed)."""
         phase = self._phase(Action.VIEW)
         proposal = services.propose_candidates(phase, Project.objects.restrict(request.user))
         return Response(
@@ -56,34 +59,6 @@ class PhaseViewSet(BaseViewSet):
                 },
             }
         )
-
-    @action(detail=True, methods=["post"], serializer_class=serializers.AcceptSerializer)
-    def accept(self, request, pk=None):
-        phase = self._phase(Action.VIEW)
-        data = serializers.AcceptSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        pool = Project.objects.restrict(request.user)
-        with transaction.atomic():
-            entries = services.accept_candidates(
-                phase, by=request.user, picks=data.validated_data["picks"], projects=pool
-            )
-            for entry in entries:
-                check_in_scope(entry, request.user, Action.ADD)
-        return Response({"listed": [e.pk for e in entries]})
-
-    @action(detail=True, methods=["post"], serializer_class=serializers.LockSerializer)
-    def lock(self, request, pk=None):
-        phase = self._phase(Action.CHANGE)
-        data = serializers.LockSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        phase = services.lock_phase(phase, by=request.user, override_reason=data.validated_data["override_reason"])
-        return Response(serializers.PhaseSerializer(phase, context={"request": request}).data)
-
-    @extend_schema(request=None, responses=serializers.PhaseSerializer)
-    @action(detail=True, methods=["post"])
-    def held(self, request, pk=None):
-        phase = services.mark_held(self._phase(Action.CHANGE), by=request.user)
-        return Response(serializers.PhaseSerializer(phase, context={"request": request}).data)
 
 
 class BatchEntryViewSet(BaseViewSet):

@@ -239,7 +239,7 @@ def test_city_admin_runs_phase_14_from_creation_to_the_briefing(campaign):
     page.get_by_test_id("failures").get_by_role("link", name=LATE).click()
     page.wait_for_url(f"**/projects/projects/{ids[LATE]}/")
     page.get_by_test_id("advance").click()
-    page.wait_for_url(f"**/projects/projects/{ids[LATE]}/stage/")
+    page.wait_for_url(f"**/projects/projects/{ids[LATE]}/advance/")
     page.select_option("#id_to", Stage.STARTED.value)
     page.fill("#id_on", (today - timedelta(days=2)).isoformat())
     page.set_input_files("#id_evidence", {"name": "开工照片.jpg", "mimeType": "image/jpeg", "buffer": site_photo()})

@@ -194,7 +194,7 @@ def test_phase_api_locks_through_the_service(api_for):
     admin = api_for("city_admin")
     assert admin.get(f"/api/campaigns/phases/{phase.pk}/readiness/").json()[0]["batch"] == "start"
     assert admin.post(f"/api/campaigns/phases/{phase.pk}/lock/", {}, format="json").status_code == 400
-    assert api_for("county_a").post(f"/api/campaigns/phases/{phase.pk}/lock/", {}, format="json").status_code == 404
+    assert api_for("county_a").post(f"/api/campaigns/phases/{phase.pk}/lock/", {}, format="json").status_code == 403
     response = admin.post(
         f"/api/campaigns/phases/{phase.pk}/lock/", {"override_reason": "已具备开工条件"}, format="json"
     )
@@ -288,5 +288,5 @@ def test_verb_pages_render_for_the_city_and_refuse_outsiders(client_for):
     assert admin.get("/campaigns/phases/").status_code == 200
     assert admin.get(f"/campaigns/phases/{phase.pk}/lock/").status_code == 200
     assert client_for("leader").get(f"/campaigns/phases/{phase.pk}/candidates/").status_code == 403
-    assert client_for("county_b").get(f"/campaigns/phases/{phase.pk}/lock/").status_code == 404
+    assert client_for("county_b").get(f"/campaigns/phases/{phase.pk}/lock/").status_code == 403
     assert admin.get("/campaigns/phases/999/readiness/").status_code == 404

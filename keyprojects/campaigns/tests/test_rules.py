@@ -123,7 +123,7 @@ def test_a_clean_list_locks_without_reason_and_is_then_held(users, client_for):
     listed(phase, project_at("合格", signed=date(2024, 3, 2)), Batch.SIGN)
     with pytest.raises(ValidationError, match="before marking it held"):
         services.mark_held(phase, by=users["city_admin"])
-    assert client_for("county_a").post(f"/campaigns/phases/{phase.pk}/lock/").status_code == 404
+    assert client_for("county_a").post(f"/campaigns/phases/{phase.pk}/lock/").status_code == 403
     response = client_for("city_admin").post(f"/campaigns/phases/{phase.pk}/lock/")
     assert response.status_code == 302, response.context["form"].errors
     assert client_for("city_admin").post(f"/campaigns/phases/{phase.pk}/held/").status_code == 302

@@ -193,3 +193,16 @@ def table_row(context, row):
             cell = localize(cell) if column.localize else unlocalize(cell)
         cells.append(f"<td {td}>{render_value_in_context(cell, context)}</td>")
     return format_html("<tr {}>{}</tr>", row.attrs.as_html(), mark_safe("".join(cells)))
+
+
+@register.simple_tag(takes_context=True)
+def back_url(context):
+    """Where "go back" leads: the page the user came from on this site, else home (no script)."""
+    from django.urls import reverse
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    request = context.get("request")
+    referer = request.META.get("HTTP_REFERER", "") if request else ""
+    if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        return referer
+    return reverse("home")

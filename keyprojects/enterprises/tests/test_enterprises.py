@@ -76,15 +76,17 @@ class TestEnterprise(ModelCase):
 # An enterprise in 郾城区 (county A) whose user is the `enterprise` fixture user. Enterprises
 # reach regions only; a dispatcher with no region watches the whole city, read-only; the
 # enterprise user reads and changes its own enterprise but cannot archive it.
+# The coordination office sees every enterprise read-only; roles that see a row but may not
+# change it get 403, roles outside its scope 404.
 MATRIX = {
-    "list": [True, True, False, False, False, False, False, True, True, True, False],
-    "detail": [200, 200, 404, 404, 404, 404, 404, 200, 200, 200, 302],
-    "edit": [200, 200, 404, 404, 404, 404, 404, 404, 200, 404, 302],
-    "archive": [200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 302],
-    "export": [True, True, False, False, False, False, False, True, True, True, False],
-    "api list": [True, True, False, False, False, False, False, True, True, True, False],
-    "api detail": [200, 200, 404, 404, 404, 404, 404, 200, 200, 200, 401],
-    "api change": [200, 200, 404, 404, 404, 404, 404, 404, 200, 404, 401],
+    "list": [True, True, False, False, True, False, False, True, True, True, False],
+    "detail": [200, 200, 404, 404, 200, 404, 404, 200, 200, 200, 302],
+    "edit": [200, 200, 404, 404, 403, 404, 404, 403, 200, 403, 302],
+    "archive": [200, 200, 404, 404, 403, 404, 404, 403, 403, 403, 302],
+    "export": [True, True, False, False, True, False, False, True, True, True, False],
+    "api list": [True, True, False, False, True, False, False, True, True, True, False],
+    "api detail": [200, 200, 404, 404, 200, 404, 404, 200, 200, 200, 401],
+    "api change": [200, 200, 404, 404, 403, 404, 404, 403, 200, 403, 401],
 }
 
 

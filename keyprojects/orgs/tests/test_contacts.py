@@ -34,11 +34,11 @@ class TestContact(ModelCase):
 MATRIX = {
     "list": [True, True, False, False, False, False, False, True, False, True, False],
     "detail": [200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 302],
-    "edit": [200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 302],
-    "archive": [200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 302],
+    "edit": [200, 200, 404, 404, 404, 404, 404, 403, 404, 403, 302],
+    "archive": [200, 200, 404, 404, 404, 404, 404, 403, 404, 403, 302],
     "export": [True, True, False, False, False, False, False, True, False, True, False],
     "api detail": [200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 401],
-    "api change": [200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+    "api change": [200, 200, 404, 404, 404, 404, 404, 403, 404, 403, 401],
 }
 
 

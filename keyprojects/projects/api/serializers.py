@@ -2,9 +2,8 @@ from rest_framework import serializers
 
 from keyprojects.core.api import BaseModelSerializer
 
-from ..choices import LIFECYCLE, Stage
 from ..forms import ProjectForm
-from ..models import Milestone, ProgressReport, Project, YearPlan
+from ..models import Milestone, ProgressReport, Project, StageRequest, YearPlan
 from ..services import describe
 
 
@@ -48,17 +47,6 @@ class ProjectSerializer(BaseModelSerializer):
         return [describe(r) for r in obj.light_reasons]
 
 
-class StageSerializer(serializers.Serializer):
-    """Input of POST /api/projects/projects/{id}/advance/ — the same service as the page."""
-
-    to = serializers.ChoiceField(choices=[*LIFECYCLE, Stage.TERMINATED])
-    on = serializers.DateField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    evidence = serializers.FileField(required=False, allow_null=True)
-    dates = serializers.DictField(child=serializers.DateField(), required=False, default=dict)
-
-
 class MilestoneSerializer(BaseModelSerializer):
     class Meta:
         model = Milestone
@@ -91,3 +79,25 @@ class ProgressReportSerializer(BaseModelSerializer):
             "return_reason",
         ]
         read_only_fields = ["cumulative_investment", "status", "return_reason"]
+
+
+class StageRequestSerializer(BaseModelSerializer):
+    class Meta:
+        model = StageRequest
+        fields = [
+            "id",
+            "project",
+            "to_stage",
+            "date",
+            "dates",
+            "note",
+            "reason",
+            "status",
+            "requested_by",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "display",
+            "url",
+        ]
+        read_only_fields = fields

@@ -7,4 +7,5 @@ router.register("projects", views.ProjectViewSet)
 router.register("milestones", views.MilestoneViewSet)
 router.register("year-plans", views.YearPlanViewSet)
 router.register("reports", views.ProgressReportViewSet)
+router.register("stage-requests", views.StageRequestViewSet)
 urlpatterns = router.urls

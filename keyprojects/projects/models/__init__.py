@@ -1,4 +1,4 @@
-from .progress import Milestone, ProgressReport, ProjectEvent, YearPlan
+from .progress import Milestone, ProgressReport, ProjectEvent, StageRequest, YearPlan
 from .project import ListMembership, Project, ProjectList, ProjectMember, Tag
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "ProjectEvent",
     "ProjectList",
     "ProjectMember",
+    "StageRequest",
     "Tag",
     "YearPlan",
 ]

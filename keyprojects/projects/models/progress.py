@@ -3,10 +3,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.core.access import STAFF, Action, Role
 from keyprojects.core.models import BaseModel, LoggedModel, LoggedQuerySet
 
-from ..choices import REPORTED, EventType, ReportStatus, Stage
-from .project import ListMembership, Project
+from ..choices import REPORTED, EventType, ReportStatus, RequestStatus, Stage
+from .project import FILERS, ListMembership, Project
 
 PROJECT_SCOPE = ListMembership.scope
 
@@ -19,9 +20,22 @@ class Milestone(BaseModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     planned_date = models.DateField(_("planned date"), null=True, blank=True)
     actual_date = models.DateField(_("actual date"), null=True, blank=True)
-    responsible_unit = models.CharField(_("responsible unit"), max_length=100, blank=True)
+    responsible_department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name=_("responsible department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="milestones",
+        help_text=_("The department that answers for this node; it sees the node and its project."),
+    )
+    responsible_unit = models.CharField(
+        _("responsible unit (note)"), max_length=100, blank=True, help_text=_("Free text kept as a note.")
+    )
 
-    scope = PROJECT_SCOPE
+    # A department sees the nodes it answers for (and every node of a project it answers for).
+    scope = Project.scope.via("project", department=("responsible_department", "project__department"))
+    rights = {Action.CHANGE: STAFF | {Role.DEPARTMENT_STAFF}}
 
     class Meta:
         ordering = ["project", "order", "pk"]
@@ -51,6 +65,7 @@ class YearPlan(BaseModel):
     node_targets = models.TextField(_("node targets"), blank=True)
 
     scope = PROJECT_SCOPE
+    rights = {Action.CHANGE: STAFF}
 
     class Meta:
         ordering = ["-year"]
@@ -104,6 +119,7 @@ class ProgressReport(BaseModel):
     )
 
     scope = PROJECT_SCOPE
+    rights = {Action.ADD: FILERS, Action.CHANGE: FILERS, "submit": FILERS, "review": STAFF}
 
     class Meta:
         # project_id, not project: "project" would expand to the project's own ordering (a join
@@ -146,6 +162,7 @@ class ProjectEvent(LoggedModel):
     data = models.JSONField(default=dict, blank=True)
 
     scope = PROJECT_SCOPE
+    rights = {Action.ADD: frozenset(), Action.CHANGE: frozenset(), Action.ARCHIVE: frozenset()}  # by services
     objects = LoggedQuerySet.as_manager()
 
     class Meta:
@@ -155,3 +172,55 @@ class ProjectEvent(LoggedModel):
 
     def __str__(self):
         return f"{self.get_type_display()} · {self.project}"
+
+
+class StageRequest(BaseModel):
+    """申请变更阶段: a stage change an enterprise or its service officer asks for, with its date
+    and evidence; the county confirms it (the stage then changes through advance_stage) or
+    rejects it with a reason. Nobody certifies their own project's stage."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="stage_requests"
+    )
+    to_stage = models.CharField(_("requested stage"), max_length=20, choices=Stage.choices)
+    date = models.DateField(_("reached on"))
+    dates = models.JSONField(_("dates of skipped stages"), default=dict, blank=True)
+    evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/%m/", blank=True)
+    note = models.TextField(_("note"), blank=True)
+    reason = models.CharField(_("reason (for a correction or termination)"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
+
+    scope = PROJECT_SCOPE
+    rights = {Action.ADD: frozenset(), Action.CHANGE: frozenset(), "confirm": STAFF, "reject": STAFF}
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("stage change request")
+        verbose_name_plural = _("stage change requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"], condition=models.Q(status="pending"), name="stagerequest_one_pending"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project} → {self.get_to_stage_display()}"
+
+    @property
+    def pending(self):
+        return self.status == RequestStatus.PENDING

@@ -11,11 +11,14 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.access import Scope
+from keyprojects.core.access import ALL_ROLES, STAFF, Action, Role, Scope
 from keyprojects.core.models import BaseModel, LoggedQuerySet
+from keyprojects.orgs.choices import OfficeKind
 
 from ..choices import TIER_FLOORS, AttractionSource, Field, Light, MemberRole, Nature, Stage, Tier
 
+# Who files monthly figures: the county, and the enterprise itself (or its service officer).
+FILERS = STAFF | {Role.ENTERPRISE, Role.SERVICE_OFFICER}
 PROJECT_CODE = re.compile(r"^(\d{4})-(\d{6})-(\d{2})-(\d{2})-(\d{6})$")
 _region_codes = ContextVar("region_codes", default=None)
 
@@ -223,11 +226,32 @@ class Project(BaseModel):
     log_exclude = frozenset({"updated", "light", "light_reasons", "signboard_token"})
     scope = Scope(
         region="region",
-        department="department",
+        # the department answering for the project, or for one of its nodes (拿地 → 自然资源)
+        department=("department", "milestones__responsible_department"),
+        # what each of the four offices oversees: 统筹 and 财政 and 监管 every key project,
+        # 建设调度 those under construction
+        office_remit={
+            OfficeKind.COORDINATION: {},
+            OfficeKind.FINANCE: {},
+            OfficeKind.SUPERVISION: {},
+            OfficeKind.CONSTRUCTION: {"stage": Stage.STARTED},
+        },
         leader="leader",
         service_officer="service_officer",
         enterprise_user="owner__users",
     )
+    # Counties register and keep their projects; an enterprise or its service officer asks for
+    # a stage change that the county confirms with the evidence (StageRequest).
+    rights = {
+        Action.VIEW: ALL_ROLES,
+        Action.ADD: STAFF,
+        Action.CHANGE: STAFF,
+        Action.ARCHIVE: STAFF,
+        "advance": STAFF,
+        "request_stage": frozenset({Role.ENTERPRISE, Role.SERVICE_OFFICER}),
+        "publish": STAFF,
+        "report": FILERS,  # file a monthly report for it (ProgressReport's project choices)
+    }
 
     class Meta:
         ordering = ["-total_investment", "pk"]
@@ -297,13 +321,8 @@ class ListMembership(BaseModel):
     start = models.DateField(_("from"))
     end = models.DateField(_("to"), null=True, blank=True)
 
-    scope = Scope(
-        region="project__region",
-        department="project__department",
-        leader="project__leader",
-        service_officer="project__service_officer",
-        enterprise_user="project__owner__users",
-    )
+    scope = Project.scope.via("project")
+    rights = {Action.CHANGE: STAFF}
 
     class Meta:
         ordering = ["-start"]
@@ -328,6 +347,7 @@ class ProjectMember(BaseModel):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     scope = ListMembership.scope
+    rights = {Action.CHANGE: STAFF | {Role.SERVICE_OFFICER}, Action.ADD: STAFF | {Role.SERVICE_OFFICER}}
 
     class Meta:
         ordering = ["role", "name"]

@@ -129,7 +129,7 @@ def test_county_walk_import_start_report_light_leader_phone_and_signboard_qr(dem
     # 4. Advance to STARTED (skipping 签约 needs its date) with a dated site photo.
     today = timezone.localdate()
     page.get_by_test_id("advance").click()
-    page.wait_for_url(f"**/projects/projects/{park.pk}/stage/")
+    page.wait_for_url(f"**/projects/projects/{park.pk}/advance/")
     page.select_option("#id_to", "started")
     page.fill("#id_on", today.isoformat())
     page.fill("#id_signed_on", (today - timedelta(days=10)).isoformat())
@@ -162,7 +162,7 @@ def test_county_walk_import_start_report_light_leader_phone_and_signboard_qr(dem
     page.set_input_files("#id_photo", {"name": "月报照片.jpg", "mimeType": "image/jpeg", "buffer": site_photo()})
     demo.shot(page, "report-form", full_page=True)
     page.locator("main form button[type=submit]").first.click()
-    page.get_by_test_id("submit-report").click()
+    page.get_by_test_id("submit").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("report-status").inner_text().strip() in {"已报送", "已提交", "Submitted"}
     demo.shot(page, "report-submitted")
@@ -191,7 +191,7 @@ def test_county_walk_import_start_report_light_leader_phone_and_signboard_qr(dem
 
     # 8. Publish the signboard; the QR code (read as a phone's camera reads it) opens the page.
     page.goto(f"/projects/projects/{park.pk}/")
-    page.locator(f"form[action$='/projects/projects/{park.pk}/signboard/'] button").click()
+    page.get_by_test_id("publish").click()
     page.wait_for_url(f"**/projects/projects/{park.pk}/")
     demo.shot(page, "signboard-published")
     qr = page.request.get(page.get_by_test_id("signboard-qr").get_attribute("href"))

@@ -12,13 +12,23 @@ from keyprojects.projects.models import ProgressReport
 
 from .factories import make_project, start_project
 
-MATRIX = {
-    "list": [True, True, False, True, False, True, True, True, False, True, False],
-    "detail": [200, 200, 404, 200, 404, 200, 200, 200, 404, 200, 302],
-    "edit": [200, 200, 404, 200, 404, 404, 200, 404, 404, 404, 302],
-    "export": [True, True, False, True, False, True, True, True, False, True, False],
-    "api detail": [200, 200, 404, 200, 404, 200, 200, 200, 404, 200, 401],
-    "api change": [200, 200, 404, 200, 404, 404, 200, 404, 404, 404, 401],
+SEEN = {
+    "list": [True, True, False, True, True, True, True, True, False, True, False],
+    "detail": [200, 200, 404, 200, 200, 200, 200, 200, 404, 200, 302],
+    "export": [True, True, False, True, True, True, True, True, False, True, False],
+    "api detail": [200, 200, 404, 200, 200, 200, 200, 200, 404, 200, 401],
+}
+# Reports are filed by the county, the enterprise and its service officer (not by the department).
+REPORT_MATRIX = {
+    **SEEN,
+    "edit": [200, 200, 404, 403, 403, 403, 200, 403, 404, 403, 302],
+    "api change": [200, 200, 404, 403, 403, 403, 200, 403, 404, 403, 401],
+}
+# A node is kept by the county and by the department answering for it.
+MILESTONE_MATRIX = {
+    **SEEN,
+    "edit": [200, 200, 404, 200, 403, 403, 403, 403, 404, 403, 302],
+    "api change": [200, 200, 404, 200, 403, 403, 403, 403, 404, 403, 401],
 }
 
 
@@ -50,7 +60,7 @@ def test_progress_report_scoping_matrix(client_for, api_for, users, project):
         api_change={"physical_progress": "主体施工"},
         marker="矩阵项目",
     )
-    assert_matrix(MATRIX, ROLES, check)
+    assert_matrix(REPORT_MATRIX, ROLES, check)
 
 
 @pytest.mark.django_db
@@ -65,4 +75,4 @@ def test_milestone_scoping_matrix(client_for, api_for, project):
         api_change={"responsible_unit": "住建局"},
         marker="主体封顶",
     )
-    assert_matrix(MATRIX, ROLES, check)
+    assert_matrix(MILESTONE_MATRIX, ROLES, check)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0008_prior_investment'),
+        ('projects', '0009_stage_requests_and_node_departments'),
     ]
 
     operations = [
