@@ -136,7 +136,10 @@ class Plan:
     unchanged: int = 0
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # before → after of the first rows to update
+    header: int = 0  # the header's row number, for the error workbook
     columns: list = field(default_factory=list)
+    also: list = field(default_factory=list)  # what else the import does, a sentence each (新建企业 …)
 
     def summary(self):
         return {
@@ -148,6 +151,11 @@ class Plan:
             "warnings": [w.__dict__ for w in self.warnings[:1000]],
             "warning_count": len(self.warnings),
             "columns": [c.report() for c in self.columns],
+            "also": [str(line) for line in self.also],
+            "changes": self.changes,
+            "header": self.header,
+            # Every bad cell, compactly, for the error workbook (the list above stops at 1,000).
+            "error_cells": [[e.row, e.letter, e.message] for e in self.errors],
         }
 
 
@@ -207,6 +215,7 @@ class Importer:
     columns: tuple[Column, ...] = ()
     match_on: tuple[tuple[str, ...], ...] = ()
     skipped: tuple[Skip, ...] = ()  # headings knowingly left out, with the reason the preview gives
+    example: dict = {}  # field -> the example value of the blank template (ledger_files.write_template)
     header_scan_rows = 20
     chunk = 1000  # rows per INSERT and per scope check
     columns_only = False  # validate with the form cut to the columns: see columns_form()
@@ -530,7 +539,7 @@ class Importer:
     def plan(self, rows, progress=None):
         plan, seen, taken = Plan(), {}, {}
         layout = self.read_layout(rows)
-        plan.columns = layout.columns
+        plan.columns, plan.header = layout.columns, layout.header + 1
         if layout.errors:  # the file's own shape is wrong: no row can be read right
             plan.errors = layout.errors
             return plan
@@ -603,13 +612,56 @@ class Importer:
             if instance is None:
                 plan.creates.append(form)
             elif self.has_changed(form):
+                form.row_number = number
                 plan.updates.append(form)
                 plan.warnings.extend(self.scale_warnings(form, number))
             else:
                 plan.unchanged += 1
             if progress and count % 200 == 0:
                 progress(count, len(records))
+        plan.changes = self.changes(plan.updates[:1000], headings)
         return plan
+
+    def changes(self, forms, headings):
+        """Before → after of each field an update changes, as the user reads them: labels for
+        choices, names for relations (read once per field for all the rows, not per row)."""
+        names = {}
+        for form in forms:
+            for name in form.changed_data:
+                field = form.fields[name]
+                if getattr(field, "queryset", None) is not None:
+                    names.setdefault(name, set()).update(
+                        v for v in (form.initial.get(name), form.data.get(name)) if v not in (None, "")
+                    )
+        for name, pks in names.items():
+            queryset = forms[0].fields[name].queryset.model._default_manager
+            names[name] = {
+                str(pk): str(obj) for pk, obj in queryset.in_bulk([p for p in pks if str(p).isdigit()]).items()
+            }
+
+        def shown(form, name, value):
+            if value in (None, ""):
+                return "—"
+            if name in names:
+                return names[name].get(str(getattr(value, "pk", value)), str(value))
+            choices = dict(getattr(form.fields[name], "choices", ()) or ())
+            return str(choices.get(value, value))
+
+        return [
+            {
+                "row": getattr(form, "row_number", ""),
+                "record": str(form.instance),
+                "fields": [
+                    [
+                        headings.get(name, str(form.fields[name].label)),
+                        shown(form, name, form.initial.get(name)),
+                        shown(form, name, form.cleaned_data.get(name)),
+                    ]
+                    for name in form.changed_data
+                ],
+            }
+            for form in forms
+        ]
 
     # --- writing -------------------------------------------------------------------------
     def save(self, form):
@@ -644,9 +696,11 @@ class Importer:
             raise ValidationError(_("A row falls outside your scope; nothing was imported."))
 
     @collector_paused()
-    def commit(self, plan):
-        """All or nothing: refuses a plan with errors, writes the rest in one transaction."""
-        if plan.errors:
+    def commit(self, plan, *, partial=False):
+        """All or nothing: refuses a plan with errors, writes the rest in one transaction. With
+        `partial` (the user's explicit choice, recorded in the job) the good rows are written and
+        the bad ones left for the error workbook."""
+        if plan.errors and not partial:
             raise ValidationError(_("The file has errors; nothing was imported."))
         with transaction.atomic(), acting(self.user):
             created = [obj for part in chunks(plan.creates, self.chunk) for obj in self.create(part)]

@@ -27,4 +27,4 @@ class EnterpriseImporter(Importer):
         Column("contact_phone", ("联系电话", "电话", "手机", "联系方式", "contact_phone")),
         Column("industry", ("行业代码", "国民经济行业代码", "行业分类代码", "industry")),
     )
-    match_on = (("credit_code",),)
+    match_on = (("credit_code",), ("name", "region"))  # a row without a code: the one of that name

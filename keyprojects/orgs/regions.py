@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from keyprojects.core.access import Action
-from keyprojects.core.names import Nearest
+from keyprojects.core.names import Nearest, to_simplified
 
 from .divisions import by_name, division
 from .models import Region, RegionAlias
@@ -26,15 +26,6 @@ _BRACKETS = re.compile(r"[(（]([^)）]*)[)）]")
 def key(text):
     """A name compared without spaces, full-width forms or traditional characters."""
     text = "".join(unicodedata.normalize("NFKC", str(text or "")).split())
-    return simplified(text)
-
-
-def simplified(text):
-    """Traditional characters to simplified where a converter is installed (see enterprises)."""
-    try:
-        from keyprojects.enterprises.names import to_simplified
-    except ImportError:
-        return text
     return to_simplified(text)
 
 

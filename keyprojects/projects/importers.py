@@ -3,13 +3,18 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.core.access import Action
 from keyprojects.core.imports import Column, Importer, Skip, chunks
 from keyprojects.core.parsing import parse_date
 from keyprojects.enterprises.industries import industry_code
+from keyprojects.enterprises.matching import EnterpriseFinder, name_key
+from keyprojects.enterprises.models import Enterprise
+from keyprojects.enterprises.validators import normalise_credit_code, validate_credit_code
 from keyprojects.orgs.regions import region_finder
 
 from . import services
@@ -33,7 +38,11 @@ class ProjectImporter(Importer):
             lookup="name",
             finder=region_finder(blank_is_root=True),  # a blank county: a city-level project
         ),
-        Column("owner", ("项目单位", "建设单位", "业主单位", "owner"), lookup="name"),
+        Column("owner", ("项目单位", "建设单位", "业主单位", "owner"), lookup="name"),  # see owner()
+        Column(
+            "owner_credit_code",
+            ("统一社会信用代码", "社会信用代码", "信用代码", "项目单位统一社会信用代码", "建设单位统一社会信用代码"),
+        ),
         Column("location", ("建设地点", "location")),
         Column("field", ("领域", "所属领域", "field"), words=FIELD_WORDS),
         Column("industry_code", ("行业代码", "国民经济行业代码", "industry")),
@@ -66,6 +75,25 @@ class ProjectImporter(Importer):
     )
     match_on = (("code",), ("name", "region"))
     columns_only = True
+    example = {
+        "code": "2401-411103-04-01-000001",
+        "name": "漯河食品产业园（一期）",
+        "region": "郾城区",
+        "owner": "漯河市示例食品有限公司",
+        "owner_credit_code": "91411100MA44A0Q68Y",
+        "location": "漯河经济技术开发区",
+        "field": "工业",
+        "industry_name": "食品制造业",
+        "nature": "新建",
+        "total_investment": "12.5亿元",
+        "funding_sources": "企业自筹",
+        "construction_content": "新建标准化厂房5万平方米，购置生产线3条",
+        "designed_capacity": "年产10万吨",
+        "planned_sign_date": "2024-03",
+        "planned_start_date": "2024-05",
+        "planned_production_date": "2025-06",
+        "responsible_person": "王建国",
+    }
     skipped = (
         Skip(("序号", "编号", "序"), _("not imported: the file's own row number")),
         Skip(
@@ -89,10 +117,18 @@ class ProjectImporter(Importer):
 
     def __init__(self, user):
         super().__init__(user)
+        self.enterprises = None  # EnterpriseFinder, read on the first builder of a file
+        self.new_enterprises = {}  # code or name key -> what the new enterprise (新建企业) is
+        self.created = {}  # the same keys -> the enterprises created at commit
         self.templates = {}  # new projects' node templates, for their lights without reading them back
 
     def form_data(self, record):
-        data, errors = super().form_data(record)
+        columns = {c.field: c for c in self.columns}
+        builder = {name: record[columns[name]] for name in ("owner", "owner_credit_code") if columns[name] in record}
+        rest = {column: text for column, text in record.items() if column.field not in builder}
+        data, errors = super().form_data(rest)
+        if builder:
+            self.owner(data, errors, builder.get("owner", ""), builder.get("owner_credit_code", ""))
         self.planned_from_stage_dates(data)
         text = data.pop("industry_name", "")
         if text and not data.get("industry_code"):
@@ -110,6 +146,76 @@ class ProjectImporter(Importer):
             if code:
                 data["industry_code"] = code
         return data, errors
+
+    # --- the builder (项目单位), new enterprises (新建企业) -----------------------------------------
+    def owner(self, data, errors, name, code):
+        """The enterprise the row names, by credit code else by name; one the library does not
+        have is a new enterprise, created with the file (one per code or name)."""
+        columns = {c.field: c for c in self.columns}
+        if code:
+            try:
+                validate_credit_code(code)
+            except ValidationError as error:
+                errors.append((columns["owner_credit_code"], " ".join(error.messages)))
+                return
+            code = normalise_credit_code(code)
+        if not name and not code:
+            data["owner"] = ""
+            return
+        if self.enterprises is None:
+            self.enterprises = EnterpriseFinder(self.user)
+        found = self.enterprises.match(name, code)
+        if found and found[2]:
+            data["owner"] = found[0]
+            if name and name_key(name) != name_key(found[1]):
+                message = gettext("“%(value)s” is read as “%(name)s”, which has this credit code.")
+                self.notes.append((columns["owner"], message % {"value": name, "name": found[1]}, "note"))
+        elif found:
+            message = gettext("“%(value)s” is in the enterprise library of %(region)s, outside your scope.")
+            errors.append((columns["owner"], message % {"value": name or code, "region": found[3]}))
+        elif not name:
+            errors.append((columns["owner"], gettext("The credit code is new: give the builder's name too.")))
+        else:
+            key = code or name_key(name)
+            known = self.new_enterprises.setdefault(key, {"name": name, "credit_code": code or None})
+            known.setdefault("region", data.get("region") or None)
+            data["owner"], data["new_owner"] = "", key
+            if near := self.enterprises.near(name):  # perhaps one the library has, written otherwise
+                message = gettext(
+                    "“%(value)s” is not in the enterprise library: it is added with this file (新建企业). The "
+                    "library has %(names)s: if it is one of them, write its name as the library does."
+                )
+                self.notes.append((columns["owner"], message % {"value": name, "names": "、".join(near)}, "warning"))
+            else:
+                message = gettext(
+                    "“%(value)s” is not in the enterprise library: it is added with this file (新建企业)."
+                )
+                self.notes.append((columns["owner"], message % {"value": name}, "note"))
+
+    def create_enterprises(self, forms):
+        """The new enterprises the rows name, once each, in the rows' regions; the rows then own them."""
+        wanted = {form.data["new_owner"] for form in forms if form.data.get("new_owner")} - set(self.created)
+        if wanted:
+            made = [
+                Enterprise(
+                    name=self.new_enterprises[key]["name"],
+                    credit_code=self.new_enterprises[key]["credit_code"],
+                    region_id=self.new_enterprises[key]["region"],
+                )
+                for key in sorted(wanted)
+            ]
+            for enterprise in made:
+                enterprise.full_clean(validate_unique=False)
+            self.created.update(zip(sorted(wanted), Enterprise.objects.bulk_create(made), strict=True))
+            self.check_enterprises(list(self.created.values()))
+        for form in forms:
+            if key := form.data.get("new_owner"):
+                form.cleaned_data["owner"] = form.instance.owner = self.created[key]
+
+    def check_enterprises(self, enterprises):
+        allowed = Enterprise.objects.restrict(self.user, Action.ADD).filter(pk__in=[e.pk for e in enterprises])
+        if allowed.count() != len(enterprises):
+            raise ValidationError(gettext("A new enterprise falls outside your scope; nothing was imported."))
 
     # --- stage dates (签约/开工/投产日期) -------------------------------------------------------
     def planned_from_stage_dates(self, data):
@@ -192,7 +298,7 @@ class ProjectImporter(Importer):
         return [*said, (column, message, "note")]
 
     def has_changed(self, form):
-        return super().has_changed(form) or bool(getattr(form, "stage_plan", None))
+        return super().has_changed(form) or bool(getattr(form, "stage_plan", None) or form.data.get("new_owner"))
 
     def advance(self, forms, projects):
         """The stages the rows reach, through advance_stage(): one call per row that gives one."""
@@ -205,9 +311,20 @@ class ProjectImporter(Importer):
 
     def plan(self, rows, progress=None):
         with region_codes_read_once():
-            return super().plan(rows, progress)
+            plan = super().plan(rows, progress)
+        named = {f.data["new_owner"] for f in plan.creates + plan.updates if f.data.get("new_owner")}
+        if named:
+            names = "、".join(sorted(self.new_enterprises[key]["name"] for key in named))
+            message = ngettext(
+                "%(count)s new enterprise (新建企业) is added to the enterprise library: %(names)s.",
+                "%(count)s new enterprises (新建企业) are added to the enterprise library: %(names)s.",
+                len(named),
+            )
+            plan.also.append(message % {"count": len(named), "names": names})
+        return plan
 
     def save(self, form):
+        self.create_enterprises([form])
         project = services.register_project(form, by=self.user, refresh=False)
         self.advance([form], [project])
         return project
@@ -215,6 +332,7 @@ class ProjectImporter(Importer):
     def create(self, forms):
         """New projects in one INSERT per chunk, each with its node template as register_project
         gives one; their lights are refreshed with the rest of the file in finish()."""
+        self.create_enterprises(forms)
         projects = self.bulk_create(forms)
         for milestone in services.add_milestone_templates(projects):
             self.templates.setdefault(milestone.project_id, []).append(milestone)
@@ -229,7 +347,7 @@ class ProjectImporter(Importer):
 # The ledger a city sends round carries, beside what it imports, where each project stands:
 # stage, dates reached, money completed, lists, statistics and people. An export holds them
 # after the importable columns; importing it back reads the importable ones and skips these.
-READ_ONLY = {"industry_name", *STAGE_COLUMNS.values()}  # what the importer reads into other fields
+READ_ONLY = {"industry_name", "owner_credit_code", *STAGE_COLUMNS.values()}  # what the importer reads into other fields
 LEDGER_COLUMNS = tuple(c for c in ProjectImporter.columns if c.field not in READ_ONLY) + (
     Column("stage", ("项目阶段",)),
     Column("light", ("亮灯",)),

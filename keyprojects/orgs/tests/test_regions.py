@@ -46,9 +46,7 @@ def test_a_place_outside_the_platform_is_refused_saying_where_it_is(users):
         "郑州市属于河南省，不在本平台范围内",
         "叶县属于平顶山市，不在本平台范围内",
     ]
-    assert regions_of(users["city_admin"], "舞钢市") == [
-        "舞钢市 is in 平顶山市, outside this platform's area."
-    ]
+    assert regions_of(users["city_admin"], "舞钢市") == ["舞钢市 is in 平顶山市, outside this platform's area."]
 
 
 def test_the_ways_ledgers_name_luohes_regions_are_recognised(users):

@@ -1,0 +1,72 @@
+"""Which enterprise a ledger's builder (项目单位 / 建设单位) is: by its 统一社会信用代码 when the
+row gives one, else by its name compared the way people write it (full-width or half-width,
+traditional or simplified characters, 有限公司 or 有限责任公司, brackets of either width). A
+builder the library does not have is a new enterprise (新建企业), one per name or code in a file,
+and found by the same rules on the next import: never a duplicate."""
+
+import re
+import unicodedata
+
+from keyprojects.core.access import Action
+from keyprojects.core.names import Nearest, to_simplified
+
+from .models import Enterprise
+from .validators import normalise_credit_code
+
+_FORMS = (("有限责任公司", "有限公司"), ("股份有限公司", "股份公司"))
+_PUNCTUATION = re.compile(r"[\s·・\-—_.,，、\"'“”‘’]")
+
+
+def name_key(name):
+    """漯河市衛龍食品有限責任公司 and 漯河市卫龙食品有限公司 are one name."""
+    text = to_simplified(unicodedata.normalize("NFKC", str(name or ""))).lower()
+    text = _PUNCTUATION.sub("", text).replace("(", "（").replace(")", "）")
+    for long, short in _FORMS:
+        text = text.replace(long, short)
+    return text
+
+
+class EnterpriseFinder:
+    """The enterprises a user may pick, read once per file, and the rest only when a builder is
+    not among them (so that a builder another county registered is said to be there, not
+    duplicated)."""
+
+    def __init__(self, user):
+        self.user = user
+        visible = Enterprise.objects.restrict(user, Action.VIEW).filter(archived_at__isnull=True)
+        self.visible = self.index(visible.values_list("pk", "name", "credit_code", "region__name"))
+        self.others = None
+        self.nearest = None
+
+    @staticmethod
+    def index(rows):
+        by_code, by_name = {}, {}
+        for pk, name, code, region in rows.iterator(chunk_size=5000):
+            found = (pk, name, region)
+            if code:
+                by_code[code] = found
+            by_name.setdefault(name_key(name), found)
+        return by_code, by_name
+
+    def match(self, name, code=""):
+        """(pk, its name, True) for one the user may pick; (pk, name, region) elsewhere in the
+        library as (pk, name, False, region); None for a builder the library does not have."""
+        code = normalise_credit_code(code) if code else ""
+        key = name_key(name)
+        by_code, by_name = self.visible
+        found = by_code.get(code) if code else None
+        if found is None and key:
+            found = by_name.get(key)
+        if found is not None:
+            return found[0], found[1], True, found[2]
+        if self.others is None:
+            rest = Enterprise.objects.exclude(pk__in=Enterprise.objects.restrict(self.user, Action.VIEW))
+            self.others = self.index(rest.values_list("pk", "name", "credit_code", "region__name"))
+        by_code, by_name = self.others
+        found = (by_code.get(code) if code else None) or (by_name.get(key) if key else None)
+        return (found[0], found[1], False, found[2]) if found else None
+
+    def near(self, name):
+        if self.nearest is None:
+            self.nearest = Nearest([found[1] for found in self.visible[1].values()])
+        return self.nearest(name)
