@@ -14,6 +14,7 @@ import copy
 import csv
 import gc
 import io
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from .access import Action, region_ids
 from .context import acting
+from .exports import FORMULA_STARTS
 from .forms import Known
 from .layout import RowError, Skip, check_totals, heading_key, normalise, read_layout, total_word
 from .names import Nearest
@@ -121,9 +123,60 @@ def read_rows(path):
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        rows = SheetRows(workbook.get_sheet_by_index(0).to_python(skip_empty_area=False))
     except Exception as error:  # calamine raises its own types for broken files
         raise UploadError(_("The spreadsheet cannot be read: %(error)s") % {"error": error}) from error
+    if kind == "xlsx":
+        rows.formulas = formula_cells(path)
+    return rows
+
+
+class SheetRows(list):
+    """A sheet's rows, and where its formula cells are: {(row index, column index): formula}.
+    Calamine gives a formula's cached value (what Excel last calculated) and not the formula."""
+
+    formulas: dict = {}
+
+
+_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_FORMULA = re.compile(rb"<f[^>]*?(?:/>|>(.*?)</f>)", re.S)
+
+
+def formula_cells(path):
+    """The formula cells of an xlsx file's first sheet, read from its XML: nothing to parse (a byte
+    search) when it has none, which is most ledgers."""
+    import zipfile
+    from html import unescape
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheet = _first_sheet(archive)
+            xml = archive.read(sheet)
+    except (KeyError, zipfile.BadZipFile, ValueError):
+        return {}
+    if b"<f" not in xml:
+        return {}
+    found = {}
+    for letters, number, inner in _CELL.findall(xml):
+        formula = _FORMULA.search(inner or b"")
+        if formula:
+            column = 0
+            for letter in letters:
+                column = column * 26 + letter - 64
+            found[int(number) - 1, column - 1] = "=" + unescape((formula.group(1) or b"").decode("utf-8"))
+    return found
+
+
+def _first_sheet(archive):
+    """The part of the workbook's first sheet (the one calamine reads), through its relationship."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8")
+    relation = re.search(r'<sheet [^>]*?r:id="([^"]+)"', workbook) or re.search(r'<sheet [^>]*?id="([^"]+)"', workbook)
+    links = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    for link in re.finditer(r"<Relationship [^>]*>", links):
+        if f'Id="{relation.group(1)}"' in link.group(0):
+            target = re.search(r'Target="([^"]+)"', link.group(0)).group(1)
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    raise ValueError("no first sheet")
 
 
 @dataclass
@@ -271,6 +324,7 @@ class Importer:
         layout = self.read_layout(rows)
         mapping = layout.mapping
         layout.totals = []
+        formulas = getattr(rows, "formulas", None) or {}
         for index in range(layout.header + 1, len(rows)):
             cells = rows[index]
             record = {col: normalise(cells[pos]) if pos < len(cells) else "" for pos, col in mapping.items()}
@@ -278,7 +332,28 @@ class Importer:
                 if word := total_word(cells):
                     layout.totals.append((index + 1, word, record))
                     continue
+                if formulas:
+                    self.formula_notes(index, record, mapping, formulas)
                 yield index + 1, record
+
+    def formula_notes(self, index, record, mapping, formulas):
+        """A real formula cell: its value as Excel last calculated it is what is imported, said so;
+        one never calculated (written by a program) is blank, and a warning says why."""
+        for position, column in mapping.items():
+            formula = formulas.get((index, position))
+            if formula is None:
+                continue
+            if record[column]:
+                message = _(
+                    "The cell holds a formula (%(formula)s): its value as last calculated, “%(value)s”, is imported."
+                )
+                self.notes.append((column, message % {"formula": formula, "value": record[column]}, "note"))
+            else:
+                message = _(
+                    "The cell holds a formula (%(formula)s) that was never calculated, so it is read as blank: "
+                    "open the file in Excel and save it, or type the value."
+                )
+                self.notes.append((column, message % {"formula": formula}, "warning"))
 
     # --- validating ----------------------------------------------------------------------
     def lookup(self, column, text):
@@ -373,6 +448,12 @@ class Importer:
                     value = self.amount(column, text)
                 elif text and column.parse:
                     value = column.parse(text)
+                elif text[:1] in FORMULA_STARTS and self.looks_like_formula(column, text):
+                    message = _(
+                        "“%(value)s” looks like a spreadsheet formula: it is kept as text, and exports show it "
+                        "with a leading apostrophe so that no spreadsheet runs it."
+                    )
+                    self.notes.append((column, message % {"value": text}, "note"))
                 if text and column.lookup and not column.finder:
                     value = self.lookup(column, text)
                 elif text and self.choice_map(column) is not None:
@@ -383,6 +464,13 @@ class Importer:
             except ValidationError as error:
                 errors.append((column, " ".join(error.messages)))
         return data, errors
+
+    def looks_like_formula(self, column, text):
+        """Text a spreadsheet would run (=HYPERLINK(…), +A1, @SUM(…)) in a plain text column; a
+        phone number or a negative figure (+86 139…, -5) is not."""
+        if column.lookup or column.finder or column.money or self.choice_map(column) is not None:
+            return False
+        return any(c.isalpha() or c in "(!" for c in text[1:])
 
     def amount(self, column, text):
         """A money cell in 万元, in its column's unit unless it names its own; a cell whose own
