@@ -1,7 +1,6 @@
 """Text that looks like a formula is stored as text, flagged in the preview and neutralised in
 exports; a real formula cell gives its value as Excel last calculated it, with a note."""
 
-
 import openpyxl
 import pytest
 import xlsxwriter
