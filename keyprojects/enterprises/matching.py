@@ -26,6 +26,16 @@ def name_key(name):
     return text
 
 
+_PLACE = re.compile(r"^(?:\w{1,4}?(?:省|自治区))?(?:\w{1,4}?(?:市|自治州|地区|盟))?(?:\w{1,4}?(?:县|区|旗))?")
+_LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|股份公司|集团|公司|厂)+$")
+
+
+def core(name):
+    """What tells one enterprise from another: 漯河市卫龙商贸有限公司 → 卫龙商贸."""
+    key = name_key(name)
+    return _LEGAL_FORM.sub("", _PLACE.sub("", key, count=1)) or key
+
+
 class EnterpriseFinder:
     """The enterprises a user may pick, read once per file, and the rest only when a builder is
     not among them (so that a builder another county registered is said to be there, not
@@ -67,6 +77,11 @@ class EnterpriseFinder:
         return (found[0], found[1], False, found[2]) if found else None
 
     def near(self, name):
+        """Names in the library close to `name` once the place before it and the legal form after
+        it are set aside (漯河冷链物流有限公司 is not near 漯河双汇实业集团有限责任公司)."""
         if self.nearest is None:
-            self.nearest = Nearest([found[1] for found in self.visible[1].values()])
-        return self.nearest(name)
+            self.cores = {}
+            for found in self.visible[1].values():
+                self.cores.setdefault(core(found[1]), found[1])
+            self.nearest = Nearest(self.cores)
+        return [self.cores[c] for c in self.nearest(core(name), cutoff=0.6)]

@@ -347,8 +347,9 @@ class ProjectImporter(Importer):
 # The ledger a city sends round carries, beside what it imports, where each project stands:
 # stage, dates reached, money completed, lists, statistics and people. An export holds them
 # after the importable columns; importing it back reads the importable ones and skips these.
-READ_ONLY = {"industry_name", "owner_credit_code", *STAGE_COLUMNS.values()}  # what the importer reads into other fields
-LEDGER_COLUMNS = tuple(c for c in ProjectImporter.columns if c.field not in READ_ONLY) + (
+READ_ONLY = {"industry_name", *STAGE_COLUMNS.values()}  # what the importer reads into other fields
+EXPORTED_AS = {"owner_credit_code": Column("owner__credit_code", ("统一社会信用代码",))}  # the owner's, read back
+LEDGER_COLUMNS = tuple(EXPORTED_AS.get(c.field, c) for c in ProjectImporter.columns if c.field not in READ_ONLY) + (
     Column("stage", ("项目阶段",)),
     Column("light", ("亮灯",)),
     Column("actual_sign_date", ("实际签约时间",)),
