@@ -36,10 +36,12 @@ from .parsing import read_amount, scale_factor
 __all__ = ["Column", "Importer", "RowError", "Skip", "chunks", "heading_key", "normalise", "read_rows"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Column:
     """One ledger column: the model field, its headings (the first is the one we write),
-    and for a relation, the related field the cell text is matched on."""
+    and for a relation, the related field the cell text is matched on. A column is its
+    declaration: compared and hashed by identity, as each row's record is keyed by its columns
+    (a hash of every field, for every cell of every row, was a tenth of reading a file)."""
 
     field: str
     headings: tuple[str, ...]
@@ -253,7 +255,8 @@ def _copied(field):
 def row_form(form):
     """The form an import validates each row with: `form`, its fields copied shallow."""
     row = type(form.__name__, (form,), {"__module__": form.__module__})
-    row.base_fields = _FieldsCopiedShallow(row.base_fields)
+    # The subclass's metaclass adds back the fields the form's ancestors declare: keep `form`'s own.
+    row.base_fields = _FieldsCopiedShallow({k: v for k, v in row.base_fields.items() if k in form.base_fields})
     return row
 
 
@@ -269,6 +272,7 @@ class Importer:
     match_on: tuple[tuple[str, ...], ...] = ()
     skipped: tuple[Skip, ...] = ()  # headings knowingly left out, with the reason the preview gives
     example: dict = {}  # field -> the example value of the blank template (ledger_files.write_template)
+    feeds: dict = {}  # a column the importer reads itself -> the form fields it fills (see columns_form)
     header_scan_rows = 20
     chunk = 1000  # rows per INSERT and per scope check
     columns_only = False  # validate with the form cut to the columns: see columns_form()
@@ -567,14 +571,18 @@ class Importer:
         form._errors, form._bound_fields_cache = None, {}
         return form
 
-    def columns_form(self):
-        """The model's form cut to the ledger's columns and the fields it requires: the rest of a
-        record stays as it is, the defaults for a new one. For a form with many fields no ledger
-        carries (a project's has twice its ledger's), whose building for each row was half the
-        time of a preview; opt-in, as a form's own __init__ may expect all of its fields."""
-        columns = {c.field for c in self.columns}
+    def columns_form(self, columns=None):
+        """The model's form cut to the ledger's columns (those of the file being read, once it is)
+        and the fields it requires: the rest of a record stays as it is, the defaults for a new
+        one. For a form with many fields no ledger carries (a project's has twice its ledger's),
+        whose building for each row was half the time of a preview; opt-in, as a form's own
+        __init__ may expect all of its fields."""
+        columns = {c.field for c in self.columns} if columns is None else set(columns)
         fields = [name for name, form_field in self.form.base_fields.items() if name in columns or form_field.required]
-        return django_forms.modelform_factory(self.model, form=self.form, fields=fields)
+        cut = django_forms.modelform_factory(self.model, form=self.form, fields=fields)
+        for name in set(cut.base_fields) - set(fields):  # a field the form declares stays unless cut too
+            del cut.base_fields[name]
+        return cut
 
     def read_known(self, rows):
         """What each row's form would ask the database, asked once for the whole file: the
@@ -633,6 +641,9 @@ class Importer:
             return plan
         files = {c.column.field: c for c in layout.columns if c.column is not None}
         self._money = layout.money
+        if self.columns_only:  # the form of this file's columns: a field no row carries costs every row
+            fed = {name for column in files for name in self.feeds.get(column, ())}
+            self.row_form, self._prototypes = row_form(self.columns_form({*files, *fed})), {}
         headings = {c.field: files[c.field].heading if c.field in files else c.heading for c in self.columns}
         letters = {name: found.letter for name, found in files.items()}
 

@@ -47,6 +47,7 @@ class EnterpriseFinder:
         self.visible = self.index(visible.values_list("pk", "name", "credit_code", "region__name"))
         self.others = None
         self.nearest = None
+        self.seen = {}  # (name, code) -> what match() found: a ledger names its builders many times
 
     @staticmethod
     def index(rows):
@@ -59,8 +60,13 @@ class EnterpriseFinder:
         return by_code, by_name
 
     def match(self, name, code=""):
-        """(pk, its name, True) for one the user may pick; (pk, name, region) elsewhere in the
-        library as (pk, name, False, region); None for a builder the library does not have."""
+        """(pk, its name, True, region) for one the user may pick; (pk, name, False, region) for
+        one elsewhere in the library; None for a builder the library does not have."""
+        if (name, code) not in self.seen:
+            self.seen[name, code] = self.find(name, code)
+        return self.seen[name, code]
+
+    def find(self, name, code):
         code = normalise_credit_code(code) if code else ""
         key = name_key(name)
         by_code, by_name = self.visible

@@ -55,6 +55,8 @@ class RegionFinder:
         for alias, pk in RegionAlias.objects.filter(archived_at__isnull=True).values_list("name", "region_id"):
             self.names.setdefault(key(alias), pk)
         self.nearest = Nearest([name for _pk, name, _code, _parent in rows])
+        self.chain = self.prefixes()
+        self.seen = {}  # text -> pk or the ValidationError: a ledger names a few regions many times
 
     def variants(self, name):
         """The other ways a ledger writes a region's name."""
@@ -81,19 +83,27 @@ class RegionFinder:
         return self.root[0] if self.blank_is_root and self.root else None
 
     def __call__(self, text):
+        if text not in self.seen:
+            self.seen[text] = self.resolve(text)
+        found = self.seen[text]
+        if isinstance(found, ValidationError):
+            raise found
+        return found
+
+    def resolve(self, text):
         name = key(text)
         if self.root and name in CITY_LEVEL:
             return self.root[0]
         for candidate in self.candidates(name):
             if candidate in self.names:
                 return self.names[candidate]
-        raise ValidationError(self.elsewhere(name) or self.unknown(text))
+        return ValidationError(self.elsewhere(name) or self.unknown(text))
 
     def candidates(self, name):
         """The name, then without the province, the root's name and the city before it."""
         yield name
         rest = name
-        for prefix in self.prefixes():
+        for prefix in self.chain:
             if rest.startswith(prefix) and len(rest) > len(prefix):
                 rest = rest[len(prefix) :]
                 yield rest

@@ -75,6 +75,13 @@ class ProjectImporter(Importer):
     )
     match_on = (("code",), ("name", "region"))
     columns_only = True
+    feeds = {
+        "industry_name": ("industry_code",),
+        "owner_credit_code": ("owner",),
+        "signed_on": ("planned_sign_date",),
+        "started_on": ("planned_start_date",),
+        "producing_on": ("planned_production_date",),
+    }
     example = {
         "code": "2401-411103-04-01-000001",
         "name": "漯河食品产业园（一期）",
@@ -120,10 +127,12 @@ class ProjectImporter(Importer):
         self.enterprises = None  # EnterpriseFinder, read on the first builder of a file
         self.new_enterprises = {}  # code or name key -> what the new enterprise (新建企业) is
         self.created = {}  # the same keys -> the enterprises created at commit
-        self.templates = {}  # new projects' node templates, for their lights without reading them back
+        self.templates = {}
+        self.by_field = {c.field: c for c in self.columns}
+        self.today = timezone.localdate()  # new projects' node templates, for their lights without reading them back
 
     def form_data(self, record):
-        columns = {c.field: c for c in self.columns}
+        columns = self.by_field
         builder = {name: record[columns[name]] for name in ("owner", "owner_credit_code") if columns[name] in record}
         rest = {column: text for column, text in record.items() if column.field not in builder}
         data, errors = super().form_data(rest)
@@ -134,7 +143,7 @@ class ProjectImporter(Importer):
         if text and not data.get("industry_code"):
             column = next(c for c in self.columns if c.field == "industry_name")
             code, name, nearest = industry_code(text)
-            if code and name != text:
+            if code and name != text:  # read as a GB/T 4754 name it begins
                 message = gettext("“%(value)s” read as %(name)s (%(code)s).")
                 self.notes.append((column, message % {"value": text, "name": name, "code": code}, "note"))
             elif not code:
@@ -151,7 +160,7 @@ class ProjectImporter(Importer):
     def owner(self, data, errors, name, code):
         """The enterprise the row names, by credit code else by name; one the library does not
         have is a new enterprise, created with the file (one per code or name)."""
-        columns = {c.field: c for c in self.columns}
+        columns = self.by_field
         if code:
             try:
                 validate_credit_code(code)
@@ -167,7 +176,7 @@ class ProjectImporter(Importer):
         found = self.enterprises.match(name, code)
         if found and found[2]:
             data["owner"] = found[0]
-            if name and name_key(name) != name_key(found[1]):
+            if code and name and name_key(name) != name_key(found[1]):  # matched by its code
                 message = gettext("“%(value)s” is read as “%(name)s”, which has this credit code.")
                 self.notes.append((columns["owner"], message % {"value": name, "name": found[1]}, "note"))
         elif found:
@@ -220,11 +229,10 @@ class ProjectImporter(Importer):
     # --- stage dates (签约/开工/投产日期) -------------------------------------------------------
     def planned_from_stage_dates(self, data):
         """A stage day still to come is the planned day, unless the file gives that one too."""
-        today = timezone.localdate()
-        columns = {c.field: c for c in self.columns}
         for stage, name in STAGE_COLUMNS.items():
             day = data.get(name)
-            if isinstance(day, date) and day > today:
+            if isinstance(day, date) and day > self.today:
+                columns = self.by_field
                 data.pop(name)
                 planned = STAGE_DATES[stage][0]
                 if not data.get(planned):
@@ -290,7 +298,7 @@ class ProjectImporter(Importer):
         if project.stage_date and days[target] < project.stage_date:
             message = gettext("%(day)s is before the day of the project's current stage (%(current)s).")
             return [*said, (column, message % {"day": days[target], "current": project.stage_date}, "error")]
-        if form.cleaned_data.get("total_investment") is None:
+        if form.cleaned_data.get("total_investment", project.total_investment) is None:
             return [*said, (column, gettext("A signed project needs its total investment."), "error")]
         skipped = {s: days[s] for s in days if LIFECYCLE.index(s) < LIFECYCLE.index(target)}
         form.stage_plan = (target, days[target], skipped)
