@@ -233,7 +233,7 @@ class ObjectImportView(ScopedView):
             title=_("Import %(model)s: %(file)s")
             % {"model": self.model._meta.verbose_name_plural, "file": upload.name},
             by=request.user,
-            params={"model": self.model._meta.label, "commit": False},
+            params={"model": self.model._meta.label, "commit": False, "file_name": upload.name},
             file=upload,
         )
         return redirect(job)
@@ -440,7 +440,7 @@ def job_errors(request, pk):
         raise Http404
     rows = read_rows(job.file.path)
     only_bad = job.params.get("partial") or request.GET.get("only") == "bad"
-    name = job.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    name = (job.params.get("file_name") or job.file.name.rsplit("/", 1)[-1]).rsplit(".", 1)[0]
     return ledger_file_response(
         lambda handle: write_errors(handle, rows, job.result.get("header", 1), cells, only_bad=bool(only_bad)),
         f"{name}-错误.xlsx",
