@@ -27,9 +27,10 @@ assets: $(VENDOR)/.installed
 run: $(VENV)/.installed assets
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo
-	@echo "Starting the background worker and the web server on http://$(HOST)/ (Ctrl-C stops both)"
+	@echo "Starting the background worker, the scheduler and the web server on http://$(HOST)/ (Ctrl-C stops them)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py db_worker --interval 1 & \
+	$(PY) manage.py run_scheduler & \
 	$(PY) manage.py runserver $(HOST)
 
 test: $(VENV)/.installed assets

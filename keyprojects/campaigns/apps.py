@@ -8,6 +8,11 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaign")
 
     def ready(self):
+        from keyprojects.core.registry import demo_step, panel
+
+        from .demo import seed_campaign
+
+        demo_step(seed_campaign, order=40)
         from django.core import checks
 
         from keyprojects.core.context_processors import nav
@@ -17,6 +22,14 @@ class CampaignsConfig(AppConfig):
 
         checks.register(check_indicators, "campaigns")
         checks.register(check_scorecard, "campaigns")
+        panel(
+            "projects.Project",
+            "entries",
+            _("Three batches campaign"),
+            "campaigns/_project_entries.html",
+            project_entries,
+        )
+
         section = _("Three batches campaign")
         nav(_("Phases"), "campaigns:phase_list", "campaigns.Phase", section)
         nav(_("Batch entries"), "campaigns:batchentry_list", "campaigns.BatchEntry", section)
@@ -24,3 +37,16 @@ class CampaignsConfig(AppConfig):
         nav(_("Region rankings"), "campaigns:rankings", "campaigns.BatchEntry", section)
         nav(_("Phase summary"), "campaigns:summary", "campaigns.BatchEntry", section)
         nav(_("Provincial scorecard"), "campaigns:scorecard", "campaigns.BatchEntry", section)
+
+
+def project_entries(request, project):
+    """The project's entries in the campaign's phases, as its page's tab (none: no tab)."""
+    from .models import BatchEntry
+
+    entries = list(
+        BatchEntry.objects.restrict(request.user)
+        .filter(project=project, archived_at__isnull=True)
+        .select_related("phase")
+        .order_by("phase__number", "batch")
+    )
+    return {"entries": entries} if entries else None

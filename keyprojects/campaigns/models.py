@@ -1,13 +1,13 @@
 """The "三个一批" campaign: phases (期) and the projects each phase lists in its three batches."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.access import STAFF, Action, Role, Scope
-from keyprojects.core.models import BaseModel, LoggedModel, LoggedQuerySet
+from keyprojects.core.events import Event
+from keyprojects.core.models import BaseModel
 from keyprojects.projects.choices import Stage
 from keyprojects.projects.models import Project
 
@@ -135,28 +135,37 @@ class BatchEntry(BaseModel):
         return None
 
 
-class PhaseEvent(LoggedModel):
+class PhaseEvent(Event):
     """A line of a phase's timeline: entries added, candidates accepted, list locked (with the
     override reason and the entries that failed), held. The change log underneath records the
     field changes; these rows carry what a reader asks for — who overrode and why."""
 
     phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="events")
     type = models.CharField(_("type"), max_length=20, choices=PhaseEventType.choices)
-    time = models.DateTimeField(_("time"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    objects = LoggedQuerySet.as_manager()
     scope = Scope(reference=True)
     rights = {"add": frozenset(), "change": frozenset(), "archive": frozenset()}  # written by the services
+    texts = {
+        PhaseEventType.ENTRY_ADDED: _("A project was listed in the “%(batch)s” batch."),
+        PhaseEventType.CANDIDATES_ACCEPTED: _("%(count)s proposed candidates were listed."),
+        PhaseEventType.LOCKED: _("The list was locked; every entry met its batch's rule."),
+        PhaseEventType.LOCK_OVERRIDDEN: _("The list was locked although %(failing_count)s entries failed their rule."),
+        PhaseEventType.HELD: _("The phase was held."),
+    }
 
-    class Meta:
-        ordering = ["-time", "-pk"]
+    class Meta(Event.Meta):
         verbose_name = _("phase event")
         verbose_name_plural = _("phase events")
+
+    def sentence_params(self):
+        data = self.data or {}
+        batch = data.get("batch")
+        return {
+            **data,
+            "batch": Batch(batch).label if batch in Batch.values else batch or "",
+            "count": len(data.get("entries", [])),
+            "failing_count": len(data.get("failing", [])),
+        }
 
     def __str__(self):
         return f"{self.get_type_display()} · {self.phase}"

@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyprojects.core.access import Role, roles
 from keyprojects.core.context import acting
+from keyprojects.core.events import Lifecycle, Move, states
 from keyprojects.projects.choices import LIFECYCLE, STAGE_DATES, Stage
 from keyprojects.projects.models import Project, YearPlan
 
@@ -250,14 +252,9 @@ def readiness(phase, entries=None):
     return failures
 
 
-@transaction.atomic
-def lock_phase(phase, *, by, override_reason=""):
+def _lockable(phase, to, *, by, override_reason=""):
     """锁定名单: refuses while any entry fails its rule, unless a city administrator overrides
-    with a reason; the override and the entries it covered are recorded."""
-    phase = Phase.objects.select_for_update().get(pk=phase.pk)
-    override_reason = (override_reason or "").strip()
-    if phase.status != PhaseStatus.PLANNING:
-        raise ValidationError(_("The list of %(phase)s is already locked.") % {"phase": phase})
+    with a reason; returns the failures the override covers."""
     if not _live_entries(phase).exists():
         raise ValidationError(_("%(phase)s lists no project yet; there is nothing to lock.") % {"phase": phase})
     failures = readiness(phase)
@@ -271,6 +268,36 @@ def lock_phase(phase, *, by, override_reason=""):
         )
     if failures and not is_city_admin(by):
         raise ValidationError(_("Only a city administrator may lock a list with failing entries."))
+    return {"failures": failures}
+
+
+def _holdable(phase, to, *, by):
+    if phase.date > timezone.localdate():
+        raise ValidationError(
+            _("%(phase)s is dated %(date)s; it cannot be held before then.") % {"phase": phase, "date": phase.date}
+        )
+
+
+# A phase's list is drawn up, locked (checked, or overridden with a reason), then held.
+PHASE_LIFECYCLE = Lifecycle(
+    "status",
+    moves=(
+        Move(PhaseEventType.LOCKED, states([PhaseStatus.PLANNING]), states([PhaseStatus.LOCKED]), _lockable),
+        Move(PhaseEventType.HELD, states([PhaseStatus.LOCKED]), states([PhaseStatus.HELD]), _holdable),
+    ),
+    final={PhaseStatus.HELD: gettext_lazy("%(obj)s was already held.")},
+    same=gettext_lazy("The list of %(obj)s is already locked."),
+    nowhere=gettext_lazy("Lock the list of %(obj)s before marking it held."),
+)
+
+
+@transaction.atomic
+def lock_phase(phase, *, by, override_reason=""):
+    """锁定名单 (PHASE_LIFECYCLE): the override and the entries it covered are recorded."""
+    phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    override_reason = (override_reason or "").strip()
+    _move, checked = PHASE_LIFECYCLE.check(phase, PhaseStatus.LOCKED, by=by, override_reason=override_reason)
+    failures = checked["failures"]
     with acting(by):
         phase.status = PhaseStatus.LOCKED
         phase.override_reason = override_reason if failures else ""
@@ -290,12 +317,7 @@ def lock_phase(phase, *, by, override_reason=""):
 def mark_held(phase, *, by):
     """The event took place: only a locked list, and not before the phase date."""
     phase = Phase.objects.select_for_update().get(pk=phase.pk)
-    if phase.status != PhaseStatus.LOCKED:
-        raise ValidationError(_("Lock the list of %(phase)s before marking it held.") % {"phase": phase})
-    if phase.date > timezone.localdate():
-        raise ValidationError(
-            _("%(phase)s is dated %(date)s; it cannot be held before then.") % {"phase": phase, "date": phase.date}
-        )
+    PHASE_LIFECYCLE.check(phase, PhaseStatus.HELD, by=by)
     with acting(by):
         phase.status = PhaseStatus.HELD
         phase.save()

@@ -8,6 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import search
+        from django.db.models.signals import post_migrate
+
+        from . import jobs, notifications, search  # noqa: F401  (jobs: core's scheduled work)
+        from .calendar import seed_after_migrate
 
         search.autodiscover()
+        notifications.autodiscover()  # every app's notifications.py declares its kinds
+        post_migrate.connect(seed_after_migrate, sender=self)  # every database has the package's holidays

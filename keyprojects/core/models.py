@@ -437,3 +437,9 @@ class SavedView(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Rows core keeps in their own modules, imported here so that Django finds their models.
+from .calendar import CalendarDay, CalendarYear  # noqa: E402, F401
+from .notification_models import *  # noqa: E402, F403  (notifications keep their rows in their own module)
+from .schedule import ScheduledRun  # noqa: E402, F401

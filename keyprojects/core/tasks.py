@@ -71,3 +71,11 @@ def run_job(job_id):
         job.finished = timezone.now()
         job.save()
     return job.status
+
+
+@task()
+def run_scheduled(run_id):
+    """One run of a scheduled job (core/schedule.py), claimed before it was queued."""
+    from .schedule import execute
+
+    return execute(run_id)

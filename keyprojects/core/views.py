@@ -31,6 +31,7 @@ from .filtersets import ChangeFilterSet
 from .forms import add_service_errors
 from .ledger_files import write_errors, write_template
 from .models import Job, JobStatus, ObjectChange, SavedView
+from .registry import panels_for
 from .search import search
 from .services import archive, check_in_scope, restore
 from .tables import ChangeTable
@@ -125,6 +126,7 @@ class ObjectDetailView(ScopedView):
                 can_change=self.get_queryset(Action.CHANGE).filter(pk=obj.pk).exists(),
                 can_archive=self.get_queryset(Action.ARCHIVE).filter(pk=obj.pk).exists(),
                 verbs=usable_verbs(self.declaration, request.user, obj),
+                panels=panels_for(request, obj),
                 **self.declaration.detail_context(request, obj),
             ),
         )
@@ -463,23 +465,23 @@ def job_file(request, pk):
 
 @login_required
 def home(request):
-    """The user's scope, and what needs their attention (modules add to it)."""
+    """工作台: what is due or overdue for this user first (each app adds its items), then the
+    sections apps add (a leader's own projects), the user's scope and recent jobs."""
     from .attention import attention_items
+    from .registry import home_sections
 
+    worst_first = {"danger": 0, "warning": 1, "info": 2}
+    items = sorted(attention_items(request), key=lambda item: worst_first.get(item.get("level"), 1))
     return render(
         request,
         "core/home.html",
         {
             "memberships": memberships(request.user),
-            "attention": attention_items(request),
+            "attention": items,
+            "sections": home_sections(request),
             "jobs": Job.objects.restrict(request.user)[:5],
         },
     )
-
-
-@login_required
-def inbox(request):
-    return render(request, "core/inbox.html", {"jobs": Job.objects.restrict(request.user)[:100]})
 
 
 @login_required

@@ -8,6 +8,11 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self):
+        from keyprojects.core.registry import demo_step
+
+        from .demo import seed_enterprises
+
+        demo_step(seed_enterprises, order=20)
         from keyprojects.core.context_processors import nav
 
         nav(_("Enterprises"), "enterprises:enterprise_list", "enterprises.Enterprise", _("Project library"))

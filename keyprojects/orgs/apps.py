@@ -8,6 +8,11 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
+        from keyprojects.core.registry import demo_step
+
+        from .demo import seed_orgs
+
+        demo_step(seed_orgs, order=10)
         from keyprojects.core.context_processors import nav
 
         section = _("Organisations")
@@ -18,3 +23,7 @@ class OrgsConfig(AppConfig):
         nav(_("Contacts"), "orgs:contact_list", "orgs.Contact", section)
         nav(_("Memberships"), "orgs:membership_list", "orgs.Membership", section)
         nav(_("Change log"), "core:change_log", "core.ObjectChange", _("Administration"))
+        nav(_("Scheduled jobs"), "core:schedule", "core.ScheduledRun", _("Administration"))
+        nav(_("Working-day calendar"), "core:calendaryear_list", "core.CalendarYear", _("Administration"))
+        nav(_("Webhooks"), "core:webhookendpoint_list", "core.WebhookEndpoint", _("Administration"))
+        nav(_("Webhook deliveries"), "core:webhook_deliveries", "core.WebhookDelivery", _("Administration"))

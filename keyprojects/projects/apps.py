@@ -8,9 +8,16 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Project library")
 
     def ready(self):
+        from keyprojects.core.registry import demo_step, home_section
+
+        from .demo import seed_projects
+
+        demo_step(seed_projects, order=30)
         from keyprojects.core.context_processors import nav
 
-        from . import attention  # noqa: F401  (registers the home-page provider)
+        from . import attention, tasks  # noqa: F401  (register the home-page provider and the scheduled jobs)
+
+        home_section("projects/_home_projects.html", attention.my_projects, order=10)
 
         section = _("Project library")
         nav(_("My projects"), "projects:mine", None, section)
@@ -18,3 +25,4 @@ class ProjectsConfig(AppConfig):
         nav(_("Progress reports"), "projects:progressreport_list", "projects.ProgressReport", section)
         nav(_("Late reports"), "projects:late_reports", "projects.Project", section)
         nav(_("Milestones"), "projects:milestone_list", "projects.Milestone", section)
+        nav(_("Stage change requests"), "projects:stagerequest_list", "projects.StageRequest", section)

@@ -139,7 +139,8 @@ class MilestoneFilterSet(BaseFilterSet):
         fields = ["q", "project", "responsible_department", "overdue", "due"]
 
     def filter_due(self, queryset, name, value):
-        """Not reached, planned from today to the lights' warning window (or already late)."""
+        """Not reached, planned from today to the end of the lights' warning window (the late
+        ones are `overdue`)."""
         from datetime import timedelta
 
         from django.conf import settings
@@ -147,8 +148,9 @@ class MilestoneFilterSet(BaseFilterSet):
 
         if not value:
             return queryset
-        window = timezone.localdate() + timedelta(days=settings.KEYPROJECTS_LIGHTS["milestone_warning_days"])
-        return queryset.filter(actual_date__isnull=True, planned_date__lte=window)
+        today = timezone.localdate()
+        window = today + timedelta(days=settings.KEYPROJECTS_LIGHTS["milestone_warning_days"])
+        return queryset.filter(actual_date__isnull=True, planned_date__gte=today, planned_date__lte=window)
 
     def filter_overdue(self, queryset, name, value):
         from django.utils import timezone

@@ -105,7 +105,10 @@ class StageForm(VerbForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(s.value, s.label) for s in [*LIFECYCLE, Stage.TERMINATED] if s != self.obj.stage]
+        from .services import STAGE_LIFECYCLE  # the moves the lifecycle allows from here, in order
+
+        allowed = set(STAGE_LIFECYCLE.targets_from(self.obj.stage))
+        self.fields["to"].choices = [(s.value, s.label) for s in [*LIFECYCLE, Stage.TERMINATED] if s in allowed]
         following = [s for s in LIFECYCLE if LIFECYCLE.index(s) > LIFECYCLE.index(self.obj.stage)] or LIFECYCLE
         self.fields["to"].initial = following[0].value  # the next stage, not the first of all
 

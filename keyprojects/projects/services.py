@@ -11,9 +11,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyprojects.core.context import acting
+from keyprojects.core.events import Lifecycle, Move, states
 
+from . import notifications
 from .choices import (
     LIFECYCLE,
     LIGHT_RANK,
@@ -72,47 +75,50 @@ def _position(stage):
     return LIFECYCLE.index(stage)
 
 
-def check_stage_change(project, *, to, on, evidence=None, note="", dates=None, reason="") -> dict:
-    """The rules of a stage change, checked before anything is written (by advance_stage and by
-    a request for one): returns the event type and the dates of skipped stages, or raises.
-
-    Forward moves may skip stages when `dates` gives the day each skipped stage was reached;
-    dates never go backwards; moving back (a correction) needs a `reason`; TERMINATED needs a
-    reason and may follow any stage; evidence a stage requires is configuration.
-    """
-    dates = dict(dates or {})
-    current = project.stage
-    errors = {}
-    if current == Stage.TERMINATED:
-        raise ValidationError(_("The project is terminated; it cannot change stage."))
+def _dated(on) -> dict:
+    """What every stage move checks first: a date, and not a future one."""
     if on is None:
         raise ValidationError({"on": _("Give the date the stage was reached.")})
-    if on > timezone.localdate():
-        errors["on"] = _("The date is in the future.")
-    if to == Stage.TERMINATED:
-        if not reason:
-            errors["reason"] = _("Give the reason for terminating the project.")
-        if errors:
-            raise ValidationError(errors)
-        return {"event_type": EventType.TERMINATED, "skipped": {}}
-    if to == current:
-        raise ValidationError({"to": _("The project is already at this stage.")})
-    correction = _position(to) < _position(current)
-    if correction and not reason:
+    return {"on": _("The date is in the future.")} if on > timezone.localdate() else {}
+
+
+def _refuse(errors):
+    if errors:
+        raise ValidationError(errors)
+
+
+def _terminate(project, to, *, on, reason="", **params):
+    errors = _dated(on)
+    if not reason:
+        errors["reason"] = _("Give the reason for terminating the project.")
+    _refuse(errors)
+
+
+def _correct(project, to, *, on, reason="", **params):
+    errors = _dated(on)
+    if not reason:
         errors["reason"] = _("Moving a project back to an earlier stage is a correction: give the reason.")
-    if not correction and project.stage_date and on < project.stage_date:
+    _refuse(errors)
+
+
+def _forward(project, to, *, on, evidence=None, note="", dates=None, **params):
+    """Forward moves may skip stages when `dates` gives the day each skipped stage was reached;
+    dates never go backwards; evidence a stage requires is configuration."""
+    errors = _dated(on)
+    dates = dates or {}
+    if project.stage_date and on < project.stage_date:
         errors["on"] = _("The date %(on)s is before the date of the current stage (%(current)s).") % {
             "on": on,
             "current": project.stage_date,
         }
     required = settings.KEYPROJECTS_STAGE_EVIDENCE.get(to)
-    if not correction and required == "file" and not evidence:
+    if required == "file" and not evidence:
         errors["evidence"] = _("This stage needs evidence: upload a construction permit or a dated site photo.")
-    if not correction and required == "note" and not (note or evidence):
+    if required == "note" and not (note or evidence):
         errors["note"] = _("This stage needs evidence: upload a document or write a note.")
-    if not correction and to in SIGNED_OR_LATER and project.total_investment is None:
+    if to in SIGNED_OR_LATER and project.total_investment is None:
         errors["to"] = _("Give the project's total investment first: a signed project is counted by it.")
-    skipped = [] if correction else LIFECYCLE[_position(current) + 1 : _position(to)]
+    skipped = LIFECYCLE[_position(project.stage) + 1 : _position(to)]
     previous = project.stage_date
     for stage in skipped:
         if stage not in STAGE_DATES:
@@ -125,12 +131,37 @@ def check_stage_change(project, *, to, on, evidence=None, note="", dates=None, r
             errors["dates"] = _("The date for %(stage)s is out of order.") % {"stage": stage.label}
             break
         previous = day
-    if errors:
-        raise ValidationError(errors)
-    return {
-        "event_type": EventType.CORRECTION if correction else EventType.STAGE,
-        "skipped": {s: dates[s] for s in skipped if s in STAGE_DATES},
-    }
+    _refuse(errors)
+    return {"skipped": {s: dates[s] for s in skipped if s in STAGE_DATES}}
+
+
+# 项目全生命周期: forward (skipping stages with their dates), back as a correction with a reason,
+# or terminated from any stage with a reason; nothing follows TERMINATED.
+STAGE_LIFECYCLE = Lifecycle(
+    "stage",
+    moves=(
+        Move(EventType.STAGE, states(LIFECYCLE), states(LIFECYCLE), _forward, lambda a, b: _position(b) > _position(a)),
+        Move(
+            EventType.CORRECTION,
+            states(LIFECYCLE),
+            states(LIFECYCLE),
+            _correct,
+            lambda a, b: _position(b) < _position(a),
+        ),
+        Move(EventType.TERMINATED, states(LIFECYCLE), states([Stage.TERMINATED]), _terminate),
+    ),
+    final={Stage.TERMINATED: gettext_lazy("The project is terminated; it cannot change stage.")},
+    same=gettext_lazy("The project is already at this stage."),
+)
+
+
+def check_stage_change(project, *, to, on, evidence=None, note="", dates=None, reason="") -> dict:
+    """The rules of a stage change (STAGE_LIFECYCLE), checked before anything is written, by
+    advance_stage and by a request for one: the event type and the dates of skipped stages."""
+    move, data = STAGE_LIFECYCLE.check(
+        project, to, on=on, evidence=evidence, note=note, dates=dict(dates or {}), reason=reason
+    )
+    return {"event_type": move.name, "skipped": data.get("skipped", {})}
 
 
 @transaction.atomic
@@ -210,6 +241,7 @@ def request_stage(project, *, by, to, on, evidence=None, note="", dates=None, re
         if evidence:
             request.evidence.save(evidence.name, evidence, save=False)
         request.save()
+        notifications.stage_requested(request, by=by)
         ProjectEvent.objects.create(
             project=project,
             type=EventType.STAGE_REQUESTED,
@@ -245,6 +277,7 @@ def confirm_stage_request(request, *, by, note="") -> Project:
         reason=request.reason,
     )
     _decide(request, by, RequestStatus.CONFIRMED, note)
+    notifications.stage_decided(request, by=by, confirmed=True, note=note)
     return project
 
 
@@ -257,6 +290,7 @@ def reject_stage_request(request, *, by, reason) -> StageRequest:
     if not reason:
         raise ValidationError({"reason": _("Say why the request is rejected.")})
     _decide(request, by, RequestStatus.REJECTED, reason)
+    notifications.stage_decided(request, by=by, confirmed=False, note=reason)
     ProjectEvent.objects.create(
         project=request.project,
         type=EventType.STAGE_REQUEST_REJECTED,
@@ -367,6 +401,7 @@ def submit_report(report, *, by):
             date=report.month,
             data={"report": report.pk},
         )
+        notifications.report_submitted(report, by=by)
     return report
 
 
@@ -394,6 +429,7 @@ def review_report(report, *, by, accept, reason=""):
             note=reason,
             data={"report": report.pk},
         )
+        notifications.report_reviewed(report, by=by, accept=accept, reason=reason)
     return report
 
 
@@ -410,6 +446,26 @@ def last_due_month(today=None):
     if today < report_due(last_month):
         last_month = first_of_month(last_month - timedelta(days=1))
     return last_month
+
+
+def remind_late_filers(today=None) -> int:
+    """The daily reminder (逾期未报): the filers of every project whose report for the last due
+    month is missing are told once per project and month, however often the job runs."""
+    from keyprojects.core.notifications import Notification
+
+    late, month = late_filers(Project.objects.filter(archived_at__isnull=True), today)
+    due = report_due(month)
+    told = set(
+        Notification.objects.filter(kind=notifications.REPORT_LATE.key, params__month=f"{month:%Y-%m}").values_list(
+            "recipient_id", "target_id"
+        )
+    )
+    count = 0
+    for project in late.select_related("owner", "service_officer").iterator(chunk_size=500):
+        people = [u for u in notifications.report_filers(project) if (u.pk, project.pk) not in told]
+        params = {"project": project.name, "month": f"{month:%Y-%m}", "due": due.isoformat()}
+        count += len(notifications.notify(people, notifications.REPORT_LATE, target=project, params=params))
+    return count
 
 
 def late_filers(queryset, today=None):

@@ -195,4 +195,4 @@ def test_the_dashboard_costs_the_same_queries_with_few_or_many_entries(campaign,
     more_entries(12)
     assert page_figures(client.get(URL))[0]["entries"] == "31"  # 7 + 12 × 2: the new rows are counted
     assert queries() == few
-    assert few <= 12  # session, user, memberships, then one per chart
+    assert few <= 13  # session, user, memberships, the unread badge, then one per chart

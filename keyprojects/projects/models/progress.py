@@ -4,7 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.access import STAFF, Action, Role
-from keyprojects.core.models import BaseModel, LoggedModel, LoggedQuerySet
+from keyprojects.core.events import Event
+from keyprojects.core.models import BaseModel
 
 from ..choices import REPORTED, EventType, ReportStatus, RequestStatus, Stage
 from .project import FILERS, ListMembership, Project
@@ -145,33 +146,49 @@ class ProgressReport(BaseModel):
         return self.status in REPORTED
 
 
-class ProjectEvent(LoggedModel):
+def _signboard_text(event):
+    return _("Signboard published.") if event.data.get("published") else _("Signboard withdrawn.")
+
+
+class ProjectEvent(Event):
     """A line of a project's timeline: stage changes with evidence, corrections, report reviews."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="events")
     type = models.CharField(_("type"), max_length=20, choices=EventType.choices)
-    time = models.DateTimeField(_("time"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
     from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
     evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/%m/", blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     scope = PROJECT_SCOPE
     rights = {Action.ADD: frozenset(), Action.CHANGE: frozenset(), Action.ARCHIVE: frozenset()}  # by services
-    objects = LoggedQuerySet.as_manager()
+    texts = {
+        EventType.STAGE: _("Moved from “%(from)s” to “%(to)s”, reached on %(date)s."),
+        EventType.CORRECTION: _("Corrected from “%(from)s” back to “%(to)s” (%(date)s)."),
+        EventType.TERMINATED: _("Terminated on %(date)s, from “%(from)s”."),
+        EventType.REPORT_SUBMITTED: _("Monthly report for %(month)s submitted."),
+        EventType.REPORT_ACCEPTED: _("Monthly report for %(month)s accepted."),
+        EventType.REPORT_RETURNED: _("Monthly report for %(month)s returned."),
+        EventType.SIGNBOARD: _signboard_text,
+        EventType.STAGE_REQUESTED: _("Asked to move to “%(to)s”, reached on %(date)s; the county confirms it."),
+        EventType.STAGE_REQUEST_REJECTED: _("The request to move to “%(to)s” was rejected."),
+    }
 
-    class Meta:
-        ordering = ["-time", "-pk"]
+    class Meta(Event.Meta):
         verbose_name = _("project event")
         verbose_name_plural = _("project events")
 
     def __str__(self):
         return f"{self.get_type_display()} · {self.project}"
+
+    def sentence_params(self):
+        return {
+            **super().sentence_params(),
+            "from": self.get_from_stage_display(),
+            "to": self.get_to_stage_display(),
+            "date": self.date.isoformat() if self.date else "",
+            "month": f"{self.date:%Y-%m}" if self.date else "",
+        }
 
 
 class StageRequest(BaseModel):
