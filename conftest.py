@@ -1,7 +1,11 @@
 from django.conf import settings
+from django.core.signals import setting_changed
 
-# Tests run jobs in-process; test_worker starts the real database worker itself.
+# Tests run jobs in-process; test_worker starts the real database worker itself. The signal
+# drops a backend an app's ready() may already have built (a module defining a task imported at
+# start-up) so that no test queues silently to the database instead.
 settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
 
 pytest_plugins = [
     "keyprojects.core.testing.fixtures",

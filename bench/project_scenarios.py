@@ -253,7 +253,13 @@ def ledger_file(path, rows, user):
 
     owners = list(Enterprise.objects.restrict(user).order_by("pk").values_list("name", flat=True)[:200])
     region_code = Region.objects.get(name="郾城区").code
-    headings = [c.heading for c in ProjectImporter.columns]
+    # The ledger's 17 columns as they were when the benchmark was set (columns added since, such as
+    # 所属行业 or 签约日期, would be blank here): the same file from one commit to the next.
+    fields = ["code", "name", "region", "owner", "location", "field", "industry_code", "nature", "total_investment"]
+    fields += ["prior_investment", "funding_sources", "construction_content", "designed_capacity"]
+    fields += ["planned_start_date", "planned_production_date", "responsible_person", "statistics_id"]
+    columns = [c for c in ProjectImporter.columns if c.field in fields]
+    headings = [c.heading for c in columns]
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = workbook.add_worksheet("台账")
     sheet.merge_range(0, 0, 0, len(headings) - 1, "漯河市重点项目台账（bench）")
@@ -279,7 +285,7 @@ def ledger_file(path, rows, user):
             "responsible_person": "王建国",
             "statistics_id": "",
         }
-        sheet.write_row(number + 2, 0, [values.get(c.field, "") for c in ProjectImporter.columns])
+        sheet.write_row(number + 2, 0, [values.get(c.field, "") for c in columns])
     workbook.close()
 
 

@@ -275,6 +275,14 @@ KEYPROJECTS_LIGHTS = {
 }
 # Evidence a stage transition needs: "file" (document or photo), "note" (file or note), or absent.
 KEYPROJECTS_STAGE_EVIDENCE = {"started": "file"}
+# The deployment's root region, a GB/T 2260 code (a city, a county or a province): its regions are
+# loaded by `manage.py load_regions`; ledger rows from elsewhere are refused naming where they are.
+KEYPROJECTS_ROOT_REGION = os.environ.get("ROOT_REGION", "411100")  # 漯河市, the demo's city
+# Open data (OC4IDS 0.9, /open-data/): who publishes it, under which licence, and the project
+# identifier prefix (register one with the OC4IDS team for a real deployment).
+OPEN_DATA_PUBLISHER = os.environ.get("OPEN_DATA_PUBLISHER", "漯河市发展和改革委员会")
+OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+OC4IDS_PREFIX = os.environ.get("OC4IDS_PREFIX", "oc4ids-kp0000")
 # Node templates by project field; fields not listed use the default eight nodes.
 KEYPROJECTS_MILESTONE_TEMPLATES = {
     "infrastructure": ["前期手续", "开工", "主体工程", "竣工验收", "投入使用"],

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from keyprojects.core import views as core_views
 from keyprojects.orgs import sso
+from keyprojects.projects import opendata
 from keyprojects.projects import views as project_views
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("campaigns/", include("keyprojects.campaigns.urls")),
     path("dashboards/", include("keyprojects.dashboards.urls")),
     path("s/<str:token>/", project_views.signboard, name="signboard"),
+    path("open-data/", include(opendata.urlpatterns)),  # public: no sign-in
     path("api/", include("keyprojects.api_urls")),
     path("admin/", admin.site.urls),
 ]

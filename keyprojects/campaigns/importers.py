@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from keyprojects.core.access import Action
 from keyprojects.core.imports import Column, Importer, normalise
+from keyprojects.orgs.regions import region_finder
 from keyprojects.projects.models import Project
 
 from . import services
@@ -44,7 +45,9 @@ class BatchEntryImporter(Importer):
         Column("batch", ("批次", "类别", "项目类别", "batch"), words=BATCH_WORDS),
         Column("project__code", ("项目代码", "项目统一代码", "project code")),
         Column("project__name", ("项目名称", "名称", "project")),
-        Column("region", ("所属县区", "县区", "县(市、区)", "所属区域", "region"), lookup="name"),
+        Column(
+            "region", ("所属县区", "县区", "县(市、区)", "所属区域", "region"), lookup="name", finder=region_finder()
+        ),
         Column("total_investment", ("总投资（万元）", "总投资", "计划总投资", "total investment"), money=True),
         Column(
             "planned_investment",

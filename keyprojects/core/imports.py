@@ -14,6 +14,7 @@ import copy
 import csv
 import gc
 import io
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from .access import Action, region_ids
 from .context import acting
+from .exports import FORMULA_STARTS
 from .forms import Known
 from .layout import RowError, Skip, check_totals, heading_key, normalise, read_layout, total_word
 from .names import Nearest
@@ -34,16 +36,21 @@ from .parsing import read_amount, scale_factor
 __all__ = ["Column", "Importer", "RowError", "Skip", "chunks", "heading_key", "normalise", "read_rows"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Column:
     """One ledger column: the model field, its headings (the first is the one we write),
-    and for a relation, the related field the cell text is matched on."""
+    and for a relation, the related field the cell text is matched on. A column is its
+    declaration: compared and hashed by identity, as each row's record is keyed by its columns
+    (a hash of every field, for every cell of every row, was a tenth of reading a file)."""
 
     field: str
     headings: tuple[str, ...]
     lookup: str | None = None
     parse: object = None  # callable(text) -> value for the form; raises ValidationError
     words: dict | None = field(default=None, hash=False, compare=False)  # choice words ledgers use -> value
+    # Resolves cells itself: `finder(importer)` is built once per file and returns a callable
+    # text → pk raising ValidationError, with `blank()` for an empty cell (e.g. the root region).
+    finder: object = field(default=None, hash=False, compare=False)
     # An amount: the engine reads its unit from the file (the heading, a `单位：` title row, the
     # cell itself) and hands the form the value in 万元; `parse` is not used.
     money: bool = False
@@ -118,9 +125,60 @@ def read_rows(path):
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        rows = SheetRows(workbook.get_sheet_by_index(0).to_python(skip_empty_area=False))
     except Exception as error:  # calamine raises its own types for broken files
         raise UploadError(_("The spreadsheet cannot be read: %(error)s") % {"error": error}) from error
+    if kind == "xlsx":
+        rows.formulas = formula_cells(path)
+    return rows
+
+
+class SheetRows(list):
+    """A sheet's rows, and where its formula cells are: {(row index, column index): formula}.
+    Calamine gives a formula's cached value (what Excel last calculated) and not the formula."""
+
+    formulas: dict = {}
+
+
+_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_FORMULA = re.compile(rb"<f[^>]*?(?:/>|>(.*?)</f>)", re.S)
+
+
+def formula_cells(path):
+    """The formula cells of an xlsx file's first sheet, read from its XML: nothing to parse (a byte
+    search) when it has none, which is most ledgers."""
+    import zipfile
+    from html import unescape
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheet = _first_sheet(archive)
+            xml = archive.read(sheet)
+    except (KeyError, zipfile.BadZipFile, ValueError):
+        return {}
+    if b"<f" not in xml:
+        return {}
+    found = {}
+    for letters, number, inner in _CELL.findall(xml):
+        formula = _FORMULA.search(inner or b"")
+        if formula:
+            column = 0
+            for letter in letters:
+                column = column * 26 + letter - 64
+            found[int(number) - 1, column - 1] = "=" + unescape((formula.group(1) or b"").decode("utf-8"))
+    return found
+
+
+def _first_sheet(archive):
+    """The part of the workbook's first sheet (the one calamine reads), through its relationship."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8")
+    relation = re.search(r'<sheet [^>]*?r:id="([^"]+)"', workbook) or re.search(r'<sheet [^>]*?id="([^"]+)"', workbook)
+    links = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    for link in re.finditer(r"<Relationship [^>]*>", links):
+        if f'Id="{relation.group(1)}"' in link.group(0):
+            target = re.search(r'Target="([^"]+)"', link.group(0)).group(1)
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    raise ValueError("no first sheet")
 
 
 @dataclass
@@ -133,7 +191,10 @@ class Plan:
     unchanged: int = 0
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    changes: list = field(default_factory=list)  # before → after of the first rows to update
+    header: int = 0  # the header's row number, for the error workbook
     columns: list = field(default_factory=list)
+    also: list = field(default_factory=list)  # what else the import does, a sentence each (新建企业 …)
 
     def summary(self):
         return {
@@ -145,6 +206,11 @@ class Plan:
             "warnings": [w.__dict__ for w in self.warnings[:1000]],
             "warning_count": len(self.warnings),
             "columns": [c.report() for c in self.columns],
+            "also": [str(line) for line in self.also],
+            "changes": self.changes,
+            "header": self.header,
+            # Every bad cell, compactly, for the error workbook (the list above stops at 1,000).
+            "error_cells": [[e.row, e.letter, e.message] for e in self.errors],
         }
 
 
@@ -189,7 +255,8 @@ def _copied(field):
 def row_form(form):
     """The form an import validates each row with: `form`, its fields copied shallow."""
     row = type(form.__name__, (form,), {"__module__": form.__module__})
-    row.base_fields = _FieldsCopiedShallow(row.base_fields)
+    # The subclass's metaclass adds back the fields the form's ancestors declare: keep `form`'s own.
+    row.base_fields = _FieldsCopiedShallow({k: v for k, v in row.base_fields.items() if k in form.base_fields})
     return row
 
 
@@ -204,6 +271,8 @@ class Importer:
     columns: tuple[Column, ...] = ()
     match_on: tuple[tuple[str, ...], ...] = ()
     skipped: tuple[Skip, ...] = ()  # headings knowingly left out, with the reason the preview gives
+    example: dict = {}  # field -> the example value of the blank template (ledger_files.write_template)
+    feeds: dict = {}  # a column the importer reads itself -> the form fields it fills (see columns_form)
     header_scan_rows = 20
     chunk = 1000  # rows per INSERT and per scope check
     columns_only = False  # validate with the form cut to the columns: see columns_form()
@@ -215,6 +284,7 @@ class Importer:
         self._money = {}  # field -> FileColumn of each money column of the file being read
         self.notes = []  # (column, message, level) of the row form_data() read last; plan() files them
         self._lookups = {}
+        self._finders = {}  # column -> what its finder built for this file
         self._nearest = {}  # column -> Nearest over the names its cells may hold
         self._matched = None  # the match_on fields existing() last matched a row by
         self._choices = {}
@@ -258,6 +328,7 @@ class Importer:
         layout = self.read_layout(rows)
         mapping = layout.mapping
         layout.totals = []
+        formulas = getattr(rows, "formulas", None) or {}
         for index in range(layout.header + 1, len(rows)):
             cells = rows[index]
             record = {col: normalise(cells[pos]) if pos < len(cells) else "" for pos, col in mapping.items()}
@@ -265,7 +336,28 @@ class Importer:
                 if word := total_word(cells):
                     layout.totals.append((index + 1, word, record))
                     continue
+                if formulas:
+                    self.formula_notes(index, record, mapping, formulas)
                 yield index + 1, record
+
+    def formula_notes(self, index, record, mapping, formulas):
+        """A real formula cell: its value as Excel last calculated it is what is imported, said so;
+        one never calculated (written by a program) is blank, and a warning says why."""
+        for position, column in mapping.items():
+            formula = formulas.get((index, position))
+            if formula is None:
+                continue
+            if record[column]:
+                message = _(
+                    "The cell holds a formula (%(formula)s): its value as last calculated, “%(value)s”, is imported."
+                )
+                self.notes.append((column, message % {"formula": formula, "value": record[column]}, "note"))
+            else:
+                message = _(
+                    "The cell holds a formula (%(formula)s) that was never calculated, so it is read as blank: "
+                    "open the file in Excel and save it, or type the value."
+                )
+                self.notes.append((column, message % {"formula": formula}, "warning"))
 
     # --- validating ----------------------------------------------------------------------
     def lookup(self, column, text):
@@ -280,6 +372,21 @@ class Importer:
         if column.field == getattr(self.model.scope, "region", None) and not self.region_writable(pk):
             raise ValidationError(_("“%(value)s” is outside your scope.") % {"value": text})
         return pk
+
+    def find(self, column, text):
+        """A cell resolved by its column's finder (built on first use), within the user's scope."""
+        if column.field not in self._finders:
+            self._finders[column.field] = column.finder(self)
+        finder = self._finders[column.field]
+        pk = finder(text) if text else finder.blank()
+        if pk and column.field == getattr(self.model.scope, "region", None) and not self.region_writable(pk):
+            if text:
+                raise ValidationError(_("“%(value)s” is outside your scope.") % {"value": text})
+            message = _(
+                "A blank cell means %(root)s (a city-level record), which is outside your scope: name the county."
+            )
+            raise ValidationError(message % {"root": finder.root[1]})
+        return pk or ""
 
     def unknown(self, column, text):
         """ "Not a known value", saying what would be: the nearest known names, else all of them
@@ -339,11 +446,19 @@ class Importer:
         for column, text in record.items():
             try:
                 value = text
-                if text and column.money:
+                if column.finder:
+                    value = self.find(column, text)
+                elif text and column.money:
                     value = self.amount(column, text)
                 elif text and column.parse:
                     value = column.parse(text)
-                if text and column.lookup:
+                elif text[:1] in FORMULA_STARTS and self.looks_like_formula(column, text):
+                    message = _(
+                        "“%(value)s” looks like a spreadsheet formula: it is kept as text, and exports show it "
+                        "with a leading apostrophe so that no spreadsheet runs it."
+                    )
+                    self.notes.append((column, message % {"value": text}, "note"))
+                if text and column.lookup and not column.finder:
                     value = self.lookup(column, text)
                 elif text and self.choice_map(column) is not None:
                     value = self.choice_map(column).get(text.lower())
@@ -353,6 +468,13 @@ class Importer:
             except ValidationError as error:
                 errors.append((column, " ".join(error.messages)))
         return data, errors
+
+    def looks_like_formula(self, column, text):
+        """Text a spreadsheet would run (=HYPERLINK(…), +A1, @SUM(…)) in a plain text column; a
+        phone number or a negative figure (+86 139…, -5) is not."""
+        if column.lookup or column.finder or column.money or self.choice_map(column) is not None:
+            return False
+        return any(c.isalpha() or c in "(!" for c in text[1:])
 
     def amount(self, column, text):
         """A money cell in 万元, in its column's unit unless it names its own; a cell whose own
@@ -449,14 +571,18 @@ class Importer:
         form._errors, form._bound_fields_cache = None, {}
         return form
 
-    def columns_form(self):
-        """The model's form cut to the ledger's columns and the fields it requires: the rest of a
-        record stays as it is, the defaults for a new one. For a form with many fields no ledger
-        carries (a project's has twice its ledger's), whose building for each row was half the
-        time of a preview; opt-in, as a form's own __init__ may expect all of its fields."""
-        columns = {c.field for c in self.columns}
+    def columns_form(self, columns=None):
+        """The model's form cut to the ledger's columns (those of the file being read, once it is)
+        and the fields it requires: the rest of a record stays as it is, the defaults for a new
+        one. For a form with many fields no ledger carries (a project's has twice its ledger's),
+        whose building for each row was half the time of a preview; opt-in, as a form's own
+        __init__ may expect all of its fields."""
+        columns = {c.field for c in self.columns} if columns is None else set(columns)
         fields = [name for name, form_field in self.form.base_fields.items() if name in columns or form_field.required]
-        return django_forms.modelform_factory(self.model, form=self.form, fields=fields)
+        cut = django_forms.modelform_factory(self.model, form=self.form, fields=fields)
+        for name in set(cut.base_fields) - set(fields):  # a field the form declares stays unless cut too
+            del cut.base_fields[name]
+        return cut
 
     def read_known(self, rows):
         """What each row's form would ask the database, asked once for the whole file: the
@@ -495,16 +621,29 @@ class Importer:
                     repeated.append((name, message % {"value": value, "row": taken[name, value]}))
         return repeated
 
+    def has_changed(self, form):
+        """Whether an existing row is to be written: its form's fields, or what review() found."""
+        return form.has_changed()
+
+    def review(self, form):
+        """What the importer says of a row its form accepted, as (field, message, level) with
+        level "error", "warning" or "note": the rules of the model's services that a form does
+        not know (a stage date a ledger gives). Nothing by default."""
+        return []
+
     @collector_paused()
     def plan(self, rows, progress=None):
         plan, seen, taken = Plan(), {}, {}
         layout = self.read_layout(rows)
-        plan.columns = layout.columns
+        plan.columns, plan.header = layout.columns, layout.header + 1
         if layout.errors:  # the file's own shape is wrong: no row can be read right
             plan.errors = layout.errors
             return plan
         files = {c.column.field: c for c in layout.columns if c.column is not None}
         self._money = layout.money
+        if self.columns_only:  # the form of this file's columns: a field no row carries costs every row
+            fed = {name for column in files for name in self.feeds.get(column, ())}
+            self.row_form, self._prototypes = row_form(self.columns_form({*files, *fed})), {}
         headings = {c.field: files[c.field].heading if c.field in files else c.heading for c in self.columns}
         letters = {name: found.letter for name, found in files.items()}
 
@@ -564,16 +703,64 @@ class Importer:
             if repeated := self.repeated_unique(form, number, taken):
                 plan.errors.extend(error(number, name, m) for name, m in repeated)
                 continue
+            if said := self.review(form):
+                plan.warnings.extend(error(number, name, m, level) for name, m, level in said if level != "error")
+                if refused := [error(number, name, m) for name, m, level in said if level == "error"]:
+                    plan.errors.extend(refused)
+                    continue
             if instance is None:
                 plan.creates.append(form)
-            elif form.has_changed():
+            elif self.has_changed(form):
+                form.row_number = number
                 plan.updates.append(form)
                 plan.warnings.extend(self.scale_warnings(form, number))
             else:
                 plan.unchanged += 1
             if progress and count % 200 == 0:
                 progress(count, len(records))
+        plan.changes = self.changes(plan.updates[:1000], headings)
         return plan
+
+    def changes(self, forms, headings):
+        """Before → after of each field an update changes, as the user reads them: labels for
+        choices, names for relations (read once per field for all the rows, not per row)."""
+        names = {}
+        for form in forms:
+            for name in form.changed_data:
+                field = form.fields[name]
+                if getattr(field, "queryset", None) is not None:
+                    names.setdefault(name, set()).update(
+                        v for v in (form.initial.get(name), form.data.get(name)) if v not in (None, "")
+                    )
+        for name, pks in names.items():
+            queryset = forms[0].fields[name].queryset.model._default_manager
+            names[name] = {
+                str(pk): str(obj) for pk, obj in queryset.in_bulk([p for p in pks if str(p).isdigit()]).items()
+            }
+
+        def shown(form, name, value):
+            if value in (None, ""):
+                return "—"
+            if name in names:
+                return names[name].get(str(getattr(value, "pk", value)), str(value))
+            choices = dict(getattr(form.fields[name], "choices", ()) or ())
+            return str(choices.get(value, value))
+
+        return [
+            {
+                "row": getattr(form, "row_number", ""),
+                "record": str(form.instance),
+                "fields": [
+                    [
+                        headings.get(name, str(form.fields[name].label)),
+                        shown(form, name, form.initial.get(name)),
+                        shown(form, name, form.cleaned_data.get(name)),
+                    ]
+                    for name in form.changed_data
+                ],
+            }
+            for form in forms
+        ]
 
     # --- writing -------------------------------------------------------------------------
     def save(self, form):
@@ -608,9 +795,11 @@ class Importer:
             raise ValidationError(_("A row falls outside your scope; nothing was imported."))
 
     @collector_paused()
-    def commit(self, plan):
-        """All or nothing: refuses a plan with errors, writes the rest in one transaction."""
-        if plan.errors:
+    def commit(self, plan, *, partial=False):
+        """All or nothing: refuses a plan with errors, writes the rest in one transaction. With
+        `partial` (the user's explicit choice, recorded in the job) the good rows are written and
+        the bad ones left for the error workbook."""
+        if plan.errors and not partial:
             raise ValidationError(_("The file has errors; nothing was imported."))
         with transaction.atomic(), acting(self.user):
             created = [obj for part in chunks(plan.creates, self.chunk) for obj in self.create(part)]

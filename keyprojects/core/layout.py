@@ -128,6 +128,10 @@ class Layout:
         return {c.column.field: c for c in self.columns if c.column is not None and c.column.money}
 
 
+# The last column of an error workbook (ledger_files.write_errors): never a column of a ledger.
+REASON_HEADING = "错误原因"
+
+
 def read_layout(rows, header, columns, skipped=()):
     """What each heading of the header row maps to, and each money column's unit: the heading's
     own (`总投资\\n(亿元)`), else the title rows' (`单位：亿元`), else 万元, shown as such."""
@@ -147,7 +151,9 @@ def read_layout(rows, header, columns, skipped=()):
         found = FileColumn(position, text, known.get(key))
         layout.columns.append(found)
         if found.column is None:
-            reason = reasons.get(key)
+            reason = reasons.get(key) or (
+                _("not imported: the reasons of an error workbook") if key == REASON_HEADING else ""
+            )
             found.reason = str(reason) if reason else _("not imported: not a column of this ledger")
             continue
         if found.column.field in taken:

@@ -2,6 +2,7 @@
 error can say what would be ("did you mean 郾城区?") instead of only "not recognisable"."""
 
 import difflib
+import functools
 
 # Over more names than this, only those sharing a pair of characters with the text are compared.
 SCAN_ALL = 3000
@@ -51,3 +52,27 @@ class Nearest:
 
 def _pairs(text):
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+@functools.cache
+def _traditional():
+    """OpenCC's traditional → simplified character table (opencc-purepy ships it), as a
+    str.translate table: one character for one, which is what matching names needs."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    # The package's directory without importing it (its import loads every dictionary, 0.4 s).
+    folder = Path(find_spec("opencc_purepy").submodule_search_locations[0])
+    table = {}
+    text = (folder / "dicts" / "TSCharacters.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        traditional, _tab, simplified = line.partition("\t")
+        simplified = simplified.split(" ")[0]
+        if len(traditional) == 1 and len(simplified) == 1:
+            table[ord(traditional)] = simplified
+    return table
+
+
+def to_simplified(text):
+    """衛龍食品 → 卫龙食品, 臨潁縣 → 临颍县: names compared as one writes them in simplified characters."""
+    return str(text).translate(_traditional())

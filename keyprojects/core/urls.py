@@ -6,7 +6,6 @@ from .calendar_views import CalendarDayViews, CalendarYearViews
 app_name = "core"
 urlpatterns = [
     path("search/", views.global_search, name="search"),
-    path("pick/", views.pick, name="pick"),
     path("inbox/", notification_views.inbox, name="inbox"),
     path("inbox/<int:pk>/", notification_views.notification_open, name="notification_open"),
     path("inbox/read-all/", notification_views.notifications_read_all, name="notifications_read_all"),
@@ -14,9 +13,11 @@ urlpatterns = [
     *notification_views.WebhookEndpointViews.urls(),
     path("webhooks/deliveries/", notification_views.webhook_deliveries, name="webhook_deliveries"),
     path("webhooks/deliveries/<int:pk>/retry/", notification_views.webhook_retry, name="webhook_retry"),
+    path("pick/", views.pick, name="pick"),
     path("changes/", views.change_log, name="change_log"),
     path("jobs/<int:pk>/", views.JobView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
+    path("jobs/<int:pk>/errors/", views.job_errors, name="job_errors"),
     path("views/save/", views.save_view, name="save_view"),
     *CalendarYearViews.urls(),
     *CalendarDayViews.urls(),

@@ -30,6 +30,7 @@ from .access import Action, can, memberships
 from .context import acting
 from .filtersets import ChangeFilterSet
 from .forms import add_service_errors
+from .ledger_files import write_errors, write_template
 from .models import Job, JobStatus, ObjectChange, SavedView
 from .registry import panels_for
 from .search import search
@@ -207,6 +208,11 @@ class ObjectImportView(ScopedView):
 
     def get(self, request):
         self.check()
+        if request.GET.get("template"):  # the blank ledger: headings and an example row
+            return ledger_file_response(
+                lambda handle: write_template(handle, self.declaration.importer),
+                f"{self.model._meta.verbose_name_plural}-模板.xlsx",
+            )
         return render(request, "core/object_import.html", self.context(columns=self.declaration.importer.columns))
 
     def post(self, request):
@@ -230,7 +236,7 @@ class ObjectImportView(ScopedView):
             title=_("Import %(model)s: %(file)s")
             % {"model": self.model._meta.verbose_name_plural, "file": upload.name},
             by=request.user,
-            params={"model": self.model._meta.label, "commit": False},
+            params={"model": self.model._meta.label, "commit": False, "file_name": upload.name},
             file=upload,
         )
         return redirect(job)
@@ -391,9 +397,14 @@ class JobView(LoginRequiredMixin, View):
         return render(request, "core/job_detail.html", {"job": job, "declaration": declaration})
 
     def post(self, request, pk):
-        """Confirm a previewed import: a second job writes the same file, all or nothing."""
+        """Confirm a previewed import: a second job writes the same file, all or nothing; or, when
+        the user chose it explicitly (`partial`, recorded in the job), the good rows only."""
         job = get_object_or_404(Job.objects.restrict(request.user), pk=pk, kind="core.import")
-        if job.status != JobStatus.DONE or job.params.get("commit") or job.result.get("error_count"):
+        partial = request.POST.get("partial") == "1"
+        good = job.result.get("creates", 0) + job.result.get("updates", 0)
+        if job.status != JobStatus.DONE or job.params.get("commit"):
+            raise PermissionDenied
+        if job.result.get("error_count") and not (partial and good):
             raise PermissionDenied
         # One transaction: the job is queued on commit, so it never runs before it has its file.
         with transaction.atomic():
@@ -401,11 +412,42 @@ class JobView(LoginRequiredMixin, View):
                 "core.import",
                 title=job.title,
                 by=request.user,
-                params={**job.params, "commit": True, "source_job": job.pk},
+                params={**job.params, "commit": True, "source_job": job.pk, "partial": partial},
             )
             commit.file.name = job.file.name
             commit.save(update_fields=["file"])
         return redirect(commit)
+
+
+def ledger_file_response(write, filename):
+    """A workbook written by `write(handle)` to a temporary file, sent as a download."""
+    import tempfile
+
+    from django.http import FileResponse
+
+    handle = tempfile.TemporaryFile()
+    write(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+@login_required
+def job_errors(request, pk):
+    """The error workbook of an import: the uploaded sheet, bad cells highlighted, a reason column;
+    after a partial import (or with ?only=bad) the bad rows alone, ready to fix and upload again."""
+    from .imports import read_rows
+
+    job = get_object_or_404(Job.objects.restrict(request.user), pk=pk, kind="core.import")
+    cells = job.result.get("error_cells")
+    if not cells or not job.file:
+        raise Http404
+    rows = read_rows(job.file.path)
+    only_bad = job.params.get("partial") or request.GET.get("only") == "bad"
+    name = (job.params.get("file_name") or job.file.name.rsplit("/", 1)[-1]).rsplit(".", 1)[0]
+    return ledger_file_response(
+        lambda handle: write_errors(handle, rows, job.result.get("header", 1), cells, only_bad=bool(only_bad)),
+        f"{name}-错误.xlsx",
+    )
 
 
 @login_required
@@ -552,8 +594,9 @@ def import_job(job):
     plan = importer.plan(rows, progress=lambda done, total: report_progress(job, done, total))
     summary = plan.summary()
     if job.params.get("commit"):
+        summary["partial"] = bool(job.params.get("partial"))
         try:
-            importer.commit(plan)
+            importer.commit(plan, partial=summary["partial"])
         except ValidationError as error:
             summary["error_count"] = summary["error_count"] or 1
             summary["errors"] = summary["errors"] or [{"row": "", "column": "", "message": error.messages[0]}]

@@ -32,7 +32,7 @@ class EnterpriseForm(BaseModelForm):
                 self.fields[name].disabled = True  # shown, and a posted value is ignored
 
     def clean_credit_code(self):
-        return normalise_credit_code(self.cleaned_data.get("credit_code"))
+        return normalise_credit_code(self.cleaned_data.get("credit_code")) or None
 
     def clean_industry(self):
         return normalise_industry_code(self.cleaned_data.get("industry"))

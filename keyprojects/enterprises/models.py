@@ -32,10 +32,14 @@ class Enterprise(BaseModel):
     users (企业用户) act for it and see its projects."""
 
     name = models.CharField(_("name"), max_length=200)
+    # Optional: a builder a ledger names is registered before its code is known (新建企业); one
+    # given is unique. Blank is stored as NULL, which unique lets many rows share.
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=18,
         unique=True,
+        null=True,
+        blank=True,
         validators=[validate_credit_code],
         help_text=_("18 characters, GB 32100-2015; the last one is a check character."),
     )

@@ -17,6 +17,7 @@ class OrgsConfig(AppConfig):
 
         section = _("Organisations")
         nav(_("Regions"), "orgs:region_list", "orgs.Region", section)
+        nav(_("Region aliases"), "orgs:regionalias_list", "orgs.RegionAlias", section)
         nav(_("Departments"), "orgs:department_list", "orgs.Department", section)
         nav(_("Four offices"), "orgs:office_list", "orgs.Office", section)
         nav(_("Contacts"), "orgs:contact_list", "orgs.Contact", section)

@@ -5,7 +5,7 @@ from keyprojects.core.access import Role
 from keyprojects.core.filtersets import BaseFilterSet
 
 from .choices import RegionLevel
-from .models import Contact, Department, Membership, Office, Region
+from .models import Contact, Department, Membership, Office, Region, RegionAlias
 
 
 class RegionFilterSet(BaseFilterSet):
@@ -15,6 +15,14 @@ class RegionFilterSet(BaseFilterSet):
     class Meta:
         model = Region
         fields = ["q", "level", "parent"]
+
+
+class RegionAliasFilterSet(BaseFilterSet):
+    search_fields = ("name", "region__name")
+
+    class Meta:
+        model = RegionAlias
+        fields = ["q", "region"]
 
 
 class DepartmentFilterSet(BaseFilterSet):

@@ -1,12 +1,18 @@
 from keyprojects.core.forms import BaseModelForm
 
-from .models import Contact, Department, Membership, Region
+from .models import Contact, Department, Membership, Region, RegionAlias
 
 
 class RegionForm(BaseModelForm):
     class Meta:
         model = Region
         fields = ["name", "code", "level", "parent"]
+
+
+class RegionAliasForm(BaseModelForm):
+    class Meta:
+        model = RegionAlias
+        fields = ["name", "region"]
 
 
 class DepartmentForm(BaseModelForm):

@@ -95,6 +95,24 @@ class Region(BaseModel):
         return Region.objects.filter(path__startswith=self.path)
 
 
+class RegionAlias(BaseModel):
+    """地区别名: another name ledgers give a region (市城乡一体化示范区, 漯河经开区), kept as data
+    a city administrator extends, so that an import recognises it."""
+
+    name = models.CharField(_("alias"), max_length=100, unique=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="aliases")
+
+    scope = Scope(reference=True)
+
+    class Meta:
+        ordering = ["region__path", "name"]
+        verbose_name = _("region alias")
+        verbose_name_plural = _("region aliases")
+
+    def __str__(self):
+        return self.name
+
+
 class Department(BaseModel):
     """部门: a government department at a level of the region tree (自然资源和规划局, 供电公司 …)."""
 

@@ -2,7 +2,7 @@ import django_tables2 as tables
 
 from keyprojects.core.tables import BaseTable
 
-from .models import Contact, Department, Membership, Office, Region
+from .models import Contact, Department, Membership, Office, Region, RegionAlias
 
 
 class RegionTable(BaseTable):
@@ -11,6 +11,14 @@ class RegionTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = Region
         fields = ["name", "code", "level", "parent"]
+
+
+class RegionAliasTable(BaseTable):
+    name = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = RegionAlias
+        fields = ["name", "region"]
 
 
 class DepartmentTable(BaseTable):

@@ -1,8 +1,9 @@
-from .views import ContactViews, DepartmentViews, MembershipViews, OfficeViews, RegionViews
+from .views import ContactViews, DepartmentViews, MembershipViews, OfficeViews, RegionAliasViews, RegionViews
 
 app_name = "orgs"
 urlpatterns = [
     *RegionViews.urls(),
+    *RegionAliasViews.urls(),
     *DepartmentViews.urls(),
     *OfficeViews.urls(),
     *ContactViews.urls(),

@@ -5,12 +5,13 @@ from .filtersets import (
     DepartmentFilterSet,
     MembershipFilterSet,
     OfficeFilterSet,
+    RegionAliasFilterSet,
     RegionFilterSet,
 )
-from .forms import ContactForm, DepartmentForm, MembershipForm, RegionForm
+from .forms import ContactForm, DepartmentForm, MembershipForm, RegionAliasForm, RegionForm
 from .importers import ContactImporter
-from .models import Contact, Department, Membership, Office, Region
-from .tables import ContactTable, DepartmentTable, MembershipTable, OfficeTable, RegionTable
+from .models import Contact, Department, Membership, Office, Region, RegionAlias
+from .tables import ContactTable, DepartmentTable, MembershipTable, OfficeTable, RegionAliasTable, RegionTable
 
 
 class RegionViews(ModelViews):
@@ -19,6 +20,17 @@ class RegionViews(ModelViews):
     table = RegionTable
     form = RegionForm
     select_related = ("parent",)
+
+
+class RegionAliasViews(ModelViews):
+    """地区别名: the other names ledgers give regions, which imports recognise."""
+
+    model = RegionAlias
+    filterset = RegionAliasFilterSet
+    table = RegionAliasTable
+    form = RegionAliasForm
+    select_related = ("region",)
+    url_prefix = "region-aliases/"
 
 
 class DepartmentViews(ModelViews):

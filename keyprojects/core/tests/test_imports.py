@@ -183,7 +183,7 @@ def test_unknown_region_is_reported_with_row_and_column(users):
     with translation.override("en"):
         result = plan(users["county_a"], rows)
     known = "漯河市、源汇区、郾城区、召陵区、舞阳县、临颍县、漯河经济技术开发区、城乡一体化示范区（西城区）、东城区"
-    assert errors(result) == [(4, "所属区域", f"“火星区” is not a known value; the known ones are {known}.")]
+    assert errors(result) == [(4, "所属区域", f"“火星区” is not a region of this platform, which has {known}.")]
 
 
 def test_row_outside_the_users_scope_writes_nothing(users):
@@ -217,12 +217,12 @@ def test_import_job_runs_in_the_language_of_the_request(client_for, run_jobs):
     client = in_language(client_for("county_a"))
     job = _import_errors(client, run_jobs)
     assert job.params["language"] == "en"
-    assert job.result["errors"][0]["message"].startswith("“火星区” is not a known value; the known ones are 漯河市")
+    assert job.result["errors"][0]["message"].startswith("“火星区” is not a region of this platform, which has 漯河市")
     translation.activate("en")
     job = _import_errors(client, run_jobs)  # no Accept-Language: the site default, zh-hans
     assert job.params["language"] == "zh-hans"
     with translation.override("zh-hans"):
-        expected = translation.gettext("“%(value)s” is not a known value; the known ones are %(names)s.")
+        expected = translation.gettext("“%(value)s” is not a region of this platform, which has %(names)s.")
     assert job.result["errors"][0]["message"].startswith(expected.split("%(names)s")[0] % {"value": "火星区"})
 
 

@@ -128,3 +128,11 @@ def test_rq_worker_on_redis_runs_the_queued_import(settings, redis_url):
 
     assert_imported_by(job, user)
     assert Job.objects.get(pk=job.pk).finished is not None
+
+
+def test_tests_run_tasks_in_process_even_when_an_app_built_the_backend_at_start_up():
+    """A module defining a task, imported from an AppConfig.ready(), builds the task backend
+    before conftest switches it; the switch must still win (else jobs queue silently)."""
+    from keyprojects.core.compat import task_backends
+
+    assert type(task_backends["default"]).__name__ == "ImmediateBackend"

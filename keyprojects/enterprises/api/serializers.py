@@ -39,7 +39,7 @@ class EnterpriseSerializer(BaseModelSerializer):
         return fields
 
     def validate_credit_code(self, value):
-        return normalise_credit_code(value)
+        return normalise_credit_code(value) or None
 
     def validate_industry(self, value):
         return normalise_industry_code(value)

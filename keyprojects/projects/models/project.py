@@ -78,6 +78,13 @@ class ProjectList(BaseModel):
 
     name = models.CharField(_("name"), max_length=50, unique=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
+    open_data = models.BooleanField(
+        _("open data"),
+        default=False,
+        help_text=_(
+            "The projects on this list are published as open data (OC4IDS), as those with a public signboard are."
+        ),
+    )
 
     scope = Scope(reference=True)
 

@@ -159,3 +159,53 @@ def test_industry_by_name_becomes_its_gbt_4754_code_or_says_why_not(users, regio
     importer.commit(result)
     codes = dict(Project.objects.values_list("name", "industry_code"))
     assert codes == {"甲": "C14", "乙": "C14", "丙": "", "丁": "K70"}
+
+
+def test_stage_days_advance_the_stage_through_its_rules_or_say_why_not(users, regions, settings):
+    from datetime import date, timedelta
+
+    from keyprojects.projects.choices import Stage
+    from keyprojects.projects.models import ProjectEvent
+
+    county = users["county_a"]
+    soon = (date.today() + timedelta(days=60)).replace(day=1)
+    rows = [
+        ["项目名称", "所属县区", "总投资", "签约日期", "开工日期", "投产日期"],
+        ["已签约", "郾城区", "5000", "2024-03-05", "", ""],
+        ["已投产", "郾城区", "5000", "2024-03-05", "2024-05-01", "2025-06-30"],
+        ["只开工", "郾城区", "5000", "2024-03-05", "2024-05-01", ""],  # a start needs its evidence
+        ["将签约", "郾城区", "5000", soon.isoformat(), "", ""],
+        ["顺序错", "郾城区", "5000", "2024-05-05", "2024-03-01", ""],
+        ["缺开工", "郾城区", "5000", "", "", "2024-09-01"],
+        ["无投资", "郾城区", "", "2024-03-05", "", ""],
+    ]
+    importer, result, columns = plan(county, rows)
+    with translation.override("en"):
+        said = sorted((e.row, e.letter, e.level, e.message) for e in result.errors + result.warnings)
+    assert said == [
+        (2, "D", "note", "The project becomes Signed on 2024-03-05."),
+        (3, "F", "note", "The project becomes Producing on 2025-06-30."),
+        (4, "D", "note", "The project becomes Signed on 2024-03-05."),
+        (
+            4,
+            "E",
+            "warning",
+            "Started on 2024-05-01 is not imported: that stage is recorded with its evidence on the project's page.",
+        ),
+        (5, "D", "note", f"{soon} is still to come: kept as the planned day."),
+        (6, "E", "error", "Started on 2024-03-01 is before Signed on 2024-05-05."),
+        (7, "F", "warning", "Producing on 2024-09-01 is not imported: the file gives no day for Signed、Started."),
+        (8, "D", "error", "A signed project needs its total investment."),
+    ]
+    rows = [row for row in rows if row[0] not in ("顺序错", "无投资")]
+    importer, result, columns = plan(county, rows)
+    importer.commit(result)
+    got = {p.name: (p.stage, p.actual_sign_date, p.actual_start_date) for p in Project.objects.all()}
+    assert got["已签约"] == (Stage.SIGNED, date(2024, 3, 5), None)
+    assert got["已投产"] == (Stage.PRODUCING, date(2024, 3, 5), date(2024, 5, 1))
+    assert got["只开工"][0] == Stage.SIGNED and got["将签约"][0] == got["缺开工"][0] == Stage.PLANNED
+    assert Project.objects.get(name="将签约").planned_sign_date == soon
+    assert ProjectEvent.objects.filter(project__name="已投产", to_stage=Stage.PRODUCING, actor=county).exists()
+    # The same ledger again: the days are recorded, nothing changes, nothing is said of them.
+    importer, result, columns = plan(county, rows)
+    assert (len(result.updates), result.unchanged) == (0, 5) and result.errors == []

@@ -48,12 +48,12 @@ def test_two_headings_for_one_field_are_refused_naming_both(users, regions):
 
 
 def test_an_unknown_region_gets_the_nearest_known_names(users, regions):
-    rows = [["项目名称", "所属县区", "总投资"], ["甲", "郾城", "5"]]
+    rows = [["项目名称", "所属县区", "总投资"], ["甲", "郾成区", "5"]]
     [(_row, letter, _heading, message)] = errors(plan(users["county_a"], rows))
-    assert letter == "B" and message == "“郾城” is not a known value; the nearest known: 郾城区."
+    assert letter == "B" and message == "“郾成区” is not a region of this platform; the nearest: 郾城区."
 
 
-def test_an_unknown_owner_among_many_gets_the_nearest_names(users, regions):
+def test_a_new_builder_close_to_one_in_the_library_names_it(users, regions):
     Enterprise.objects.bulk_create(
         Enterprise(name=f"漯河{n:04d}食品有限公司", credit_code=f"91411100MA4{n:07d}", region=regions["郾城区"])
         for n in range(40)
@@ -64,9 +64,18 @@ def test_an_unknown_owner_among_many_gets_the_nearest_names(users, regions):
         ["甲", "郾城区", "漯河卫龙商贸公司", "5"],
         ["乙", "郾城区", "火星公司", "5"],
     ]
-    found = [message for *_place, message in errors(plan(users["county_a"], rows))]
-    assert found[0] == "“漯河卫龙商贸公司” is not a known value; the nearest known: 漯河卫龙商贸有限公司."
-    assert found[1] == "“火星公司” is not a known value, nor near any of the 41 known to you."
+    result = plan(users["county_a"], rows)
+    assert result.errors == []
+    assert [(w.row, w.letter, w.level, w.message) for w in result.warnings] == [
+        (
+            2,
+            "C",
+            "warning",
+            "“漯河卫龙商贸公司” is not in the enterprise library: it is added with this file (新建企业). The library "
+            "has 漯河卫龙商贸有限公司: if it is one of them, write its name as the library does.",
+        ),
+        (3, "C", "note", "“火星公司” is not in the enterprise library: it is added with this file (新建企业)."),
+    ]
 
 
 def test_a_choice_that_is_not_recognised_lists_the_choices(users, regions):

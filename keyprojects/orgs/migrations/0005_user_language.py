@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0003_contact_name_index'),
+        ('orgs', '0004_region_aliases'),
     ]
 
     operations = [
