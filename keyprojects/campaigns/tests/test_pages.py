@@ -184,7 +184,7 @@ def test_indicator_api_gives_numerators_denominators_and_definitions(api_for):
     body = api_for("city_admin").get("/api/campaigns/indicators/?by=phase").json()
     start = next(i for i in body["indicators"] if i["key"] == "start")
     assert (start["numerator_entries"], start["denominator_entries"], start["numerator_projects"]) == (1, 2, 1)
-    assert float(start["rate"]) == 50.0 and start["description"].startswith("开工率")
+    assert float(start["rate"]) == 50.0 and start["description"].startswith("Start rate")
     assert body["groups"][0]["label"] == "第一期"
 
 

@@ -14,6 +14,7 @@ from docx import Document
 from keyprojects.campaigns import reports
 from keyprojects.campaigns.choices import Batch
 from keyprojects.campaigns.indicators import entries_for
+from keyprojects.core.testing.pages import in_language
 from keyprojects.enterprises.models import Enterprise
 from keyprojects.orgs.models import User
 from keyprojects.projects import services as project_services
@@ -350,7 +351,9 @@ def test_summary_page_shows_the_sentence_and_tables(campaign, client_for):
     p1 = campaign["phases"][0]
     response = client_for("city_admin").get(f"/campaigns/summary/?phase={p1.pk}")
     assert response.status_code == 200
-    assert response.context["sentence"].startswith("截至2024年3月底，我市已高质量开展一期")
+    assert response.context["sentence"].startswith("By the end of March 2024, 1 phases of the campaign were held")
+    chinese = in_language(client_for("city_admin"), "zh-hans").get(f"/campaigns/summary/?phase={p1.pk}")
+    assert chinese.context["sentence"].startswith("截至2024年3月底，我市已高质量开展一期")  # the campaign's own words
     body = response.content.decode()
     assert 'data-testid="batch-sign"' in body and "15.50" in body
     county = client_for("county_b").get(f"/campaigns/summary/?phase={p1.pk}")

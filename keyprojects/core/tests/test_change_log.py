@@ -231,7 +231,6 @@ def test_anonymous_is_sent_to_sign_in_from_the_global_log(client):
     assert response.status_code == 302 and "/login/" in response.url
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_bulk_update_of_rows_whose_name_reads_a_relation_is_logged_by_copy(users):
     """On PostgreSQL 100 rows or more are logged by COPY; a report's name reads its project, and
     the connection can run no query while COPY is open: the names are read before it opens."""
