@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),  # saves the choice on the user
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("keyprojects.core.urls")),
     path("orgs/", include("keyprojects.orgs.urls")),

@@ -57,7 +57,9 @@ PHASES = [
 # three-batch projects, and the projects not at capacity listed only to sign / only to start / both.
 PRODUCE_NOT_AT_CAPACITY = 30
 THREE_BATCHES = 15
-EXTRA_SIGN, EXTRA_START, EXTRA_ROLLING = 24, 10, 5
+# Projects signed at a later phase and not started yet: what makes the recent phases' 开工率 fall.
+STALLED_SIGN = 32  # signed at a recent phase, still only signed: every one the library has, up to this
+EXTRA_SIGN, EXTRA_START, EXTRA_ROLLING = 5, 4, 2
 DATES = {Batch.SIGN: "actual_sign_date", Batch.START: "actual_start_date", Batch.PRODUCE: "actual_production_date"}
 
 
@@ -136,6 +138,7 @@ class Planner:
         for p in self.rng.sample(three, max(0, THREE_BATCHES - sum(len(b) == 3 for b in self.chosen.values()))):
             self.chosen[p.pk].add(Batch.SIGN)
         self.take(others, EXTRA_ROLLING, Batch.SIGN, Batch.START, rolling=True, at_most=True)
+        self.take([p for p in others if p.stage == Stage.SIGNED], STALLED_SIGN, Batch.SIGN, at_most=True)
         self.take(others, EXTRA_SIGN, Batch.SIGN, at_most=True)
         self.take(others, EXTRA_START, Batch.START, at_most=True)
         # Every project at capacity is listed: those left sign only, start only or roll from one

@@ -131,8 +131,8 @@ def default_indicators():
             "performance",
             _("Performance rate of signed projects"),
             _(
-                "履约率: signing-batch entries whose project performed — the owner enterprise is registered "
-                "and land or site is secured (the 拿地 node has an actual date), or the project has started "
+                "Performance: signing-batch entries whose project performed — the owner enterprise is registered "
+                "and land or site is secured (the land node has an actual date), or the project has started "
                 "— over all signing-batch entries."
             ),
             denominator=sign,
@@ -142,7 +142,10 @@ def default_indicators():
         Indicator(
             "start",
             _("Start rate of signed projects"),
-            _("开工率: signing-batch entries whose project is now started or later, over all signing-batch entries."),
+            _(
+                "Start rate: signing-batch entries whose project is now started or later, "
+                "over all signing-batch entries."
+            ),
             denominator=sign,
             numerator=started,
         ),
@@ -150,7 +153,7 @@ def default_indicators():
             "production",
             _("Production rate of started projects"),
             _(
-                "投产率: starting-batch entries whose project is now producing or at capacity, "
+                "Production rate: starting-batch entries whose project is now producing or at capacity, "
                 "over all starting-batch entries."
             ),
             denominator=start,
@@ -159,7 +162,10 @@ def default_indicators():
         Indicator(
             "capacity",
             _("Capacity rate of producing projects"),
-            _("达效率: production-batch entries whose project is now at capacity, over all production-batch entries."),
+            _(
+                "Capacity rate: production-batch entries whose project is now at capacity, "
+                "over all production-batch entries."
+            ),
             denominator=produce,
             numerator=Q(project__stage=Stage.AT_CAPACITY),
         ),
@@ -167,8 +173,8 @@ def default_indicators():
             "funds",
             _("Funds in place"),
             _(
-                "资金到位率: for signing-batch entries whose project has started, the investment completed so far "
-                "(累计完成投资) over the total investment contracted at listing."
+                "Funds in place: for signing-batch entries whose project has started, the investment completed so "
+                "far (cumulative investment) over the total investment contracted at listing."
             ),
             denominator=sign & started,
             numerator_value="project__cumulative_investment",
@@ -178,7 +184,7 @@ def default_indicators():
             "plan",
             _("Investment against the annual plan"),
             _(
-                "年度计划完成率: for starting-batch entries with an annual plan, the investment reported in the "
+                "Annual plan: for starting-batch entries with an annual plan, the investment reported in the "
                 "phase's year over the annual planned investment copied at listing."
             ),
             denominator=start & Q(planned_investment__gt=0),
@@ -189,7 +195,7 @@ def default_indicators():
             "schedule",
             _("Investment against the schedule"),
             _(
-                "序时进度完成率: the same investment over the share of the annual plan due by now "
+                "Schedule: the same investment over the share of the annual plan due by now "
                 "(months completed / 12 of the current year; a past year's plan counts whole)."
             ),
             denominator=start & Q(planned_investment__gt=0),

@@ -121,9 +121,12 @@ class Window:
 
     @property
     def label(self):
+        """In the reader's language: 2024年9月 / September 2024; a week by its first and last day."""
+        from keyprojects.core import display
+
         if self.period == "month":
-            return f"{self.start.year}年{self.start.month}月"
-        return f"{self.start.isoformat()} — {self.end.isoformat()}"
+            return display.month(self.start)
+        return f"{display.day(self.start)} – {display.day(self.end)}"
 
 
 # --- rankings ----------------------------------------------------------------------------

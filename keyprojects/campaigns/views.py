@@ -299,11 +299,35 @@ def _month(request):
     return day.year, day.month
 
 
+def _no_rank_without_figures(rows, metric):
+    """A period in which no unit has anything to show ranks nobody (not every county "1")."""
+    if not any(row.value(metric) for row in rows):
+        for row in rows:
+            row.rank = None
+
+
+def _rank_moves(rows, before):
+    """unit → (places gained, places lost) since the previous period; None when either is unranked."""
+    earlier = {row.unit.pk: row.rank for row in before}
+    moves = {}
+    for row in rows:
+        if row.rank is not None and earlier.get(row.unit.pk) is not None:
+            gained = earlier[row.unit.pk] - row.rank
+            moves[row.unit.pk] = (max(gained, 0), max(-gained, 0))
+    return moves
+
+
 @login_required
 def rankings_page(request):
     period = request.GET.get("period") if request.GET.get("period") in PERIOD_CHOICES else "month"
-    window = reports.Window.around(period, _day(request.GET.get("on")) or timezone.localdate())
+    # Opens on the last complete period (the current one is still filling up, everyone near 0).
+    latest = reports.Window.around(period, timezone.localdate()).previous()
+    window = reports.Window.around(period, _day(request.GET.get("on")) or latest.start)
     metric, rows = reports.rankings(request.user, window, request.GET.get("metric"))
+    _same, before = reports.rankings(request.user, window.previous(), metric)
+    _no_rank_without_figures(rows, metric)
+    _no_rank_without_figures(before, metric)
+    moves = _rank_moves(rows, before)
     definitions = indicators.get_indicators()
     labels = {**RANKING_METRICS, **{k: definitions[k].label for k in reports.RATE_METRICS if k in definitions}}
     shown = [m for m in reports.metrics(period) if m in labels]
@@ -326,10 +350,42 @@ def rankings_page(request):
             "metric": metric,
             "metric_label": labels[metric],
             "metrics": [(m, labels[m], m in reports.RATE_METRICS) for m in shown],
-            "rows": [(row, [(row.value(m), m in reports.RATE_METRICS) for m in shown]) for row in rows],
+            "rows": [
+                (row, [(row.value(m), m in reports.RATE_METRICS) for m in shown], moves.get(row.unit.pk))
+                for row in rows
+            ],
+            "complete": window.end < timezone.localdate(),
+            "latest": latest,
             "city_level": reports.CITY_LEVEL_ZH,
         },
     )
+
+
+def _summary_sentence(request, year, month):
+    """The campaign's own sentence in Chinese (as the briefing prints it), its English in English."""
+    from datetime import date
+
+    from django.utils.translation import get_language
+
+    from keyprojects.core import display
+
+    entries = indicators.entries_for(request.user)
+    if (get_language() or "").startswith("zh"):
+        return reports.summary_sentence(entries, year=year, month=month, subject=reports.subject_for(request.user))
+    f = reports.summary_figures(entries, year=year, month=month)
+    return _(
+        "By the end of %(month)s, %(phases)s phases of the campaign were held; %(entries)s entries were carried "
+        "out on a rolling basis: %(sign)s in signing batches, %(start)s in starting batches and %(produce)s in "
+        "production batches; %(capacity)s projects are built and at capacity."
+    ) % {
+        "month": display.month(date(year, month, 1)),
+        "phases": f["phases"],
+        "entries": f["entries"],
+        "sign": f["sign"],
+        "start": f["start"],
+        "produce": f["produce"],
+        "capacity": f["at_capacity"],
+    }
 
 
 @login_required
@@ -349,9 +405,7 @@ def summary_page(request):
         {
             "phase": phase,
             "month": f"{year:04d}-{month:02d}",
-            "sentence": reports.summary_sentence(
-                indicators.entries_for(request.user), year=year, month=month, subject=reports.subject_for(request.user)
-            ),
+            "sentence": _summary_sentence(request, year, month),
             "batches": reports.phase_summary(entries),
             "totals": indicators.summary(entries),
             "phases": Phase.objects.filter(archived_at__isnull=True).order_by("number"),

@@ -206,7 +206,12 @@ def _change_line(change, names, user_model, with_subject):
     model = change.content_type.model_class()
     by_name = _fields_by_attname(model)
     actor = _who(actor_name(change.user, change.actor))
-    shown = [(n, pair) for n, pair in (change.changes or {}).items() if n not in HIDDEN]
+    # bookkeeping and JSON (an event's data: its sentence says it) are not news
+    shown = [
+        (n, pair)
+        for n, pair in (change.changes or {}).items()
+        if n not in HIDDEN and not isinstance(by_name.get(n), models.JSONField)
+    ]
     line = Line(time=change.time, actor=str(actor), sentence=mark_safe(""), kind=change.action)
     if with_subject:
         line.subject = change.object_repr

@@ -1,6 +1,44 @@
 import uuid
 
+from django.conf import settings
+from django.utils import translation
+
 from .context import acting
+
+
+def chosen_language(request) -> str:
+    """The language of a page: the one the signed-in user chose (saved on the user), else the one
+    chosen with the language button before signing in (its cookie), else the deployment's
+    (zh-hans) — never the browser's Accept-Language: an English-language browser in a Chinese
+    office still gets the Chinese platform. API clients, which are programs, ask with
+    Accept-Language (core.middleware.LanguageMiddleware)."""
+    known = {code for code, _name in settings.LANGUAGES}
+    user = getattr(request, "user", None)
+    saved = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+    if saved in known:
+        return saved
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return cookie if cookie in known else settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    """Django's LocaleMiddleware for pages, with the choice above; the API keeps Accept-Language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        if request.path_info.startswith("/api/"):
+            response.headers.setdefault("Vary", "Accept-Language")
+        return response
 
 
 class ActorMiddleware:

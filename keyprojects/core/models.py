@@ -324,7 +324,9 @@ class ObjectChange(models.Model):
                     "action",
                     "changes",
                 ],
-                (
+                # A list, not a generator: str(obj) may read a related row (a report names its
+                # project), and the connection can run no query while COPY is open.
+                [
                     (
                         now,
                         user_id,
@@ -337,7 +339,7 @@ class ObjectChange(models.Model):
                         _encoder.encode(c),  # COPY reads JSON text
                     )
                     for obj, action, c in rows
-                ),
+                ],
             )
             return
         cls.objects.bulk_create(

@@ -12,6 +12,7 @@ export), detail, add, edit, archive, history and import. Every queryset comes fr
 `restrict(user, action)`; an out-of-scope id answers 404.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -488,6 +489,21 @@ def home(request):
 def global_search(request):
     text = request.GET.get("q", "")
     return render(request, "core/search.html", {"q": text, "results": search(request.user, text)})
+
+
+def set_language(request):
+    """The top bar's language button: Django's set_language (the cookie, back to the page), and
+    the choice saved on a signed-in user, so it follows them to any browser."""
+    from django.contrib.auth import get_user_model
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    known = {code for code, _name in settings.LANGUAGES}
+    if request.method == "POST" and language in known and request.user.is_authenticated:
+        with acting(request.user):
+            get_user_model().objects.filter(pk=request.user.pk).update(language=language)
+    return response
 
 
 @login_required

@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from keyprojects.campaigns import indicators
 from keyprojects.campaigns.choices import Batch, PhaseStatus
@@ -63,24 +62,38 @@ def headline(entries, user):
     }
 
 
-def funnel(head):
-    """签约 → 开工 → 投产 (entries) → 达效 (unique projects): from the headline's one query."""
-    return [
-        {"name": _("Signing batch"), "value": head["sign"], "unit": "entries", "url": entries_url(batch=Batch.SIGN)},
-        {"name": _("Starting batch"), "value": head["start"], "unit": "entries", "url": entries_url(batch=Batch.START)},
-        {
-            "name": _("Production batch"),
-            "value": head["produce"],
-            "unit": "entries",
-            "url": entries_url(batch=Batch.PRODUCE),
-        },
-        {
-            "name": _("At capacity"),
-            "value": head["at_capacity"],
-            "unit": "projects",
-            "url": entries_url(stage=Stage.AT_CAPACITY),
-        },
-    ]
+# Each batch's entries and the step they are counted as having taken (the campaign's own rates).
+CONVERSION = (("start", Batch.SIGN), ("production", Batch.START), ("capacity", Batch.PRODUCE))
+
+
+def conversion(grouped):
+    """For each batch, its entries and how many have moved on — 签约一批 started, 开工一批 in
+    production, 投产一批 at capacity — by the campaign's 开工率, 投产率 and 达效率 (entries, not
+    projects: a funnel would draw unique projects at capacity as a layer of entries). Summed
+    from the trend's figures by phase (an entry belongs to one phase): no query of its own."""
+    definitions, keys, groups = grouped
+    rows = []
+    for key, batch in CONVERSION:
+        if key not in keys:
+            continue
+        entries = sum(f[key].denominator_entries for _pk, _p, f in groups)
+        converted = sum(f[key].numerator_entries for _pk, _p, f in groups)
+        rate = indicators.Figure.percent(converted, entries)
+        rows.append(
+            {
+                "key": batch.value,
+                "name": str(batch.label),
+                "indicator": str(definitions[key].label),
+                "description": str(definitions[key].description),
+                "entries": entries,
+                "converted": converted,
+                "rest": entries - converted,
+                "rate": None if rate is None else str(rate),
+                "url": reverse("campaigns:indicator_drill", args=[key]),
+                "entries_url": entries_url(batch=batch.value),
+            }
+        )
+    return rows
 
 
 def per_phase(entries):
@@ -117,13 +130,20 @@ def per_phase(entries):
     }
 
 
-def trends(entries):
-    """开工率, 投产率, 达效率 per phase (indicators.compute by phase), with each indicator's
-    numerator/denominator and the drill-down to the entries it counts."""
+def by_phase(entries):
+    """开工率, 投产率, 达效率 per phase (indicators.compute by phase): the trend chart's figures,
+    which the conversion chart sums."""
     definitions = indicators.get_indicators()
     keys = [key for key in TREND_INDICATORS if key in definitions]
     # Only the charted indicators: the others' subqueries (拿地, year investment) cost most of a second.
     groups = indicators.compute(entries, by="phase", indicators={key: definitions[key] for key in keys})
+    return definitions, keys, groups
+
+
+def trends(grouped):
+    """The rates per phase, with each indicator's numerator/denominator and the drill-down to
+    the entries it counts."""
+    definitions, keys, groups = grouped
     return {
         "labels": [phase_label(phase.number) for _pk, phase, _f in groups],
         "series": [
@@ -173,16 +193,64 @@ def region_ranking(entries):
     ]
 
 
+MAP_INDICATOR = "start"  # the big screen's county map: 签约项目开工率 by region
+
+
+def region_map(entries):
+    """The big screen's county map: each region's 签约项目开工率 (regions as listed), one query."""
+    definitions = indicators.get_indicators()
+    if MAP_INDICATOR not in definitions:
+        return None
+    chosen = {MAP_INDICATOR: definitions[MAP_INDICATOR]}
+    groups = indicators.compute(entries, by="region", indicators=chosen)
+    return {
+        "indicator": str(definitions[MAP_INDICATOR].label),
+        "regions": [
+            {
+                "name": getattr(region, "name", str(region)),
+                "value": None if f[MAP_INDICATOR].rate is None else str(f[MAP_INDICATOR].rate),
+                "counted": f"{f[MAP_INDICATOR].numerator_entries}/{f[MAP_INDICATOR].denominator_entries}",
+            }
+            for _pk, region, f in groups
+        ],
+    }
+
+
+def red_projects(user, limit=30):
+    """The big screen's scrolling list: red-light projects in the user's scope, largest first,
+    each with its first reason (one query)."""
+    from keyprojects.projects.choices import Light
+    from keyprojects.projects.models import Project
+    from keyprojects.projects.services import describe
+
+    projects = (
+        Project.objects.restrict(user)
+        .filter(archived_at__isnull=True, light=Light.RED)
+        .select_related("region")
+        .order_by("-total_investment", "pk")[:limit]
+    )
+    return [
+        {
+            "name": p.name,
+            "region": p.region.name,
+            "reason": describe(p.light_reasons[0]) if p.light_reasons else "",
+            "url": p.get_absolute_url(),
+        }
+        for p in projects
+    ]
+
+
 def campaign(user):
     """Everything the campaign dashboard and the big screen show, within the user's scope."""
     entries = indicators.entries_for(user)
     head = headline(entries, user)
+    grouped = by_phase(entries)
     return {
         "headline": head,
         "charts": {
-            "funnel": funnel(head),
+            "conversion": conversion(grouped),
             "phases": per_phase(entries),
-            "trends": trends(entries),
+            "trends": trends(grouped),
             "regions": region_ranking(entries),
         },
     }

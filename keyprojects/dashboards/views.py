@@ -16,6 +16,8 @@ def _words():
     return {
         "entries": _("entries"),
         "projects": _("projects"),
+        "moved_on": _("moved on"),
+        "not_yet": _("not yet"),
         "yi": _("100 million yuan"),
         "investment": _("Total investment (100 million yuan)"),
     }
@@ -23,7 +25,7 @@ def _words():
 
 def _chart_titles():
     return [
-        ("funnel", _("From signing to capacity")),
+        ("conversion", _("Each batch's entries and how many moved on")),
         ("phases", _("Entries and investment per phase")),
         ("trends", _("Conversion rates per phase")),
         ("regions", _("Regions ranked by entries")),
@@ -62,4 +64,22 @@ def campaign(request):
 @login_required
 def campaign_screen(request):
     """Full-screen, dark, large type for the meeting room; reloads itself every minute."""
-    return render(request, "dashboards/screen.html", {**_context(request), "refresh_seconds": SCREEN_REFRESH_SECONDS})
+    from django.conf import settings
+    from django.templatetags.static import static
+
+    from keyprojects.campaigns import indicators
+    from keyprojects.orgs.models import Region
+
+    city = Region.objects.filter(parent=None, archived_at__isnull=True).order_by("pk").first()
+    return render(
+        request,
+        "dashboards/screen.html",
+        {
+            **_context(request),
+            "refresh_seconds": SCREEN_REFRESH_SECONDS,
+            "city": city,
+            "map": queries.region_map(indicators.entries_for(request.user)),
+            "boundaries": static(settings.KEYPROJECTS_BOUNDARIES),
+            "red": queries.red_projects(request.user),
+        },
+    )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.core.validators import RegexValidator
@@ -20,6 +21,8 @@ class User(LoggedModel, AbstractUser):
     """用户: one account, local or through single sign-on; its roles come from memberships."""
 
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    # The language the user chose with the top bar's button; blank: the deployment's (zh-hans).
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
     objects = UserManager()
     scope = Scope()

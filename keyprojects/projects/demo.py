@@ -10,6 +10,7 @@ the day the seed runs (`today`): reports cover the 24 months up to last month, y
 last three years, so lights stay believable whenever `make run` is first started.
 """
 
+import functools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -211,6 +212,85 @@ LIGHT_ODDS = {
 CENT = Decimal("0.01")
 
 
+# The functional zones are not counties of the boundaries file: their middles, roughly.
+ZONE_CENTRES = {"漯河经济技术开发区": ("114.0500", "33.5400"), "城乡一体化示范区（西城区）": ("113.9700", "33.6000")}
+ZONE_CENTRES["东城区"] = ("114.0800", "33.5900")
+
+
+@functools.cache
+def centres():
+    """County middles from the boundaries shipped for the maps (orgs/static/orgs/boundaries)."""
+    import json
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    found = finders.find(settings.KEYPROJECTS_BOUNDARIES)
+    features = json.loads(open(found, encoding="utf-8").read())["features"] if found else []
+    middles = {f["properties"]["name"]: tuple(str(x) for x in f["properties"]["centre"]) for f in features}
+    return {**{k: (Decimal(a), Decimal(b)) for k, (a, b) in {**ZONE_CENTRES, **middles}.items()}}
+
+
+def site_centre(region_name):
+    return centres().get(region_name, (Decimal("114.0200"), Decimal("33.5800")))
+
+
+def site_photo(seed, fraction):
+    """A drawn site photo (sky, ground, a building rising with the progress, a crane) as JPEG bytes:
+    the demo's 形象进度 pictures, made here rather than shipped."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (640, 480), (150 + rng.randrange(40), 190 + rng.randrange(30), 225))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 330, 640, 480], fill=(150 + rng.randrange(30), 120, 85))
+    left, width = 120 + rng.randrange(120), 260 + rng.randrange(80)
+    floors = max(1, int(10 * fraction))
+    for floor in range(floors):
+        top = 330 - (floor + 1) * 26
+        draw.rectangle([left, top, left + width, top + 24], fill=(200, 200, 196), outline=(110, 110, 110))
+        for x in range(left + 12, left + width - 20, 34):
+            draw.rectangle([x, top + 6, x + 18, top + 18], fill=(90, 120, 150))
+    mast = left + width + 40
+    draw.rectangle([mast, 60, mast + 10, 330], fill=(230, 170, 30))
+    draw.rectangle([mast - 160, 60, mast + 60, 70], fill=(230, 170, 30))
+    draw.line([mast - 120, 70, mast - 120, 150], fill=(60, 60, 60), width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=70)
+    return buffer.getvalue()
+
+
+PHOTOGRAPHED = 40  # the largest projects under construction or producing get photos of their last reports
+
+
+def add_site_photos(projects):
+    """Photos for the last three reports of the largest projects being built, saved as uploads are."""
+    from django.core.files.base import ContentFile
+
+    building = sorted(
+        (p for p in projects if p.stage in {Stage.STARTED, Stage.PRODUCING}),
+        key=lambda p: -(p.total_investment or 0),
+    )[:PHOTOGRAPHED]
+    reports = (
+        ProgressReport.objects.filter(project__in=building).select_related("project").order_by("project_id", "-month")
+    )
+    taken, changed = {}, []
+    for report in reports:
+        n = taken.get(report.project_id, 0)
+        if n >= 3:
+            continue
+        taken[report.project_id] = n + 1
+        total = report.project.total_investment or 1
+        fraction = min(1, float(report.cumulative_investment / total))
+        content = ContentFile(site_photo(report.pk, fraction), name=f"site-{report.project_id}-{report.month:%Y%m}.jpg")
+        report.photo.save(content.name, content, save=False)
+        changed.append(report)
+    ProgressReport.objects.bulk_update(changed, ["photo"], batch_size=500)
+    return len(changed)
+
+
 def d(text):
     return date.fromisoformat(text) if text else None
 
@@ -330,7 +410,12 @@ class Builder:
             production = max(months_later(start, build), today + timedelta(days=rng.randint(45, 420)))
             capacity = months_later(production, ramp)
         elif stage == Stage.SIGNED:
-            sign = between(rng, months_later(today, -30 if rng.random() < 0.12 else -18), today - timedelta(days=10))
+            if rng.random() < 0.45:  # signed at one of the campaign's later phases and not started yet
+                sign = between(rng, date(2023, 4, 1), date(2024, 9, 20))
+            else:
+                sign = between(
+                    rng, months_later(today, -30 if rng.random() < 0.12 else -18), today - timedelta(days=10)
+                )
             start = max(months_later(sign, lead + 1), today + timedelta(days=rng.randint(20, 240)))
             production = months_later(start, build)
             capacity = months_later(production, ramp)
@@ -462,8 +547,9 @@ class Builder:
             "owner": owner,
             "region": region,
             "location": f"{region.name}{rng.choice(ROADS)}与{rng.choice(ROADS)}交叉口",
-            "latitude": Decimal(33_480_000 + rng.randrange(250_000)) / 1_000_000,
-            "longitude": Decimal(113_780_000 + rng.randrange(400_000)) / 1_000_000,
+            # near the middle of its county (the boundaries the maps draw), a few kilometres either way
+            "latitude": site_centre(region.name)[1] + Decimal(rng.randrange(100_000) - 50_000) / 1_000_000,
+            "longitude": site_centre(region.name)[0] + Decimal(rng.randrange(100_000) - 50_000) / 1_000_000,
             "field": kind,
             "industry_code": industry,
             "nature": nature,
@@ -722,7 +808,8 @@ def pool_users():
         for username, name in pool:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User.objects.create_user(username, first_name=name)  # unusable password
+                phone = f"1380395{sum(map(ord, username)) % 10000:04d}"
+                user = User.objects.create_user(username, first_name=name, phone=phone)  # unusable password
             Membership.objects.get_or_create(user=user, role=role)
             users.setdefault(role, []).append(user)
     return users[Role.LEADER], users[Role.SERVICE_OFFICER]
@@ -883,6 +970,7 @@ def seed_projects(stdout=None, *, today=None):
         return {}
     with acting(None, "seed_demo"), transaction.atomic():
         counts = write(Builder(today).build())
+        counts["photos"] = add_site_photos(list(Project.objects.all()))
         services.refresh_all_lights(today)
         give_demo_users_their_projects()
     if stdout:

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyprojects.core.access import can
 from keyprojects.core.verbs import Verb
@@ -68,39 +69,39 @@ class ProjectViews(ModelViews):
     verbs = (
         Verb(
             "advance",
-            _("Change stage"),
+            gettext_lazy("Change stage"),
             services.advance_stage,
             form=StageForm,
             available=_live,
             style="success",
-            done=_("Stage updated."),
+            done=gettext_lazy("Stage updated."),
         ),
         Verb(
             "request_stage",
-            _("Request a stage change"),
+            gettext_lazy("Request a stage change"),
             services.request_stage,
             form=StageForm,
             available=_live,
             style="outline-success",
-            done=_("Your request was sent to the county for confirmation."),
-            help=_("The county confirms the change with your evidence; the stage changes once it does."),
+            done=gettext_lazy("Your request was sent to the county for confirmation."),
+            help=gettext_lazy("The county confirms the change with your evidence; the stage changes once it does."),
         ),
         Verb(
             "publish",
-            _("Publish signboard"),
+            gettext_lazy("Publish signboard"),
             partial(services.publish_signboard, published=True),
             available=lambda project: not project.signboard_published,
             style="outline-secondary",
-            done=_("Signboard published."),
+            done=gettext_lazy("Signboard published."),
         ),
         Verb(
             "withdraw",
-            _("Withdraw signboard"),
+            gettext_lazy("Withdraw signboard"),
             partial(services.publish_signboard, published=False),
             permission="publish",
             available=lambda project: project.signboard_published,
             style="outline-secondary",
-            done=_("Signboard withdrawn."),
+            done=gettext_lazy("Signboard withdrawn."),
         ),
     )
 
@@ -130,30 +131,30 @@ class ProgressReportViews(ModelViews):
     verbs = (
         Verb(
             "submit",
-            _("Submit"),
+            gettext_lazy("Submit"),
             services.submit_report,
             available=lambda report: not report.reported,
-            done=_("Report submitted."),
+            done=gettext_lazy("Report submitted."),
         ),
         Verb(
             "accept",
-            _("Accept"),
+            gettext_lazy("Accept"),
             partial(services.review_report, accept=True),
             permission="review",
             available=lambda report: report.status == ReportStatus.SUBMITTED,
             style="success",
-            done=_("Report accepted."),
+            done=gettext_lazy("Report accepted."),
         ),
         Verb(
             "return",
-            _("Return"),
+            gettext_lazy("Return"),
             partial(services.review_report, accept=False),
             form=ReturnForm,
             inline=True,
             permission="review",
             available=lambda report: report.status == ReportStatus.SUBMITTED,
             style="outline-danger",
-            done=_("Report returned."),
+            done=gettext_lazy("Report returned."),
         ),
     )
 
@@ -215,23 +216,23 @@ class StageRequestViews(ModelViews):
     verbs = (
         Verb(
             "confirm",
-            _("Confirm"),
+            gettext_lazy("Confirm"),
             services.confirm_stage_request,
             form=ConfirmForm,
             inline=True,
             available=lambda request: request.pending,
             style="success",
-            done=_("Confirmed: the project's stage has changed."),
+            done=gettext_lazy("Confirmed: the project's stage has changed."),
         ),
         Verb(
             "reject",
-            _("Reject"),
+            gettext_lazy("Reject"),
             services.reject_stage_request,
             form=DecisionForm,
             inline=True,
             available=lambda request: request.pending,
             style="outline-danger",
-            done=_("Request rejected."),
+            done=gettext_lazy("Request rejected."),
         ),
     )
 

@@ -166,7 +166,7 @@ def test_indicator_page_shows_definitions_regions_and_drills_down(client_for, re
     page = client.get("/campaigns/indicators/?by=region&phase=" + str(phase.pk))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "开工率: signing-batch entries whose project is now started" in html
+    assert "Start rate: signing-batch entries whose project is now started" in html
     rows = {str(label): cells for label, cells in page.context["rows"]}
     start = {label: next(f for f, _q in cells if f.indicator.key == "start") for label, cells in rows.items()}
     assert start["郾城区"].rate == 100 and start["舞阳县"].rate == 0
@@ -184,7 +184,7 @@ def test_indicator_api_gives_numerators_denominators_and_definitions(api_for):
     body = api_for("city_admin").get("/api/campaigns/indicators/?by=phase").json()
     start = next(i for i in body["indicators"] if i["key"] == "start")
     assert (start["numerator_entries"], start["denominator_entries"], start["numerator_projects"]) == (1, 2, 1)
-    assert float(start["rate"]) == 50.0 and start["description"].startswith("开工率")
+    assert float(start["rate"]) == 50.0 and start["description"].startswith("Start rate")
     assert body["groups"][0]["label"] == "第一期"
 
 

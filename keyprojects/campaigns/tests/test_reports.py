@@ -14,6 +14,7 @@ from docx import Document
 from keyprojects.campaigns import reports
 from keyprojects.campaigns.choices import Batch
 from keyprojects.campaigns.indicators import entries_for
+from keyprojects.core.testing.pages import in_language
 from keyprojects.enterprises.models import Enterprise
 from keyprojects.orgs.models import User
 from keyprojects.projects import services as project_services
@@ -214,7 +215,7 @@ def test_ranking_costs_the_same_queries_for_more_projects(users):
 def test_county_sees_only_its_own_row_and_others_nothing(starts, client_for):
     response = client_for("county_b").get("/campaigns/rankings/?period=month&on=2024-09-01&metric=started")
     assert response.status_code == 200
-    assert [row.unit.name for row, _cells in response.context["rows"]] == ["舞阳县"]
+    assert [row.unit.name for row, _cells, _move in response.context["rows"]] == ["舞阳县"]
     response = client_for("enterprise").get("/campaigns/rankings/?period=month&on=2024-09-01")
     assert response.context["rows"] == []
     assert client_for("anonymous").get("/campaigns/rankings/").status_code == 302
@@ -350,8 +351,25 @@ def test_summary_page_shows_the_sentence_and_tables(campaign, client_for):
     p1 = campaign["phases"][0]
     response = client_for("city_admin").get(f"/campaigns/summary/?phase={p1.pk}")
     assert response.status_code == 200
-    assert response.context["sentence"].startswith("截至2024年3月底，我市已高质量开展一期")
+    assert response.context["sentence"].startswith("By the end of March 2024, 1 phases of the campaign were held")
+    chinese = in_language(client_for("city_admin"), "zh-hans").get(f"/campaigns/summary/?phase={p1.pk}")
+    assert chinese.context["sentence"].startswith("截至2024年3月底，我市已高质量开展一期")  # the campaign's own words
     body = response.content.decode()
     assert 'data-testid="batch-sign"' in body and "15.50" in body
     county = client_for("county_b").get(f"/campaigns/summary/?phase={p1.pk}")
     assert "郾城区" not in county.content.decode().split('data-testid="batch-sign"')[1]
+
+
+def test_rankings_open_on_the_last_complete_month_with_each_rank_change(starts, client_for, monkeypatch):
+    from keyprojects.campaigns import views
+
+    monkeypatch.setattr(views.timezone, "localdate", lambda: date(2024, 10, 3))  # October has barely begun
+    response = client_for("city_admin").get("/campaigns/rankings/?metric=started")
+    assert response.context["window"] == SEPTEMBER
+    rows = {row.unit.name: (row.rank, move) for row, _cells, move in response.context["rows"]}
+    # two starts each in September share the first place; in August only 舞阳县 had one
+    assert rows["临颍县"] == (1, (1, 0)) and rows["郾城区"] == (1, (1, 0))  # up one place
+    assert rows["舞阳县"] == (3, (0, 2))  # down two places
+    october = client_for("city_admin").get("/campaigns/rankings/?metric=started&on=2024-10-01")
+    assert all(row.rank is None for row, _cells, _move in october.context["rows"])  # nobody is "1" with zeros
+    assert "September 2024" in response.content.decode()  # the period in the reader's language

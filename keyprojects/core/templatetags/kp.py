@@ -183,7 +183,13 @@ def _as_widget(field, attrs):
 
 @register.filter
 def invalid_if(field, errors):
-    """Render a bound field with Bootstrap's invalid style when it has errors."""
+    """Render a bound field with Bootstrap's invalid style when it has errors. The parts of a
+    range (from, to) each get a name a screen reader says: one <label> names only the first."""
+    widget = field.field.widget
+    if isinstance(widget, forms.MultiWidget):
+        parts = [_("from"), _("to")] if len(widget.widgets) == 2 else [str(n) for n in range(1, 9)]
+        for sub, part in zip(widget.widgets, parts, strict=False):
+            sub.attrs.setdefault("aria-label", f"{field.label} {part}")
     if errors:
         css = field.field.widget.attrs.get("class", "form-control")
         return _as_widget(field, {"class": f"{css} is-invalid"})

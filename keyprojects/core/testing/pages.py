@@ -81,3 +81,57 @@ def menu_urls(client) -> list[str]:
     home = client.get("/")
     sections = home.context["nav_sections"] if home.context else {}
     return list(dict.fromkeys(entry["url"] for section in sections.values() for entry in section))
+
+
+def in_language(client, code: str = "en"):
+    """A test client whose pages come in `code`, as the top bar's language button chooses it (its
+    cookie): pages follow the user's choice, not the browser's Accept-Language (docs/i18n.md)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
+    return client
+
+
+LATIN = re.compile(r"[A-Za-z][A-Za-z’'-]{2,}")
+# Words that stay in Latin letters on a Chinese page: formats, standards, names of things.
+LATIN_ALLOWED = {
+    *("Excel", "CSV", "PDF", "PNG", "JPEG", "xlsx", "docx", "xls", "API", "English", "OpenID", "Connect", "Webhook"),
+    *("min", "max", "chinese-calendar"),  # a formula's functions, a package's name
+}
+IDENTIFIER = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)+\b")  # a job's code name (core.daily_digest): not a label
+
+
+def latin_outside(text: str, data: set[str] = frozenset(), allowed: set[str] = LATIN_ALLOWED) -> list[str]:
+    """English words in `text` (a Chinese page) that are not part of a data value or a known name."""
+    values = sorted((d for d in data if d), key=len, reverse=True)
+    leaks = []
+    for line in text.splitlines():
+        rest = line
+        for value in values:
+            rest = rest.replace(value, " ")
+        rest = IDENTIFIER.sub(" ", rest)
+        leaks += [f"{word} (in “{line[:80]}”)" for word in LATIN.findall(rest) if word not in allowed]
+    return leaks
+
+
+def data_values() -> set[str]:
+    """Every text a user or an import put in the database (names, places, notes): what a page may
+    show in whatever language it was written."""
+    from django.apps import apps
+    from django.db import models
+
+    found = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("keyprojects."):
+            continue
+        names = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField, models.FileField)) and not f.choices
+        ]
+        for row in model._base_manager.values_list(*names) if names else ():
+            found.update(str(v).strip() for v in row if v)
+            found.update(str(v).rsplit("/", 1)[-1] for v in row if v and "/" in str(v))  # a file's name
+            found.update(line.strip() for v in row if v for line in str(v).splitlines())
+        found.update(str(obj) for obj in model._base_manager.all()[:500])
+    return found

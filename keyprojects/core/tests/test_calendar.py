@@ -24,6 +24,7 @@ from keyprojects.core.calendar import (
 )
 from keyprojects.core.models import ObjectChange
 from keyprojects.core.testing.cases import assert_matrix, read_xlsx, upload, xlsx_bytes
+from keyprojects.core.testing.pages import in_language
 
 pytestmark = pytest.mark.django_db
 
@@ -317,7 +318,7 @@ def test_the_home_page_warns_the_city_admin_while_a_calendar_is_missing(client_f
     assert warning in page and f"/core/calendar/years/add/?year={this_year}" in page
     assert warning not in client_for("county_a").get("/").content.decode()
     assert warning not in client_for("auditor").get("/").content.decode()
-    page = client_for("city_admin").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = in_language(client_for("city_admin")).get("/").content.decode()
     assert f"The working-day calendar of {this_year} is missing" in page
 
     begun = CalendarYear.objects.create(year=this_year)  # begun, not complete: the link opens it

@@ -229,3 +229,26 @@ def test_only_city_wide_roles_read_the_global_log(client_for, role, status):
 def test_anonymous_is_sent_to_sign_in_from_the_global_log(client):
     response = client.get("/core/changes/")
     assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_a_bulk_update_of_rows_whose_name_reads_a_relation_is_logged_by_copy(users):
+    """On PostgreSQL 100 rows or more are logged by COPY; a report's name reads its project, and
+    the connection can run no query while COPY is open: the names are read before it opens."""
+    from datetime import date
+    from decimal import Decimal
+
+    from keyprojects.projects.models import ProgressReport
+    from keyprojects.projects.tests.factories import make_project
+
+    project = make_project(by=users["county_a"])
+    reports = ProgressReport.objects.bulk_create(
+        [
+            ProgressReport(project=project, month=date(2000 + n // 12, n % 12 + 1, 1), investment=Decimal(1))
+            for n in range(120)
+        ]
+    )
+    ProgressReport.objects.bulk_update(
+        [ProgressReport(pk=r.pk, physical_progress="主体施工") for r in reports], ["physical_progress"]
+    )
+    logged = ObjectChange.objects.filter(action="update", changes__has_key="physical_progress")
+    assert logged.count() == 120 and logged.first().object_repr.startswith(project.name)

@@ -9,6 +9,7 @@ from django.utils import translation
 from keyprojects.campaigns import services as campaign_services
 from keyprojects.campaigns.choices import PhaseStatus
 from keyprojects.campaigns.tests.factories import make_phase
+from keyprojects.core.testing.pages import in_language
 from keyprojects.projects import services
 from keyprojects.projects.choices import Stage
 from keyprojects.projects.tests.factories import make_project
@@ -30,7 +31,7 @@ def test_project_timeline_reads_as_sentences_in_the_readers_language(client_for,
     assert "由“谋划储备”推进到“签约”，日期 2024年1月5日。" in page  # a day as the reader writes it
     assert "由“签约”更正回“在谈”" in page and "合同未生效" in page
     assert 'history-actor">系统</span>' in page  # a change without a user is the system's, in the reader's language
-    english = client_for("county_a").get(project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = in_language(client_for("county_a")).get(project.get_absolute_url()).content.decode()
     assert "Moved from “Planned” to “Signed”, reached on Jan. 5, 2024." in english
     assert 'history-actor">System</span>' in english
 

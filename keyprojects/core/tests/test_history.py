@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from keyprojects.core.context import acting
 from keyprojects.core.models import Job, ObjectChange
-from keyprojects.core.testing.pages import visible_text
+from keyprojects.core.testing.pages import in_language, visible_text
 from keyprojects.orgs.models import Region
 from keyprojects.projects.models import Project
 from keyprojects.projects.tests.factories import make_project
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def history_text(client, project, language="zh-hans"):
-    page = client.get(f"{project.get_absolute_url()}history/", HTTP_ACCEPT_LANGUAGE=language)
+    page = in_language(client, language).get(f"{project.get_absolute_url()}history/")
     assert page.status_code == 200
     return page.content.decode()
 

@@ -11,6 +11,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from keyprojects.core.testing.pages import in_language
+
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
 PO_PATH = LOCALE_DIR / "django.po"
 MO_PATH = LOCALE_DIR / "django.mo"
@@ -95,7 +97,8 @@ def test_login_page_is_chinese_by_default_and_english_on_request(client, db):
     assert 'lang="zh-hans"' in chinese
     assert "重点项目全生命周期管理平台" in chinese and "登录" in chinese
     assert "Sign in" not in chinese
-    english = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sign in" not in client.get("/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()  # the browser's own
+    english = in_language(client).get("/login/").content.decode()  # the language button's choice
     assert 'lang="en"' in english
     assert "Key projects full-lifecycle management platform" in english and "Sign in" in english
     assert "重点项目全生命周期管理平台" not in english
@@ -107,7 +110,7 @@ def test_home_page_is_chinese_by_default_and_english_on_request(client_for):
     for label in ("首页", "您的权限范围", "县区工作人员", "退出登录"):
         assert label in chinese, label
     assert "Your scope" not in chinese and "Sign out" not in chinese
-    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = in_language(client).get("/").content.decode()
     for label in ("Home", "Your scope", "County/district staff", "Sign out"):
         assert label in english, label
     assert "您的权限范围" not in english and "退出登录" not in english
@@ -122,3 +125,31 @@ def test_api_validation_error_is_chinese_by_default_and_english_on_request(api_f
     english = api.post("/api/orgs/contacts/", bad, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert english.status_code == 400
     assert english.json()["phone"] == ["Enter a valid phone number."]
+
+
+# The catalogue's review (issue 20): words that were once mistranslated keep the glossary's term,
+# and units never change between the English and the Chinese.
+REVIEWED = {
+    ("column chooser", "Columns"): "显示列",
+    ("project field", "Field"): "项目领域",
+    (None, "field"): "项目领域",
+    (None, "All"): "全部",
+    (None, "System"): "系统",
+    (None, "100m yuan"): "亿元",
+    (None, "10k yuan"): "万元",
+    (None, "Breadcrumb"): "导航路径",
+}
+UNITS = [("10k yuan", "万元"), ("100m yuan", "亿元"), ("100 million yuan", "亿元")]
+
+
+def test_catalogue_review_keeps_the_glossary_terms_and_the_units():
+    entries = {(e.msgctxt or None, e.msgid): e.msgstr for e in _po()}
+    wrong = {key: (entries.get(key), term) for key, term in REVIEWED.items() if entries.get(key) != term}
+    assert not wrong, f"Reviewed terms changed: {wrong}"
+    mixed = [
+        (e.msgid, e.msgstr)
+        for e in _po()
+        for english, chinese in UNITS
+        if english in e.msgid and chinese not in (e.msgstr or "".join(e.msgstr_plural.values()))
+    ]
+    assert not mixed, f"A unit changed in translation: {mixed[:5]}"

@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
@@ -13,6 +14,7 @@ from keyprojects.core.exports import neutralise
 from keyprojects.core.imports import normalise, read_rows
 from keyprojects.core.models import Job
 from keyprojects.core.testing.cases import read_xlsx, upload, xlsx_bytes
+from keyprojects.core.testing.pages import in_language
 from keyprojects.orgs.importers import ContactImporter
 from keyprojects.orgs.models import Contact
 
@@ -158,9 +160,7 @@ def test_oversized_upload_is_refused_with_a_message_naming_the_limit(client_for,
     content = _csv_bytes("utf-8") + b"x" * 3000
     with translation.override("en"):
         limit = str(filesizeformat(2000))
-    response = client_for("county_a").post(
-        "/orgs/contacts/import/", {"file": upload("big.csv", content)}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = in_language(client_for("county_a")).post("/orgs/contacts/import/", {"file": upload("big.csv", content)})
     assert response.status_code == 400
     assert limit in response.context["error"], response.context["error"]
     assert not Job.objects.exists()
@@ -215,12 +215,13 @@ def _import_errors(client, run_jobs, **headers):
 
 
 def test_import_job_runs_in_the_language_of_the_request(client_for, run_jobs):
-    client = client_for("county_a")
-    job = _import_errors(client, run_jobs, HTTP_ACCEPT_LANGUAGE="en")
+    client = in_language(client_for("county_a"))
+    job = _import_errors(client, run_jobs)
     assert job.params["language"] == "en"
     assert job.result["errors"][0]["message"].startswith("“火星区” is not a region of this platform, which has 漯河市")
     translation.activate("en")
-    job = _import_errors(client, run_jobs)  # no Accept-Language: the site default, zh-hans
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
+    job = _import_errors(client, run_jobs)  # no language chosen: the site default, zh-hans
     assert job.params["language"] == "zh-hans"
     with translation.override("zh-hans"):
         expected = translation.gettext("“%(value)s” is not a region of this platform, which has %(names)s.")

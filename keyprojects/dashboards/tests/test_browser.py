@@ -11,7 +11,7 @@ from keyprojects.campaigns import indicators
 from keyprojects.orgs.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
-CHARTS = ("funnel", "phases", "trends", "regions")
+CHARTS = ("conversion", "phases", "trends", "regions")
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_campaign_dashboard_and_big_screen_show_the_seed_figures(demo):
     screen.goto("/dashboards/campaign/screen/")
     assert kpis(screen) == seed
     wait_for_charts(screen)
-    assert screen.locator('meta[http-equiv="refresh"]').get_attribute("content") == "60"
+    assert screen.locator("body").get_attribute("data-refresh-seconds") == "60"
     # Readable from a distance: the figures are large and the whole screen fits without scrolling.
     size = screen.evaluate("parseFloat(getComputedStyle(document.querySelector('.screen .kpi-value')).fontSize)")
     assert size >= 40

@@ -99,11 +99,12 @@ def test_dashboard_shows_the_hand_counted_figures(campaign, client_for):
         "3 phases held; 7 entries carried out on a rolling basis — 2 in signing batches, 3 in starting batches "
         "and 2 in production batches; 2 projects built and at capacity."
     )
-    assert [(item["value"], item["unit"]) for item in charts["funnel"]] == [
-        (2, "entries"),
-        (3, "entries"),
-        (2, "entries"),
-        (2, "projects"),
+    # Each batch's entries and how many moved on: entries only (unique projects at capacity are a
+    # figure of their own, never a layer drawn as if it were entries).
+    assert [(item["key"], item["entries"], item["converted"], item["rate"]) for item in charts["conversion"]] == [
+        ("sign", 2, 1, "50.0"),
+        ("start", 3, 2, "66.7"),
+        ("produce", 2, 2, "100.0"),
     ]
     phases = charts["phases"]
     assert phases["labels"] == ["第一期", "第二期", "第三期"]
@@ -150,12 +151,7 @@ def test_drill_down_links_open_the_entries_counted(campaign, client_for):
         text = client.get(url).content.decode()
         return int(re.search(r'data-testid="row-count">(\d+)<', text).group(1))
 
-    assert [rows(item["url"]) for item in charts["funnel"]] == [
-        2,
-        3,
-        2,
-        5,
-    ]  # 达效: rolling ×3 + done ×2, the 2 projects
+    assert [rows(item["entries_url"]) for item in charts["conversion"]] == [2, 3, 2]
     phase_series = {s["key"]: s for s in charts["phases"]["series"]}
     assert rows(phase_series["start"]["urls"][1]) == 2  # phase 2's starting batch
     assert rows(charts["phases"]["investment_urls"][0]) == 3  # all of phase 1
@@ -168,7 +164,7 @@ def test_big_screen_shows_the_same_figures_and_refreshes_itself(campaign, client
     dashboard = page_figures(client_for("city_admin").get(URL))
     response = client_for("city_admin").get(SCREEN)
     assert page_figures(response) == dashboard
-    assert '<meta http-equiv="refresh" content="60">' in response.content.decode()
+    assert 'data-refresh-seconds="60"' in response.content.decode()
 
 
 def more_entries(count):
@@ -196,3 +192,24 @@ def test_the_dashboard_costs_the_same_queries_with_few_or_many_entries(campaign,
     assert page_figures(client.get(URL))[0]["entries"] == "31"  # 7 + 12 × 2: the new rows are counted
     assert queries() == few
     assert few <= 13  # session, user, memberships, the unread badge, then one per chart
+
+
+def test_big_screen_names_the_city_maps_the_counties_and_lists_red_lights(campaign, client_for):
+    from keyprojects.projects.choices import Light
+    from keyprojects.projects.models import Project
+
+    stalled = campaign["stalled"]
+    reasons = [{"light": "red", "code": "not_started", "days": 120}]
+    Project.objects.filter(pk=stalled.pk).update(light=Light.RED, light_reasons=reasons)
+    response = client_for("city_admin").get(SCREEN)
+    html = response.content.decode()
+    assert "漯河市" in html.split('data-testid="screen-title"')[1][:200]
+    rates = {r["name"]: r["value"] for r in response.context["map"]["regions"]}
+    assert rates["郾城区"] == "50.0"  # its signing entries: one started, one stalled
+    red = {p["name"] for p in response.context["red"]}
+    assert stalled.name in red and red == set(Project.objects.filter(light=Light.RED).values_list("name", flat=True))
+    assert stalled.name in html.split('data-testid="red-list"')[1]
+    assert "/static/orgs/boundaries/411100.json" in html
+    # a county sees its own red lights only
+    theirs = {p["region"] for p in client_for("county_b").get(SCREEN).context["red"]}
+    assert theirs <= {"舞阳县"}

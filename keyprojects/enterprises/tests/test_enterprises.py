@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from keyprojects.core.models import ObjectChange
 from keyprojects.core.testing.cases import ROLES, ModelCase, assert_matrix, listed, object_check, upload, xlsx_bytes
+from keyprojects.core.testing.pages import in_language
 from keyprojects.enterprises.models import Enterprise
 from keyprojects.enterprises.validators import credit_code_check_character
 from keyprojects.enterprises.views import EnterpriseViews
@@ -181,7 +182,7 @@ def test_lower_case_full_width_code_is_stored_normalised_by_form_and_api(client_
 def test_wrong_check_character_is_refused_with_the_expected_one(client_for, api_for, regions):
     valid = code(13)
     data = {"name": "错码企业", "credit_code": wrong(valid), "region": regions["郾城区"].pk}
-    response = client_for("county_a").post("/enterprises/add/", data, HTTP_ACCEPT_LANGUAGE="en")
+    response = in_language(client_for("county_a")).post("/enterprises/add/", data)
     assert response.status_code == 400
     errors = response.context["form"].errors["credit_code"]
     assert errors == [f"Not a valid unified social credit code: the check character should be {valid[17]}."]

@@ -6,6 +6,7 @@ import xlsxwriter
 from django.utils import translation
 
 from keyprojects.core.imports import read_rows
+from keyprojects.core.testing.pages import in_language
 from keyprojects.projects.importers import ProjectImporter
 from keyprojects.projects.models import Project
 
@@ -132,7 +133,7 @@ def test_a_blank_total_investment_is_accepted_before_signing_and_shown_as_not_gi
     importer.commit(result)
     planned = Project.objects.get(name="谋划项目")
     assert planned.total_investment is None
-    page = client_for("county_a").get(planned.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    page = in_language(client_for("county_a")).get(planned.get_absolute_url())
     assert b'data-testid="total-missing"' in page.content
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         services.advance_stage(planned, to=Stage.SIGNED, on=date(2024, 3, 1), by=county)

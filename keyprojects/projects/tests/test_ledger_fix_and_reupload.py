@@ -10,6 +10,7 @@ import pytest
 
 from keyprojects.core.models import Job
 from keyprojects.core.testing.cases import upload, xlsx_bytes
+from keyprojects.core.testing.pages import in_language
 from keyprojects.projects.models import Project
 
 from .factories import make_project
@@ -22,15 +23,17 @@ URL = "/projects/projects/import/"
 
 
 def send(client, run_jobs, content, name="台账.xlsx"):
+    in_language(client)  # the messages asserted below are the English ones
     with run_jobs():
-        response = client.post(URL, {"file": upload(name, content)}, HTTP_ACCEPT_LANGUAGE="en")
-    return client.get(response.url, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(URL, {"file": upload(name, content)})
+    return client.get(response.url)
 
 
 def confirm(client, run_jobs, page, **data):
+    in_language(client)
     with run_jobs():
-        response = client.post(page.context["job"].get_absolute_url(), data, HTTP_ACCEPT_LANGUAGE="en")
-    return client.get(response.url, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(page.context["job"].get_absolute_url(), data)
+    return client.get(response.url)
 
 
 def workbook(response):

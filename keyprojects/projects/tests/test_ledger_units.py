@@ -14,6 +14,7 @@ from django.utils import translation
 
 from keyprojects.core.imports import read_rows
 from keyprojects.core.testing.cases import upload
+from keyprojects.core.testing.pages import in_language
 from keyprojects.projects.importers import ProjectImporter
 from keyprojects.projects.models import Project
 
@@ -223,12 +224,10 @@ def test_a_reimport_that_scales_an_amount_by_10000_warns_on_its_row(users, regio
 def test_the_job_carries_the_warnings_and_its_page_shows_them(client_for, users, regions, run_jobs):
     make_project(name="漯河食品产业园", by=users["county_a"], total="50")
     rows = [["项目名称", "所属县区", "总投资\n(亿元)"], ["漯河食品产业园", "郾城区", "50"]]
-    client = client_for("county_a")
+    client = in_language(client_for("county_a"))
     with run_jobs():
-        response = client.post(
-            "/projects/projects/import/", {"file": upload("台账.xlsx", workbook(rows))}, HTTP_ACCEPT_LANGUAGE="en"
-        )
-    page = client.get(response.url, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post("/projects/projects/import/", {"file": upload("台账.xlsx", workbook(rows))})
+    page = client.get(response.url)
     result = page.context["job"].result
     assert (result["updates"], result["error_count"], result["warning_count"]) == (1, 0, 1)
     [warning] = result["warnings"]

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from keyprojects.core.testing.pages import visible_text
+from keyprojects.core.testing.pages import in_language, visible_text
 from keyprojects.projects import services
 from keyprojects.projects.models import ProgressReport, Project, ProjectDocument, YearPlan
 
@@ -63,7 +63,7 @@ def project(users):
 
 
 def page(client, project, language="zh-hans"):
-    response = client.get(project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language)
+    response = in_language(client, language).get(project.get_absolute_url())
     assert response.status_code == 200
     return response
 

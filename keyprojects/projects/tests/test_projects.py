@@ -12,6 +12,7 @@ from keyprojects.core.testing.cases import (
     upload,
     xlsx_bytes,
 )
+from keyprojects.core.testing.pages import in_language
 from keyprojects.projects import services
 from keyprojects.projects.choices import Light, Stage
 from keyprojects.projects.models import Project
@@ -292,7 +293,7 @@ def test_api_create_without_add_right_is_403(api_for, regions):
 def test_history_shows_labels_and_never_the_signboard_token(client_for, users):
     project = make_project(by=users["county_a"])
     services.advance_stage(project, to=Stage.SIGNED, on=date(2024, 1, 5), by=users["county_a"])
-    page = client_for("county_a").get(f"/projects/projects/{project.pk}/history/", HTTP_ACCEPT_LANGUAGE="en")
+    page = in_language(client_for("county_a")).get(f"/projects/projects/{project.pk}/history/")
     html = page.content.decode()
     assert "Signed" in html and ">signed<" not in html
     assert project.signboard_token not in html

@@ -12,6 +12,7 @@ from django.db import transaction
 from keyprojects.core.access import Role
 from keyprojects.core.notification_models import EmailChoice, Notification, NotificationPreference
 from keyprojects.core.testing.fixtures import PASSWORD
+from keyprojects.core.testing.pages import in_language
 from keyprojects.core.testing.servers import body_of
 from keyprojects.enterprises.models import Enterprise
 from keyprojects.enterprises.tests.test_enterprises import code
@@ -130,6 +131,6 @@ def test_the_inbox_speaks_the_readers_language(loop, client_for):
     client = client_for("county_a")
     chinese = client.get("/core/inbox/").content.decode()
     assert "王 填报 报送了“双汇第三工业园”2024-03 月度进度，请审核。" in chinese and "月度进度待审核" in chinese
-    english = client.get("/core/inbox/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = in_language(client).get("/core/inbox/").content.decode()
     assert "王 填报 submitted the 2024-03 monthly report of “双汇第三工业园”: please review it." in english
     assert "Monthly report submitted for review" in english

@@ -9,6 +9,13 @@
   if (typeof TomSelect === "undefined") return;
   const source = document.getElementById("kp-pickers");
   const words = source ? JSON.parse(source.textContent) : {};
+  // Tom Select points the <label> at its own input; the original select, kept for the form, keeps
+  // its name for assistive technology through aria-label.
+  function named(el) {
+    const label = el.labels && el.labels[0];
+    if (label && !el.getAttribute("aria-label")) el.setAttribute("aria-label", label.textContent.trim());
+    return el;
+  }
   const render = {
     no_results: () => '<div class="no-results">' + (words.none || "") + "</div>",
     loading: () => '<div class="spinner-border spinner-border-sm m-2" role="status"></div>',
@@ -16,7 +23,7 @@
 
   document.querySelectorAll("select[data-search-url]").forEach((el) => {
     const url = el.dataset.searchUrl;
-    new TomSelect(el, {
+    new TomSelect(named(el), {
       valueField: "value",
       labelField: "text",
       searchField: [],
@@ -35,7 +42,7 @@
   });
 
   document.querySelectorAll("form.filters select[multiple]").forEach((el) => {
-    new TomSelect(el, {
+    new TomSelect(named(el), {
       plugins: ["checkbox_options", "remove_button"],
       placeholder: words.all || "",
       hidePlaceholder: false,

@@ -48,44 +48,49 @@
 
   const axisLabel = { fontSize: px(12) };
 
-  // 签约 → 开工 → 投产 (entries) → 达效 (unique projects)
+  // Each batch's entries: how many moved on (started, in production, at capacity) and how many not yet
+  const conversion = data.conversion;
   make(
-    "funnel",
+    "conversion",
     {
-      legend: { show: false },
       tooltip: {
-        trigger: "item",
-        formatter: (p) =>
-          p.name + ": " + fmt.count(p.value) + " " + (p.data.unit === "projects" ? words.projects : words.entries),
+        trigger: "axis",
+        axisPointer: { type: "shadow" },
+        formatter: (items) => {
+          const row = conversion[items[0].dataIndex];
+          return (
+            row.name + "<br>" + row.indicator + ": " + fmt.percent(row.rate) +
+            "<br>" + words.moved_on + ": " + fmt.count(row.converted) + " / " + fmt.count(row.entries) + " " + words.entries
+          );
+        },
       },
+      legend: { top: 0, textStyle: { fontSize: px(12) } },
+      grid: { left: px(8), right: px(56), top: px(34), bottom: px(8), containLabel: true },
+      xAxis: { type: "value", name: words.entries, nameTextStyle: axisLabel, axisLabel: Object.assign({ formatter: fmt.axis() }, axisLabel) },
+      yAxis: { type: "category", inverse: true, data: conversion.map((r) => r.name), axisLabel: axisLabel },
       series: [
         {
-          type: "funnel",
-          sort: "none",
-          left: "8%",
-          right: "8%",
-          top: px(10),
-          bottom: px(10),
-          minSize: "20%",
-          gap: px(3),
+          name: words.moved_on,
+          type: "bar",
+          stack: "entries",
+          data: conversion.map((r) => ({ value: r.converted, itemStyle: { color: colours[r.key] } })),
+        },
+        {
+          name: words.not_yet,
+          type: "bar",
+          stack: "entries",
+          data: conversion.map((r) => r.rest),
+          itemStyle: { color: dark ? "#4b5563" : "#d0d5dc" },
           label: {
-            position: "inside",
-            fontSize: px(15),
-            fontWeight: "bold",
-            color: "#fff",
-            formatter: (p) => p.name + "  " + fmt.count(p.value),
+            show: true,
+            position: "right",
+            fontSize: px(12),
+            formatter: (p) => fmt.percent(conversion[p.dataIndex].rate),
           },
-          data: data.funnel.map((item, i) => ({
-            name: item.name,
-            value: item.value,
-            unit: item.unit,
-            url: item.url,
-            itemStyle: { color: [colours.sign, colours.start, colours.produce, colours.capacity][i] },
-          })),
         },
       ],
     },
-    (p) => p.data && p.data.url
+    (p) => conversion[p.dataIndex] && (p.seriesIndex === 0 ? conversion[p.dataIndex].url : conversion[p.dataIndex].entries_url)
   );
 
   // Entries per phase and batch (stacked), total investment in 亿元 (line, right axis)
@@ -208,4 +213,54 @@
   );
 
   window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+})();
+
+/* The big screen's county map: the boundaries shipped with the platform (no tile server), each
+   county coloured by the indicator's rate (json_script "county-map"). */
+(function () {
+  "use strict";
+  const el = document.querySelector("[data-county-map]");
+  const source = document.getElementById("county-map");
+  if (!el || !source || typeof echarts === "undefined") return;
+  const data = JSON.parse(source.textContent);
+  if (!data) return;
+  const fmt = window.KP.format;
+  fetch(el.dataset.boundaries)
+    .then((r) => r.json())
+    .then((geo) => {
+      echarts.registerMap("city", geo);
+      const chart = echarts.init(el, "dark", { renderer: "canvas" });
+      const byName = Object.fromEntries(data.regions.map((r) => [r.name, r]));
+      chart.setOption({
+        backgroundColor: "transparent",
+        tooltip: {
+          trigger: "item",
+          formatter: (p) => {
+            const r = byName[p.name];
+            return p.name + "<br>" + data.indicator + ": " + (r ? fmt.percent(r.value) + " (" + r.counted + ")" : fmt.percent(null));
+          },
+        },
+        visualMap: {
+          min: 0,
+          max: 100,
+          left: 0,
+          bottom: 0,
+          calculable: false,
+          text: ["100%", "0%"],
+          textStyle: { color: "#cfe0f3" },
+          inRange: { color: ["#7f1d1d", "#f59e0b", "#16a34a"] },
+        },
+        series: [
+          {
+            type: "map",
+            map: "city",
+            label: { show: true, color: "#fff", fontSize: 13, formatter: (p) => p.name + (byName[p.name] ? "\n" + fmt.percent(byName[p.name].value) : "") },
+            itemStyle: { borderColor: "#0b1626" },
+            emphasis: { disabled: true },
+            data: data.regions.filter((r) => r.value !== null).map((r) => ({ name: r.name, value: parseFloat(r.value) })),
+          },
+        ],
+      });
+      window.addEventListener("resize", () => chart.resize());
+    });
 })();
