@@ -223,7 +223,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "keyprojects.core.schema.Schema",  # error answers documented once
     "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
     "EXCEPTION_HANDLER": "keyprojects.core.api.exception_handler",
 }

@@ -35,11 +35,37 @@ class Stale(APIException):
     default_code = "stale"
 
 
+class VersionRequired(APIException):
+    """A write that does not say which version it changes would silently overwrite whatever
+    someone else saved since the client read it; RFC 6585's 428 asks the client to say."""
+
+    status_code = 428  # Precondition Required
+    default_code = "version_required"
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Send the version you read (the If-Match header with the record's ETag, or "
+                "`version` in the body), so that a newer change is not overwritten. "
+                "If-Match: * overwrites whatever is there."
+            )
+        )
+
+
+def sent_version(request) -> str | None:
+    """The version a write names: If-Match, else `version` in a JSON object body."""
+    sent = request.headers.get("If-Match")
+    if not sent and isinstance(request.data, Mapping):
+        sent = request.data.get("version")
+    return str(sent) if sent else None
+
+
 class BaseModelSerializer(serializers.ModelSerializer):
     display = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
     version = serializers.SerializerMethodField(
-        help_text="Send it back as If-Match (or as `version`) when writing: a newer record answers 412."
+        help_text="Send it back as If-Match (or as `version`) when writing: a newer record answers 412, "
+        "none at all 428."
     )
 
     def get_display(self, obj) -> str:
@@ -177,6 +203,8 @@ class BaseViewSet(viewsets.ModelViewSet):
         action = self.access_action()
         if action != Action.VIEW and not can(self.request.user, action, obj):
             raise PermissionDenied
+        if self.action in {"update", "partial_update"} and version(obj) and sent_version(self.request) is None:
+            raise VersionRequired
         return obj
 
     def get_queryset(self):
@@ -205,13 +233,15 @@ class BaseViewSet(viewsets.ModelViewSet):
             self._write(serializer, Action.CHANGE)
 
     def check_version(self, instance):
-        """Optimistic check: the version the client read (If-Match or `version`), if it sent one,
-        must still be the record's, read under a row lock so that two writers cannot both pass."""
-        sent = self.request.headers.get("If-Match") or self.request.data.get("version")
+        """Optimistic check: the version the client read (If-Match or `version`; get_object()
+        refused a write without one) must still be the record's, read under a row lock in the
+        transaction that saves, so that of two racing writers the second sees the first's stamp.
+        `If-Match: *` (RFC 9110: any version) overwrites knowingly."""
+        sent = sent_version(self.request)
         if not sent or sent == "*" or version(instance) is None:
             return
-        current = type(instance).objects.select_for_update().filter(pk=instance.pk).get()
-        if sent.removeprefix("W/").strip('"') != version(current):
+        current = type(instance)._base_manager.select_for_update().filter(pk=instance.pk).first()
+        if current is None or sent.removeprefix("W/").strip('"') != version(current):
             raise Stale
 
     def finalize_response(self, request, response, *args, **kwargs):

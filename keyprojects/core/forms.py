@@ -68,6 +68,23 @@ class BaseModelForm(forms.ModelForm):
             raise forms.ValidationError(STALE, code="stale")
         return cleaned
 
+    def check_version_locked(self) -> None:
+        """The optimistic check again, under the row lock, in the transaction that saves: clean()
+        compared against the row as it was read, and two saves could both pass that; the second to
+        take the lock sees the first's stamp and is refused (ValidationError, shown on the form)."""
+        loaded = self.cleaned_data.get("loaded_version")
+        if not (self.instance.pk and loaded and getattr(self.instance, "updated", None)):
+            return
+        current = (
+            type(self.instance)
+            ._base_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("updated", flat=True)
+            .first()
+        )
+        if current is not None and current.isoformat() != loaded:
+            raise forms.ValidationError(STALE, code="stale")
+
     def validate_unique(self):
         """Django's unique checks, less those an import answered for the whole file: a value
         known to be free needs no query; any other value is checked, with Django's message."""

@@ -159,6 +159,8 @@ class ObjectEditView(ScopedView):
         if form.is_valid():
             try:
                 with transaction.atomic():
+                    if hasattr(form, "check_version_locked"):
+                        form.check_version_locked()
                     obj = self.declaration.save(form, request)
                     check_in_scope(obj, request.user, self.action)
             except PermissionDenied:

@@ -22,6 +22,13 @@ from django.urls import reverse
 from keyprojects.core.models import ObjectChange
 
 
+def etag(obj) -> str:
+    """The If-Match an API client sends after reading `obj` now: writes without one answer 428."""
+    from keyprojects.core.api import version
+
+    return f'"{version(type(obj)._base_manager.get(pk=obj.pk))}"'
+
+
 def xlsx_bytes(rows, title=None):
     """A real workbook as cities send them: optional merged title row above the header."""
     workbook = openpyxl.Workbook()
@@ -91,7 +98,7 @@ def object_check(client_for, api_for, obj, *, list_url, api_url, api_change, mar
         if row == "api detail":
             return api.get(f"{api_url}{obj.pk}/").status_code
         if row == "api change":
-            return api.patch(f"{api_url}{obj.pk}/", api_change, format="json").status_code
+            return api.patch(f"{api_url}{obj.pk}/", api_change, format="json", HTTP_IF_MATCH=etag(obj)).status_code
         raise KeyError(row)
 
     return check

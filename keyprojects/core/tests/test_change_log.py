@@ -76,7 +76,7 @@ def test_api_writes_log_the_token_user_not_system(api_for, users, regions):
     response = api.post("/api/orgs/contacts/", {"name": "接口", "region": regions["郾城区"].pk}, format="json")
     assert response.status_code == 201, response.json()
     pk = response.json()["id"]
-    assert api.patch(f"/api/orgs/contacts/{pk}/", {"post": "主任"}, format="json").status_code == 200
+    assert api.patch(f"/api/orgs/contacts/{pk}/", {"post": "主任"}, format="json", HTTP_IF_MATCH="*").status_code == 200
     assert api.delete(f"/api/orgs/contacts/{pk}/").status_code == 204
 
     obj = Contact.objects.get(pk=pk)  # DELETE archives, the row stays

@@ -2,7 +2,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from keyprojects.core.models import ObjectChange
-from keyprojects.core.testing.cases import ROLES, ModelCase, assert_matrix, listed, object_check, upload, xlsx_bytes
+from keyprojects.core.testing.cases import (
+    ROLES,
+    ModelCase,
+    assert_matrix,
+    etag,
+    listed,
+    object_check,
+    upload,
+    xlsx_bytes,
+)
 from keyprojects.core.testing.pages import in_language
 from keyprojects.enterprises.models import Enterprise
 from keyprojects.enterprises.validators import credit_code_check_character
@@ -139,11 +148,15 @@ def test_enterprise_user_keeps_its_contact_details_but_not_who_it_is(client_for,
     mine.refresh_from_db()
     assert (mine.contact_name, mine.legal_representative) == ("王芳", "刘强")
     assert (mine.name, mine.region, mine.credit_code) == ("漯河市卫龙商贸有限公司", regions["郾城区"], code(1))
-    api = api_for("enterprise").patch(f"/api/enterprises/{mine.pk}/", {**data, "contact_name": "李娜"}, format="json")
+    api = api_for("enterprise").patch(
+        f"/api/enterprises/{mine.pk}/", {**data, "contact_name": "李娜"}, format="json", HTTP_IF_MATCH=etag(mine)
+    )
     assert api.status_code == 200 and api.json()["name"] == "漯河市卫龙商贸有限公司"
     mine.refresh_from_db()
     assert (mine.contact_name, mine.region) == ("李娜", regions["郾城区"])
-    staff = api_for("county_a").patch(f"/api/enterprises/{mine.pk}/", {"name": "漯河卫龙食品有限公司"}, format="json")
+    staff = api_for("county_a").patch(
+        f"/api/enterprises/{mine.pk}/", {"name": "漯河卫龙食品有限公司"}, format="json", HTTP_IF_MATCH=etag(mine)
+    )
     assert staff.status_code == 200 and staff.json()["name"] == "漯河卫龙食品有限公司"
 
 
@@ -204,7 +217,7 @@ def test_duplicate_credit_code_is_refused_on_form_and_api(client_for, api_for, r
         assert response.status_code == 400 and "credit_code" in response.json(), response.content
     other = make("漯河嘉禾饮料有限公司", regions["郾城区"], 22)
     response = api_for("county_a").patch(
-        f"/api/enterprises/{other.pk}/", {"credit_code": existing.credit_code}, format="json"
+        f"/api/enterprises/{other.pk}/", {"credit_code": existing.credit_code}, format="json", HTTP_IF_MATCH=etag(other)
     )
     assert response.status_code == 400 and "credit_code" in response.json()
     assert Enterprise.objects.filter(credit_code=existing.credit_code).count() == 1
@@ -254,7 +267,10 @@ def test_only_user_administrators_set_enterprise_users_and_it_is_logged(client_f
     enterprise.users.add(users["enterprise"])
     # The enterprise user (and county staff) cannot hand the enterprise to someone else.
     response = api_for("enterprise").patch(
-        f"/api/enterprises/{enterprise.pk}/", {"users": [users["leader"].pk]}, format="json"
+        f"/api/enterprises/{enterprise.pk}/",
+        {"users": [users["leader"].pk]},
+        format="json",
+        HTTP_IF_MATCH=etag(enterprise),
     )
     assert response.status_code == 200
     assert list(enterprise.users.all()) == [users["enterprise"]]
@@ -267,7 +283,10 @@ def test_only_user_administrators_set_enterprise_users_and_it_is_logged(client_f
     assert list(enterprise.users.all()) == [users["enterprise"]]
     # The city administrator can; the change goes in the log with before and after.
     response = api_for("city_admin").patch(
-        f"/api/enterprises/{enterprise.pk}/", {"users": [users["enterprise"].pk, users["leader"].pk]}, format="json"
+        f"/api/enterprises/{enterprise.pk}/",
+        {"users": [users["enterprise"].pk, users["leader"].pk]},
+        format="json",
+        HTTP_IF_MATCH=etag(enterprise),
     )
     assert response.status_code == 200, response.json()
     assert set(enterprise.users.all()) == {users["enterprise"], users["leader"]}

@@ -3,7 +3,7 @@ only by city administrators; memberships are managed by city administrators and 
 
 import pytest
 
-from keyprojects.core.testing.cases import assert_matrix
+from keyprojects.core.testing.cases import assert_matrix, etag
 from keyprojects.orgs.models import Membership, Region
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,9 @@ def test_reference_data_is_read_by_all_and_changed_by_the_city_admin_only(client
             case "api region list":
                 return api.get("/api/orgs/regions/").status_code
             case "api region change":
-                return api.patch(f"/api/orgs/regions/{region.pk}/", {"name": region.name}, format="json").status_code
+                return api.patch(
+                    f"/api/orgs/regions/{region.pk}/", {"name": region.name}, format="json", HTTP_IF_MATCH=etag(region)
+                ).status_code
             case "api region create":
                 body = {"name": f"新区-{role}", "level": "zone", "parent": regions["漯河市"].pk}
                 return api.post("/api/orgs/regions/", body, format="json").status_code

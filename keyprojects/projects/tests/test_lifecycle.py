@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from keyprojects.core.models import ObjectChange
+from keyprojects.core.testing.cases import etag
 from keyprojects.projects import services
 from keyprojects.projects.choices import EventType, Light, ReportStatus, Stage
 from keyprojects.projects.models import Milestone, ProgressReport, Project, YearPlan
@@ -274,12 +275,17 @@ def test_completed_investment_adds_reports_to_what_the_project_brought(client_fo
     page = client_for("county_a").post(f"/projects/projects/{project.pk}/edit/", {**data, "prior_investment": "0.05亿"})
     assert page.status_code == 302, page.context["form"].errors
     assert ProgressReport.objects.get(pk=report.pk).cumulative_investment == Decimal("600")
-    api = api_for("county_a").patch(f"/api/projects/projects/{project.pk}/", {"prior_investment": "0"}, format="json")
+    api = api_for("county_a").patch(
+        f"/api/projects/projects/{project.pk}/", {"prior_investment": "0"}, format="json", HTTP_IF_MATCH=etag(project)
+    )
     assert api.status_code == 200, api.json()
     assert Project.objects.get(pk=project.pk).cumulative_investment == Decimal("100")
     # What it brought counts toward the total: more than the total is refused, or needs a confirmation.
     refused = api_for("county_a").patch(
-        f"/api/projects/projects/{project.pk}/", {"prior_investment": "1001"}, format="json"
+        f"/api/projects/projects/{project.pk}/",
+        {"prior_investment": "1001"},
+        format="json",
+        HTTP_IF_MATCH=etag(project),
     )
     assert refused.status_code == 400 and "prior_investment" in refused.json()
     Project.objects.filter(pk=project.pk).update(prior_investment=950)
