@@ -195,6 +195,12 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
 
 # Uploads (imports) are bounded: the message names the limit in the user's language.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# …and so is the sheet inside, whatever its bytes: a 5 KB xlsx with one cell at row 50,000,
+# column 200 would otherwise make the reader build a 10-million-cell grid (core/imports.py).
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 100_000))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", 100))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", 5_000_000))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", 10 * IMPORT_MAX_BYTES))  # zip bombs
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Exports above this many rows run as a background job instead of in the request.

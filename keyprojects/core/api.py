@@ -105,7 +105,8 @@ class BaseModelSerializer(serializers.ModelSerializer):
             instance.full_clean(exclude=[f.name for f in model._meta.fields if f.name not in self.fields])
         except DjangoValidationError as error:
             raise ValidationError(serializers.as_serializer_error(error)) from error
-        return attrs
+        # What clean_fields() cleaned (invisible characters out of text) is what is saved.
+        return {**attrs, **{key: getattr(instance, key) for key, value in plain.items() if isinstance(value, str)}}
 
 
 # The right each standard route needs; anything else must be a declared verb or read action.

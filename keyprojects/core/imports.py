@@ -13,7 +13,6 @@ their change log) and checked against the user's scope a thousand at a time.
 import copy
 import csv
 import gc
-import io
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -105,32 +104,154 @@ def check_upload(upload):
 
 
 def read_rows(path):
-    """All rows of the first sheet as lists of cell values."""
+    """All rows of the first sheet as lists of cell values, bounded: a file with more rows,
+    columns or cells than the settings allow (IMPORT_MAX_ROWS, IMPORT_MAX_COLUMNS,
+    IMPORT_MAX_CELLS) is refused naming the limit before its grid is built, so that a tiny
+    file cannot allocate a huge one (one cell at row 50,000, column 200 of an xlsx would make
+    calamine build a 10-million-cell grid)."""
     with open(path, "rb") as handle:
         kind = sniff(handle.read(8192))
     if kind == "csv":
-        raw = open(path, "rb").read()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UploadError(_("The CSV file is neither UTF-8 nor GB18030 text."))
-        return list(csv.reader(io.StringIO(text)))
+        return read_csv(path)
     if kind is None:
         raise UploadError(_("This is not a spreadsheet: upload an .xlsx, .xls or .csv file."))
     from python_calamine import CalamineWorkbook
 
+    if kind == "xlsx":
+        check_extent(*xlsx_extent(path))
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        rows = SheetRows(workbook.get_sheet_by_index(0).to_python(skip_empty_area=False))
+        sheet = workbook.get_sheet_by_index(0)
+        # An .xls is bounded by its format (65,536 × 256 cells); its grid is checked once read.
+        check_extent(sheet.height, sheet.width)
+        rows = SheetRows(sheet.to_python(skip_empty_area=False))
+    except UploadError:
+        raise
     except Exception as error:  # calamine raises its own types for broken files
         raise UploadError(_("The spreadsheet cannot be read: %(error)s") % {"error": error}) from error
     if kind == "xlsx":
         rows.formulas = formula_cells(path)
     return rows
+
+
+def check_extent(rows: int, columns: int) -> None:
+    """Refuse a sheet larger than the configured limits, naming the limit it passes."""
+    if rows > settings.IMPORT_MAX_ROWS:
+        raise UploadError(
+            _("The sheet reaches row %(rows)s; at most %(limit)s rows are imported at once. Split the file.")
+            % {"rows": f"{rows:,}", "limit": f"{settings.IMPORT_MAX_ROWS:,}"}
+        )
+    if columns > settings.IMPORT_MAX_COLUMNS:
+        raise UploadError(
+            _(
+                "The sheet reaches column %(columns)s; at most %(limit)s columns are read. "
+                "Delete the cells to the right of the ledger."
+            )
+            % {"columns": f"{columns:,}", "limit": f"{settings.IMPORT_MAX_COLUMNS:,}"}
+        )
+    if rows * columns > settings.IMPORT_MAX_CELLS:
+        raise UploadError(
+            _("The sheet spans %(cells)s cells (%(rows)s rows × %(columns)s columns); at most %(limit)s are read.")
+            % {
+                "cells": f"{rows * columns:,}",
+                "rows": f"{rows:,}",
+                "columns": f"{columns:,}",
+                "limit": f"{settings.IMPORT_MAX_CELLS:,}",
+            }
+        )
+
+
+_TAG = re.compile(rb"<(row|c)\b([^>]*)>")
+_REF = re.compile(rb'\sr="([A-Z]*)(\d*)"')
+
+
+def xlsx_extent(path) -> tuple[int, int]:
+    """(rows, columns) of an xlsx file's first sheet, as calamine would size its grid, read by
+    streaming the sheet's XML a megabyte at a time (never the whole part in memory) and stopping
+    as soon as a limit is passed; its <dimension> is not trusted. A part that unpacks to more than
+    IMPORT_MAX_UNPACKED_BYTES (a zip bomb) is refused by its declared size."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+                from django.template.defaultfilters import filesizeformat
+
+                raise UploadError(
+                    _("The workbook unpacks to %(size)s; the limit is %(limit)s.")
+                    % {"size": filesizeformat(unpacked), "limit": filesizeformat(settings.IMPORT_MAX_UNPACKED_BYTES)}
+                )
+            with archive.open(_first_sheet(archive)) as part:
+                return _scan_extent(part)
+    except (KeyError, zipfile.BadZipFile, ValueError, AttributeError) as error:
+        raise UploadError(_("The spreadsheet cannot be read: %(error)s") % {"error": error}) from error
+
+
+def _scan_extent(part) -> tuple[int, int]:
+    rows = columns = row = column = 0
+    rest = b""
+    while chunk := part.read(1 << 20):
+        data = rest + chunk
+        end = data.rfind(b">") + 1  # whole tags only; the rest waits for the next chunk
+        data, rest = data[:end], data[end:]
+        for name, attributes in _TAG.findall(data):
+            ref = _REF.search(attributes)
+            if name == b"row":
+                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                column = 0
+                continue
+            if ref and ref.group(1):
+                column = 0
+                for letter in ref.group(1):
+                    column = column * 26 + letter - 64
+            else:  # a cell without its address is the next one along
+                column += 1
+            if ref and ref.group(2):
+                row = int(ref.group(2))
+            rows, columns = max(rows, row), max(columns, column)
+        if rows > settings.IMPORT_MAX_ROWS or columns > settings.IMPORT_MAX_COLUMNS:
+            break  # refused already: the rest of the sheet need not be read
+    return rows, columns
+
+
+def read_csv(path) -> list[list[str]]:
+    """A CSV file's rows, streamed and bounded like a sheet: UTF-8 with or without its BOM, else
+    GB18030; lines ending in CR LF, LF or CR alone (Excel for Mac)."""
+    encoding = _csv_encoding(path)
+    rows, widest = [], 0
+    try:
+        with open(path, encoding=encoding, newline="") as handle:  # newline="": csv sees \r, \n, \r\n
+            for row in csv.reader(handle):
+                widest = max(widest, len(row))
+                if (
+                    widest > settings.IMPORT_MAX_COLUMNS
+                    or len(rows) >= settings.IMPORT_MAX_ROWS
+                    or (len(rows) + 1) * widest > settings.IMPORT_MAX_CELLS
+                ):
+                    check_extent(len(rows) + 1, widest)
+                rows.append(row)
+    except csv.Error as error:  # a field past csv's size limit, a NUL byte
+        raise UploadError(
+            _("The CSV file cannot be read at line %(line)s: %(error)s") % {"line": len(rows) + 1, "error": error}
+        ) from error
+    return rows
+
+
+def _csv_encoding(path) -> str:
+    import codecs
+
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise UploadError(_("The CSV file is neither UTF-8 nor GB18030 text."))
 
 
 class SheetRows(list):

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from .parsing import STORED_UNIT, UNITS, read_amount, title_unit, units_named
+from .text import INVISIBLE
 
 
 def normalise(value):
@@ -28,7 +29,8 @@ def normalise(value):
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    return " ".join(str(value).translate(HALF_WIDTH).split())  # what re.sub(r"\s+", " ") and strip() leave
+    # what re.sub(r"\s+", " ") and strip() leave; a cell of invisible characters only is empty
+    return " ".join(str(value).translate(HALF_WIDTH).split())
 
 
 # Full-width digits, letters, space and the marks codes and dates use become half-width; Chinese
@@ -37,6 +39,7 @@ HALF_WIDTH = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0
 HALF_WIDTH |= {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF21, 0xFF3B)}
 HALF_WIDTH |= {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF41, 0xFF5B)}
 HALF_WIDTH |= {ord(c): unicodedata.normalize("NFKC", c) for c in "－．／＠＿＋"} | {0x3000: " ", 0xA0: " "}
+HALF_WIDTH |= INVISIBLE  # zero-width and control characters out (core/text.py)
 
 
 def column_letter(position):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import RestrictedQuerySet, Scope
 from .context import current_actor
+from .text import strip_invisible
 
 
 class ChangeAction(models.TextChoices):
@@ -190,6 +191,12 @@ class LoggedModel(models.Model):
     save.alters_data = True
 
     def clean_fields(self, exclude=None):
+        # Invisible characters out of text before the blank check (core/text.py): a name made
+        # only of a zero-width space is empty, whether it came from a form, the API or a file.
+        for name in _text_fields(type(self)):
+            value = getattr(self, name)
+            if value and isinstance(value, str):
+                setattr(self, name, strip_invisible(value))
         # A relation a form field has just found in its own queryset (BaseModelForm.clean names
         # them) is not looked up again by ForeignKey.validate(): a query per relation per row.
         found = getattr(self, "found_relations", {})
@@ -223,6 +230,11 @@ class LoggedModel(models.Model):
         a choice column in a list; the dict is built once per field here."""
         value = getattr(self, field.attname)
         return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
+
+
+@functools.cache
+def _text_fields(model) -> tuple[str, ...]:
+    return tuple(f.attname for f in model._meta.concrete_fields if isinstance(f, (models.CharField, models.TextField)))
 
 
 _PK = "2147483646"  # a pk that stands for the row's in a reversed detail address
