@@ -33,7 +33,9 @@ def _secret_key():
 
 
 PRODUCTION = env_bool("KEYPROJECTS_PRODUCTION")
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Off unless asked for (DEBUG=1 make run): a page that fails shows our 500 page, never a
+# traceback, in the demo too; static files are served by WhiteNoise either way.
+DEBUG = env_bool("DEBUG") and not PRODUCTION
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "keyprojects.core.middleware.ActorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "keyprojects.core.errors.BadInputMiddleware",  # a number no database holds: 400, not 500
 ]
 
 ROOT_URLCONF = "keyprojects.urls"
@@ -227,7 +230,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "keyprojects.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "keyprojects.core.schema.Schema",  # error answers documented once
     "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
@@ -257,8 +260,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+if not PRODUCTION:  # files straight from the apps' static folders, no collectstatic
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 if PRODUCTION:
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))

@@ -28,3 +28,6 @@ urlpatterns = [
     path("api/", include("keyprojects.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "keyprojects.core.errors.bad_request"  # our messages, in the user's language
+handler500 = "keyprojects.core.errors.server_error"  # a sentence and the request id, never a traceback

@@ -178,9 +178,10 @@ def indicator_filters(request):
 
     def number(name):
         try:
-            return int(params.get(name, ""))
+            value = int(params.get(name, ""))
         except ValueError:
             return None
+        return value if 0 < value < 2**31 else None  # an id or a phase number, never 0 or less
 
     if (phase_pk := number("phase")) is not None:
         chosen["phase"] = Phase.objects.filter(pk=phase_pk).first()
@@ -295,7 +296,9 @@ def _day(text):
 
 def _month(request):
     """(year, month) from ?month=YYYY-MM, else the current month."""
-    day = _day(f"{request.GET.get('month', '')}-01") or timezone.localdate()
+    day = _day(f"{request.GET.get('month', '')}-01")
+    if day is None or not 1900 < day.year < 9999:  # the month after 9999-12 is no date
+        day = timezone.localdate()
     return day.year, day.month
 
 

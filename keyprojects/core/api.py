@@ -17,6 +17,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .access import Action, can
 from .context import acting, bind_user
+from .errors import BIGINT, out_of_range, out_of_range_message
 from .forms import STALE
 from .services import archive, check_in_scope
 from .verbs import Verb, object_for, request_serializer
@@ -109,6 +110,11 @@ class BaseModelSerializer(serializers.ModelSerializer):
         return {**attrs, **{key: getattr(instance, key) for key, value in plain.items() if isinstance(value, str)}}
 
 
+class BadParameter(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+
+
 # The right each standard route needs; anything else must be a declared verb or read action.
 ROUTE_RIGHTS = {
     "list": Action.VIEW,
@@ -199,7 +205,17 @@ class BaseViewSet(viewsets.ModelViewSet):
         return verb.right
 
     def get_object(self):
-        """404 outside the user's scope; 403 for a row the user sees but may not change."""
+        """404 outside the user's scope (and for an id no record can have); 403 for a row the
+        user sees but may not change."""
+        from django.http import Http404
+
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if self.lookup_field == "pk":
+            try:
+                if not 0 < int(lookup) <= BIGINT:
+                    raise Http404
+            except (TypeError, ValueError) as error:
+                raise Http404 from error
         obj = super().get_object()
         action = self.access_action()
         if action != Action.VIEW and not can(self.request.user, action, obj):
@@ -262,6 +278,14 @@ class BaseViewSet(viewsets.ModelViewSet):
 
 
 def exception_handler(exc, context):
+    """DRF's answers, plus: a Django ValidationError or BadRequest is a 400 and a number the
+    database cannot hold is a 400 (never a 500), each in the caller's language."""
+    from django.core.exceptions import BadRequest
+
+    if isinstance(exc, BadRequest):
+        exc = BadParameter(str(exc))
+    elif out_of_range(exc):
+        exc = BadParameter(out_of_range_message())
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(serializers.as_serializer_error(exc))
     if isinstance(exc, PermissionDenied):

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .errors import BIGINT, bounded_field
 from .models import ChangeAction, ObjectChange
 from .search import contains_lookup
 
@@ -36,6 +37,18 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def bound_filter(found) -> None:
+    """Values a database can hold, or a 400 naming the filter (core/errors.py): a year from 1 to
+    9999 (`?year=0` built an impossible date), a number within a database integer, an id a
+    database column can hold (`?region=99999999999999999999` overflowed SQLite)."""
+    if isinstance(found, django_filters.NumberFilter):
+        year = found.lookup_expr.endswith("year") or found.field_name == "year"
+        found.extra.setdefault("min_value", 1 if year else -BIGINT)
+        found.extra.setdefault("max_value", 9999 if year else BIGINT)
+    elif isinstance(found, (django_filters.ModelChoiceFilter, django_filters.ModelMultipleChoiceFilter)):
+        found.field_class = bounded_field(found.field_class)
+
+
 class BaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     archived = django_filters.BooleanFilter(method="filter_archived", label=_("Records"), widget=ArchivedWidget)
@@ -46,6 +59,7 @@ class BaseFilterSet(django_filters.FilterSet):
         for found in self.filters.values():  # the instance's copies: the class's stay as declared
             if isinstance(found, django_filters.BooleanFilter) and "widget" not in found.extra:
                 found.extra["widget"] = AnyBooleanWidget
+            bound_filter(found)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -114,6 +128,11 @@ class ChangeFilterSet(django_filters.FilterSet):
     request_id = django_filters.CharFilter(label=_("Request id"))
     # what was written before an import's run (the run's line links past it)
     before = django_filters.NumberFilter(field_name="pk", lookup_expr="lt", widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for found in self.filters.values():
+            bound_filter(found)
 
     class Meta:
         model = ObjectChange

@@ -57,6 +57,9 @@ class CountedOncePaginator(Paginator):
         return cached_count(queryset) if isinstance(queryset, QuerySet) else super().count
 
 
+MAX_PER_PAGE = 500
+
+
 class BaseTable(tables.Table):
     """Bootstrap styling; subclasses link their identifying column with `linkify=True`."""
 
@@ -66,6 +69,14 @@ class BaseTable(tables.Table):
         empty_text = _("No records match.")
 
     def paginate(self, paginator_class=CountedOncePaginator, *args, **kwargs):
+        # RequestConfig passes ?per_page= and ?page= as sent: a negative or huge one answers 400
+        # naming the range (core/errors.py), not a 500 from the paginator.
+        from .errors import whole_number
+
+        if "per_page" in kwargs:
+            kwargs["per_page"] = whole_number(kwargs, "per_page", maximum=MAX_PER_PAGE, default=self._meta.per_page)
+        if "page" in kwargs and str(kwargs["page"]) != "last":
+            kwargs["page"] = whole_number(kwargs, "page", maximum=10**9, default=1)
         return super().paginate(paginator_class, *args, **kwargs)
 
 

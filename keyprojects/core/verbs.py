@@ -103,7 +103,11 @@ def object_for(model, user, pk, verb: Verb, queryset=None):
     from django.http import Http404
 
     queryset = queryset if queryset is not None else model.objects.all()
+    from .errors import BIGINT
+
     try:
+        if not 0 < int(pk) <= BIGINT:
+            raise Http404
         obj = get_object_or_404(queryset.restrict(user, Action.VIEW), pk=int(pk))
     except (TypeError, ValueError, OverflowError) as error:  # a path id that is no id
         raise Http404 from error

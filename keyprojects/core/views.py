@@ -28,6 +28,7 @@ from django_tables2 import RequestConfig
 from . import exports
 from .access import Action, can, memberships
 from .context import acting
+from .errors import BIGINT
 from .filtersets import ChangeFilterSet
 from .forms import add_service_errors
 from .ledger_files import write_errors, write_template
@@ -56,6 +57,8 @@ class ScopedView(LoginRequiredMixin, View):
     def get_object(self, action=None):
         """404 outside the user's scope; 403 for a row the user sees but may not `action`."""
         action = action or self.action
+        if not 0 < int(self.kwargs["pk"]) <= BIGINT:  # an id no record can have (SQLite overflows)
+            raise Http404
         obj = get_object_or_404(self.get_queryset(Action.VIEW), pk=self.kwargs["pk"])
         if action != Action.VIEW and not self.get_queryset(action).filter(pk=obj.pk).exists():
             raise PermissionDenied
