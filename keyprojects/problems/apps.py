@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProblemsConfig(AppConfig):
+    name = "keyprojects.problems"
+    label = "problems"
+    verbose_name = _("Problem ledger")
+
+    def ready(self):
+        from keyprojects.core.context_processors import nav
+        from keyprojects.core.registry import demo_step, home_section, panel
+
+        from . import tasks  # noqa: F401  (registers the scheduled jobs)
+        from .demo import seed_problems
+        from .views import home_problems, project_problems
+
+        demo_step(seed_problems, order=50)
+        panel("projects.Project", "problems", _("Problems"), "problems/_project_problems.html", project_problems)
+        home_section("problems/_home_problems.html", home_problems, order=20)
+
+        section = _("Problem ledger")
+        nav(_("My work queue"), "problems:queue", "problems.Problem", section)
+        nav(_("Problems"), "problems:problem_list", "problems.Problem", section)
+        nav(_("Deadline rules"), "problems:deadlinerule_list", "problems.DeadlineRule", section)
