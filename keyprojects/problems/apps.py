@@ -13,10 +13,13 @@ class ProblemsConfig(AppConfig):
 
         from . import tasks  # noqa: F401  (registers the scheduled jobs)
         from .demo import seed_problems
-        from .views import home_problems, project_problems
+        from .views import enterprise_problems, home_problems, project_problems
 
         demo_step(seed_problems, order=50)
         panel("projects.Project", "problems", _("Problems"), "problems/_project_problems.html", project_problems)
+        panel(
+            "enterprises.Enterprise", "problems", _("Problems"), "problems/_project_problems.html", enterprise_problems
+        )
         home_section("problems/_home_problems.html", home_problems, order=20)
 
         section = _("Problem ledger")

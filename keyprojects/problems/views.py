@@ -258,19 +258,28 @@ def queue(request):
     return render(request, "problems/queue.html", {"problems": problems, "departments": departments})
 
 
-def project_problems(request, project):
-    """The project page's 问题 tab: its problems, and the button to raise one."""
+def _panel(request, owner, field, source):
     problems = list(
         Problem.objects.restrict(request.user)
-        .filter(project=project, archived_at__isnull=True)
+        .filter(**{field: owner}, archived_at__isnull=True)
         .select_related("lead_department")
         .order_by("-raised_on", "-pk")[:50]
     )
-    can_raise = can(request.user, Action.ADD, Problem) and can(request.user, Action.VIEW, project)
+    can_raise = can(request.user, Action.ADD, Problem)
     if not problems and not can_raise:
         return None
-    add = reverse("problems:problem_add") + f"?project={project.pk}&source=project"
+    add = reverse("problems:problem_add") + f"?{field}={owner.pk}&source={source}"
     return {"problems": problems, "can_raise": can_raise, "add_url": add}
+
+
+def project_problems(request, project):
+    """The project page's 问题 tab: its problems, and the button to raise one."""
+    return _panel(request, project, "project", "project")
+
+
+def enterprise_problems(request, enterprise):
+    """The enterprise's page (an enterprise user's own): its problems and the button to raise one."""
+    return _panel(request, enterprise, "enterprise", "enterprise")
 
 
 def home_problems(request):

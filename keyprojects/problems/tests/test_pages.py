@@ -148,3 +148,11 @@ def test_enterprise_cannot_raise_for_another_enterprise_through_the_api(users, d
     )
     assert answer.status_code in (400, 403)
     assert not Problem.objects.exists()
+
+
+def test_enterprise_raises_from_its_own_page(users, department, client_for):
+    enterprise = enterprise_of(users)
+    page = client_for("enterprise").get(enterprise.get_absolute_url()).content.decode()
+    assert 'data-testid="raise-problem"' in page and f"?enterprise={enterprise.pk}&amp;source=enterprise" in page
+    raise_one(users["enterprise"], enterprise=enterprise, title="融资担保难")
+    assert "融资担保难" in client_for("enterprise").get(enterprise.get_absolute_url()).content.decode()
