@@ -25,4 +25,6 @@ class ProblemsConfig(AppConfig):
         section = _("Problem ledger")
         nav(_("My work queue"), "problems:queue", "problems.Problem", section)
         nav(_("Problems"), "problems:problem_list", "problems.Problem", section)
+        nav(_("Weekly meetings"), "problems:meeting_list", "problems.Meeting", section)
+        nav(_("Meeting decisions"), "problems:decision_list", "problems.Decision", section)
         nav(_("Deadline rules"), "problems:deadlinerule_list", "problems.DeadlineRule", section)

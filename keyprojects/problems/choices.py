@@ -124,3 +124,31 @@ class ActionType(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
     INSTRUCTION = "instruction", _("Leader's instruction")
     EDITED = "edited", _("Edited")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("In preparation")  # 筹备中
+    HELD = "held", _("Held")  # 已召开
+
+
+class ItemKind(models.TextChoices):
+    """议题: what an agenda item is about."""
+
+    PROBLEM = "problem", _("Overdue or escalated problem")
+    PROJECT = "project", _("Red-light project")
+    DECISION = "decision", _("Open decision")
+    OTHER = "other", _("Other")
+
+
+class DecisionStatus(models.TextChoices):
+    OPEN = "open", _("In progress")  # 办理中
+    DONE = "done", _("Reported done")  # 已办结待确认
+    CLOSED = "closed", _("Closed")  # 已销号
+
+
+class DecisionEventType(models.TextChoices):
+    DECIDED = "decided", _("Decided")
+    REPORTED = "reported", _("Reported done")
+    SENT_BACK = "sent_back", _("Sent back")
+    CLOSED = "closed", _("Closed")
+    OVERDUE = "overdue", _("Overdue")

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from keyprojects.core.filtersets import BaseFilterSet
 from keyprojects.orgs.models import Department, Office, Region
 
-from .choices import OPEN, Category, Level, ProblemClass, Source, Status
-from .models import DeadlineRule, Problem
+from .choices import OPEN, Category, DecisionStatus, Level, ProblemClass, Source, Status
+from .models import AgendaItem, DeadlineRule, Decision, Meeting, Problem
 
 
 class ProblemFilterSet(BaseFilterSet):
@@ -72,3 +72,35 @@ class DeadlineRuleFilterSet(BaseFilterSet):
     class Meta:
         model = DeadlineRule
         fields = ["q", "category", "problem_class", "archived"]
+
+
+class MeetingFilterSet(BaseFilterSet):
+    search_fields = ("minutes", "place")
+
+    class Meta:
+        model = Meeting
+        fields = ["q", "status", "archived"]
+
+
+class AgendaItemFilterSet(BaseFilterSet):
+    search_fields = ("text",)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["q", "meeting", "kind", "archived"]
+
+
+class DecisionFilterSet(BaseFilterSet):
+    search_fields = ("text", "report")
+    status = django_filters.MultipleChoiceFilter(choices=DecisionStatus.choices, label=_("status"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+
+    class Meta:
+        model = Decision
+        fields = ["q", "status", "overdue", "owner_department", "meeting", "archived"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = Q(status=DecisionStatus.OPEN, overdue_days__gt=0)
+        return queryset.filter(late) if value else queryset.exclude(late)

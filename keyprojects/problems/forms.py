@@ -6,9 +6,10 @@ from keyprojects.core.parsing import LooseDateField
 from keyprojects.core.verbs import VerbForm
 from keyprojects.core.widgets import SearchSelect
 from keyprojects.orgs.models import Department, Office
+from keyprojects.projects.models import Project
 
 from .choices import Level, ProblemClass
-from .models import DeadlineRule, Problem
+from .models import AgendaItem, DeadlineRule, Meeting, Problem
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -136,3 +137,45 @@ class DeadlineRuleForm(BaseModelForm):
     class Meta:
         model = DeadlineRule
         fields = ["category", "problem_class", "assign_days", "progress_days", "resolve_days"]
+
+
+class MeetingForm(BaseModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "place", "chair"]
+        widgets = {"date": DATE}
+        field_classes = {"date": LooseDateField}
+
+
+class AgendaItemForm(BaseModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["meeting", "order", "kind", "text", "problem", "project"]
+        widgets = {"problem": SearchSelect("problems.Problem"), "project": SearchSelect("projects.Project")}
+
+
+class MinutesForm(VerbForm):
+    minutes = forms.CharField(label=_("minutes"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class DecideForm(VerbForm):
+    """议定事项: what was decided, who owns it, by when, what it is about."""
+
+    text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner_department = forms.ModelChoiceField(label=_("owner department"), queryset=Department.objects.all())
+    deadline = LooseDateField(label=_("deadline"), widget=DATE)
+    problems = forms.ModelMultipleChoiceField(label=_("problems"), queryset=Problem.objects.none(), required=False)
+    projects = forms.ModelMultipleChoiceField(label=_("projects"), queryset=Project.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # what is on this meeting's agenda
+        items = self.obj.items.filter(archived_at__isnull=True)
+        self.fields["problems"].queryset = Problem.objects.filter(pk__in=items.values("problem"))
+        self.fields["projects"].queryset = Project.objects.filter(pk__in=items.values("project"))
+        for name in ("problems", "projects"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+
+class ReportDecisionForm(VerbForm):
+    report = forms.CharField(label=_("what was done"), widget=forms.Textarea(attrs={"rows": 3}))

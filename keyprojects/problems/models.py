@@ -10,7 +10,19 @@ from keyprojects.core.events import Event
 from keyprojects.core.models import BaseModel
 from keyprojects.orgs.choices import OfficeKind
 
-from .choices import DONE, ActionType, Category, Level, ProblemClass, Source, Status
+from .choices import (
+    DONE,
+    ActionType,
+    Category,
+    DecisionEventType,
+    DecisionStatus,
+    ItemKind,
+    Level,
+    MeetingStatus,
+    ProblemClass,
+    Source,
+    Status,
+)
 
 OFFICE = frozenset({Role.OFFICE_STAFF})
 # Who raises problems: counties, offices, service officers on an enterprise's behalf, enterprises.
@@ -231,3 +243,146 @@ class ProblemAction(Event):
         if "category" in params:
             params["category"] = Category(params["category"]).label if params["category"] in Category else ""
         return params
+
+
+# --- weekly meetings (周例会) ---------------------------------------------------------------
+
+MEETING_KEEPERS = OFFICE | {Role.CITY_ADMIN}  # 大项目统筹办 prepares the meeting and records it
+
+
+class Meeting(BaseModel):
+    """周例会: the numbered weekly meeting on key projects; its agenda is built from what is late
+    (overdue and escalated problems, red-light projects, decisions still open), then edited."""
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    chair = models.CharField(_("chair"), max_length=50, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    minutes = models.TextField(_("minutes"), blank=True)
+
+    scope = Scope(reference=True)  # city-wide: everyone signed in reads the meetings
+    rights = {
+        Action.VIEW: ALL_ROLES,
+        Action.ADD: MEETING_KEEPERS,
+        Action.CHANGE: MEETING_KEEPERS,
+        Action.ARCHIVE: MEETING_KEEPERS,
+        "agenda": MEETING_KEEPERS,
+        "hold": MEETING_KEEPERS,
+        "decide": MEETING_KEEPERS,
+    }
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("weekly meeting")
+        verbose_name_plural = _("weekly meetings")
+
+    def __str__(self):
+        return f"第{self.number}次重点项目建设周例会"  # its name as the city writes it, in every language
+
+
+class AgendaItem(BaseModel):
+    """议题: one item of a meeting's agenda, linked to the problem, project or decision it is about."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="items")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices, default=ItemKind.OTHER)
+    text = models.CharField(_("item"), max_length=300)
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.ForeignKey(
+        "Decision", verbose_name=_("decision"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope = Scope(reference=True)
+    rights = {
+        Action.VIEW: ALL_ROLES,
+        Action.ADD: MEETING_KEEPERS,
+        Action.CHANGE: MEETING_KEEPERS,
+        Action.ARCHIVE: MEETING_KEEPERS,
+    }
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self):
+        return self.text
+
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url()
+
+
+class Decision(BaseModel):
+    """议定事项: what a meeting decided, owned by a department with a deadline, linked to the
+    problems and projects it is about; followed like a problem until the office closes it."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="decisions")
+    text = models.TextField(_("decision"))
+    owner_department = models.ForeignKey(
+        "orgs.Department", verbose_name=_("owner department"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    deadline = models.DateField(_("deadline"))
+    problems = models.ManyToManyField(Problem, verbose_name=_("problems"), blank=True, related_name="decisions")
+    projects = models.ManyToManyField(
+        "projects.Project", verbose_name=_("projects"), blank=True, related_name="decisions"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.OPEN, db_index=True
+    )
+    report = models.TextField(_("what was done"), blank=True)
+    reported_on = models.DateField(_("reported done on"), null=True, blank=True, editable=False)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    overdue_days = models.PositiveIntegerField(_("working days overdue"), default=0, editable=False)
+
+    log_exclude = frozenset({"updated", "overdue_days"})
+    scope = Scope(
+        region="projects__region",
+        department="owner_department",
+        office_remit={OfficeKind.COORDINATION: {}, OfficeKind.SUPERVISION: {}},
+        leader="projects__leader",
+    )
+    rights = {
+        Action.VIEW: ALL_ROLES,
+        Action.ADD: frozenset(),  # decided at a meeting (the meeting's verb)
+        Action.CHANGE: MEETING_KEEPERS,
+        Action.ARCHIVE: MEETING_KEEPERS,
+        "report": frozenset({Role.DEPARTMENT_STAFF}) | MEETING_KEEPERS,
+        "close": MEETING_KEEPERS,
+        "send_back": MEETING_KEEPERS,
+    }
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def overdue(self):
+        return self.overdue_days > 0 and self.status == DecisionStatus.OPEN
+
+
+class DecisionEvent(Event):
+    """A line of a decision's timeline."""
+
+    decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(_("type"), max_length=20, choices=DecisionEventType.choices)
+
+    scope = Decision.scope.via("decision")
+    rights = {Action.ADD: frozenset(), Action.CHANGE: frozenset(), Action.ARCHIVE: frozenset()}  # by services
+
+    class Meta(Event.Meta):
+        verbose_name = _("decision event")
+        verbose_name_plural = _("decision events")
+
+    def __str__(self):
+        return f"{self.get_type_display()} · {self.decision_id}"

@@ -145,3 +145,28 @@ def level_people(problem, level):
 
 def tell(people, kind, problem, *, by, **params):
     notify(people, kind, target=problem, actor=by, params={"problem": problem.title, **params})
+
+
+DECIDED_FOR = register_kind(
+    "problems.decision",
+    label=_("Meeting decision for your department"),
+    text=_("%(meeting)s decided: “%(decision)s”; your department owns it, due %(due)s."),
+)
+DECISION_REPORTED = register_kind(
+    "problems.decision_reported",
+    label=_("Meeting decision reported done"),
+    text=_("%(actor)s reports the decision “%(decision)s” done: please confirm and close it."),
+)
+DECISION_SENT_BACK = register_kind(
+    "problems.decision_sent_back",
+    label=_("Meeting decision sent back"),
+    text=_("The decision “%(decision)s” was sent back by %(actor)s: %(note)s"),
+)
+
+
+def owner_people(decision):
+    return _members(memberships__role=Role.DEPARTMENT_STAFF, memberships__department_id=decision.owner_department_id)
+
+
+def coordination_people():
+    return _members(memberships__role=Role.OFFICE_STAFF, memberships__office__kind="coordination")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.tables import BaseTable, DateColumn
 
-from .models import DeadlineRule, Problem
+from .models import AgendaItem, DeadlineRule, Decision, Meeting, Problem
 
 NOWRAP = {"td": {"class": "nowrap"}, "th": {"class": "nowrap"}}
 
@@ -51,3 +51,33 @@ class DeadlineRuleTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = DeadlineRule
         fields = ["category", "problem_class", "assign_days", "progress_days", "resolve_days"]
+
+
+class MeetingTable(BaseTable):
+    number = tables.Column(linkify=True, verbose_name=_("meeting"))
+    date = DateColumn(format="Y-m-d", attrs=NOWRAP)
+
+    class Meta(BaseTable.Meta):
+        model = Meeting
+        fields = ["number", "date", "status", "place", "chair"]
+
+    def render_number(self, record):
+        return str(record)
+
+
+class AgendaItemTable(BaseTable):
+    text = tables.Column(linkify=lambda record: record.get_absolute_url())
+
+    class Meta(BaseTable.Meta):
+        model = AgendaItem
+        fields = ["meeting", "order", "kind", "text"]
+
+
+class DecisionTable(BaseTable):
+    text = tables.Column(linkify=True, attrs={"td": {"class": "name-column"}})
+    deadline = DateColumn(format="Y-m-d", attrs=NOWRAP)
+    overdue_days = OverdueColumn(verbose_name=_("overdue"), attrs=NOWRAP)
+
+    class Meta(BaseTable.Meta):
+        model = Decision
+        fields = ["text", "meeting", "owner_department", "deadline", "overdue_days", "status"]

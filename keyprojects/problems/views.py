@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -9,23 +11,34 @@ from keyprojects.core.verbs import Verb
 from keyprojects.core.views import ModelViews
 
 from . import services
-from .choices import OPEN, WORKING
-from .filtersets import DeadlineRuleFilterSet, ProblemFilterSet
+from .choices import OPEN, WORKING, DecisionStatus, MeetingStatus
+from .filtersets import (
+    AgendaItemFilterSet,
+    DeadlineRuleFilterSet,
+    DecisionFilterSet,
+    MeetingFilterSet,
+    ProblemFilterSet,
+)
 from .forms import (
+    AgendaItemForm,
     ApproveForm,
     AssignForm,
     ConfirmForm,
     DeadlineForm,
     DeadlineRuleForm,
+    DecideForm,
     EscalateForm,
     InstructionForm,
+    MeetingForm,
+    MinutesForm,
     NoteFileForm,
     NoteForm,
     ProblemForm,
     ProposeForm,
+    ReportDecisionForm,
 )
-from .models import DeadlineRule, Problem
-from .tables import DeadlineRuleTable, ProblemTable
+from .models import AgendaItem, DeadlineRule, Decision, Meeting, Problem
+from .tables import AgendaItemTable, DeadlineRuleTable, DecisionTable, MeetingTable, ProblemTable
 
 _ = gettext_lazy
 on = services.available
@@ -294,3 +307,122 @@ def home_problems(request):
     if not rows:
         return None
     return {"problems": rows, "overdue": sum(1 for p in rows if p.overdue)}
+
+
+class MeetingViews(ModelViews):
+    model = Meeting
+    filterset = MeetingFilterSet
+    table = MeetingTable
+    form = MeetingForm
+    detail_template = "problems/meeting_detail.html"
+    verbs = (
+        Verb(
+            "agenda",
+            _("Build agenda"),
+            services.build_agenda,
+            available=lambda m: m.status == MeetingStatus.PLANNED,
+            style="outline-primary",
+            done=_("Overdue and escalated problems, red-light projects and open decisions added to the agenda."),
+        ),
+        Verb(
+            "decide",
+            _("Record a decision"),
+            services.add_decision,
+            form=DecideForm,
+            done=_("Decision recorded; its department is told."),
+        ),
+        Verb(
+            "hold",
+            _("Record minutes"),
+            services.hold_meeting,
+            form=MinutesForm,
+            available=lambda m: m.status == MeetingStatus.PLANNED,
+            style="success",
+            done=_("Minutes recorded."),
+        ),
+    )
+
+    @classmethod
+    def save(cls, form, request):
+        return services.create_meeting(form.save(commit=False), by=request.user)
+
+    @classmethod
+    def detail_context(cls, request, obj):
+        items = obj.items.filter(archived_at__isnull=True).select_related("problem", "project", "decision")
+        decisions = obj.decisions.filter(archived_at__isnull=True).select_related("owner_department")
+        from .documents import DOCUMENTS
+
+        return {
+            "items": items,
+            "decisions": decisions,
+            "can_edit_agenda": can(request.user, Action.CHANGE, AgendaItem),
+            "docx": [(part, label) for part, label in DOCUMENT_LABELS.items() if part in DOCUMENTS],
+        }
+
+
+class AgendaItemViews(ModelViews):
+    model = AgendaItem
+    filterset = AgendaItemFilterSet
+    table = AgendaItemTable
+    form = AgendaItemForm
+    url_prefix = "agenda-items/"
+
+
+class DecisionViews(ModelViews):
+    model = Decision
+    filterset = DecisionFilterSet
+    table = DecisionTable
+    detail_template = "problems/decision_detail.html"
+    select_related = ("meeting", "owner_department")
+    verbs = (
+        Verb(
+            "report",
+            _("Report done"),
+            services.report_decision,
+            form=ReportDecisionForm,
+            available=lambda d: d.status == DecisionStatus.OPEN,
+            style="success",
+            done=_("Reported; the office confirms it."),
+        ),
+        Verb(
+            "close",
+            _("Close (销号)"),
+            services.close_decision,
+            available=lambda d: d.status == DecisionStatus.DONE,
+            style="success",
+            done=_("Decision closed."),
+        ),
+        Verb(
+            "send_back",
+            _("Send back"),
+            services.send_back_decision,
+            form=NoteForm,
+            available=lambda d: d.status == DecisionStatus.DONE,
+            style="outline-secondary",
+            done=_("Sent back to the department."),
+        ),
+    )
+
+    @classmethod
+    def detail_context(cls, request, obj):
+        return {"events": list(obj.events.select_related("actor"))}
+
+
+@login_required
+def meeting_docx(request, pk, part):
+    """议程 / 会议纪要 / 议定事项清单 as a Word document."""
+    from .documents import DOCUMENTS, meeting_document
+
+    meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=pk)
+    if part not in DOCUMENTS:
+        raise Http404
+    content, name = meeting_document(meeting, part)
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+DOCUMENT_LABELS = {"agenda": _("Agenda (docx)"), "minutes": _("Minutes (docx)"), "decisions": _("Decision list (docx)")}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

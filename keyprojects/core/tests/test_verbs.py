@@ -65,6 +65,14 @@ VERB_MATRIX = {
     ("problems.Problem", "reopen"): [200, 403, 404, 403, 200, 403, 403, 403, 403, 403, 401],
     ("problems.Problem", "instruct"): [200, 403, 404, 403, 403, 200, 403, 403, 403, 403, 401],
     ("problems.Problem", "comment"): [200, 200, 404, 200, 200, 403, 200, 403, 200, 403, 401],
+    # Meetings are city-wide (everyone reads them); 大项目统筹办 and the city keep them.
+    ("problems.Meeting", "agenda"): [200, 403, 403, 403, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Meeting", "decide"): [200, 403, 403, 403, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Meeting", "hold"): [200, 403, 403, 403, 200, 403, 403, 403, 403, 403, 401],
+    # A decision owned by the world's department about the world's project.
+    ("problems.Decision", "report"): [200, 403, 404, 200, 200, 403, 404, 403, 404, 403, 401],
+    ("problems.Decision", "close"): [200, 403, 404, 403, 200, 403, 404, 403, 404, 403, 401],
+    ("problems.Decision", "send_back"): [200, 403, 404, 403, 200, 403, 404, 403, 404, 403, 401],
 }
 # A body each verb accepts on the world below (the same for every role, so that only the role
 # decides the answer).
@@ -86,6 +94,10 @@ BODIES = {
     "reopen": {"note": "问题反弹"},
     "instruct": {"instruction": "请本周内解决"},
     "comment": {"note": "补充说明"},
+    "decide": {"text": "限期解决", "deadline": "2026-12-31"},  # and the world's department as owner
+    "hold": {"minutes": "会议听取了汇报"},
+    "report": {"report": "已落实"},
+    "send_back": {"note": "请附批复"},
 }
 READ_ONLY = ["leader", "auditor", "dispatcher"]
 # What a leader does write: a decision on an unresolvable problem and an instruction (批示). The
@@ -161,9 +173,9 @@ def world(users, department, regions):
 def problem_world(users, department, project):
     """A problem of the world's project in each state a problem verb starts from."""
     from keyprojects.problems import services as problem_services
-    from keyprojects.problems.models import Problem
+    from keyprojects.problems.models import Meeting, Problem
 
-    BODIES["assign"]["lead_department"] = department.pk
+    BODIES["assign"]["lead_department"] = BODIES["decide"]["owner_department"] = department.pk
     by, office, dept = users["enterprise"], users["office"], users["department"]
 
     def raised(title):
@@ -206,12 +218,30 @@ def problem_world(users, department, project):
         "instruct": assigned,
         "comment": assigned,
     }
-    return {("problems.Problem", verb): problem for verb, problem in states.items()}
+    found = {("problems.Problem", verb): problem for verb, problem in states.items()}
+    meeting = problem_services.create_meeting(Meeting(date=date(2026, 10, 26)), by=office)
+
+    def decided(text):
+        problem_services.add_decision(
+            meeting, by=office, text=text, owner_department=department, deadline=date(2026, 12, 1), projects=[project]
+        )
+        return meeting.decisions.get(text=text)
+
+    done = problem_services.report_decision(decided("已办结事项"), by=dept, report="已落实")
+    return {
+        **found,
+        **{("problems.Meeting", verb): meeting for verb in ("agenda", "decide", "hold")},
+        ("problems.Decision", "report"): decided("办理中事项"),
+        ("problems.Decision", "close"): done,
+        ("problems.Decision", "send_back"): done,
+    }
 
 
 def api_path(obj):
     prefixes = {
         "problems.Problem": "/api/problems/problems/",
+        "problems.Meeting": "/api/problems/meetings/",
+        "problems.Decision": "/api/problems/decisions/",
         "projects.Project": "/api/projects/projects/",
         "projects.ProgressReport": "/api/projects/reports/",
         "projects.StageRequest": "/api/projects/stage-requests/",

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from keyprojects.core.api import BaseModelSerializer
 
-from ..models import DeadlineRule, Problem
+from ..models import DeadlineRule, Decision, Meeting, Problem
 
 
 class ProblemSerializer(BaseModelSerializer):
@@ -76,3 +76,32 @@ class DeadlineRuleSerializer(BaseModelSerializer):
     class Meta:
         model = DeadlineRule
         fields = ["id", "url", "display", "category", "problem_class", "assign_days", "progress_days", "resolve_days"]
+
+
+class MeetingSerializer(BaseModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = ["id", "url", "display", "number", "date", "place", "chair", "status", "minutes"]
+        read_only_fields = ["number", "status", "minutes"]
+
+
+class DecisionSerializer(BaseModelSerializer):
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "url",
+            "display",
+            "meeting",
+            "text",
+            "owner_department",
+            "deadline",
+            "problems",
+            "projects",
+            "status",
+            "report",
+            "reported_on",
+            "closed_on",
+            "overdue_days",
+        ]
+        read_only_fields = fields

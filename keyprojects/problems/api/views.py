@@ -4,9 +4,9 @@ from keyprojects.core.api import BaseViewSet
 from keyprojects.core.services import check_in_scope
 
 from .. import services
-from ..filtersets import DeadlineRuleFilterSet, ProblemFilterSet
-from ..models import DeadlineRule, Problem
-from ..views import DeadlineRuleViews, ProblemViews
+from ..filtersets import DeadlineRuleFilterSet, DecisionFilterSet, MeetingFilterSet, ProblemFilterSet
+from ..models import DeadlineRule, Decision, Meeting, Problem
+from ..views import DeadlineRuleViews, DecisionViews, MeetingViews, ProblemViews
 from . import serializers
 
 
@@ -43,3 +43,29 @@ class DeadlineRuleViewSet(BaseViewSet):
     serializer_class = serializers.DeadlineRuleSerializer
     filterset_class = DeadlineRuleFilterSet
     declaration = DeadlineRuleViews
+
+
+class MeetingViewSet(BaseViewSet):
+    queryset = Meeting.objects.all()
+    serializer_class = serializers.MeetingSerializer
+    filterset_class = MeetingFilterSet
+    declaration = MeetingViews
+
+    def _write(self, serializer, action):
+        with transaction.atomic():
+            meeting = serializer.instance or Meeting(**serializer.validated_data)
+            for name, value in serializer.validated_data.items():
+                setattr(meeting, name, value)
+            serializer.instance = services.create_meeting(meeting, by=self.request.user)
+            check_in_scope(serializer.instance, self.request.user, action)
+
+
+class DecisionViewSet(BaseViewSet):
+    queryset = Decision.objects.all()
+    serializer_class = serializers.DecisionSerializer
+    filterset_class = DecisionFilterSet
+    declaration = DecisionViews
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("problems", "projects")

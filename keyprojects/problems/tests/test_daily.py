@@ -51,7 +51,7 @@ def test_the_job_run_twice_sends_and_writes_nothing_twice(users, department):
     assert first["told"] == 1  # the department's one member, one digest
     lines, notes = ProblemActionCount(), Notification.objects.count()
     second = supervise(Run())
-    assert second == {"overdue": 0, "escalated": 0, "told": 0}
+    assert second == {"overdue": 0, "escalated": 0, "told": 0, "decisions": 0}
     assert ProblemActionCount() == lines and Notification.objects.count() == notes
     digest = Notification.objects.get(kind="problems.digest", recipient=users["department"])
     assert digest.params["overdue"] == 3
