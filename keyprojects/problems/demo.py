@@ -212,7 +212,63 @@ def seed_problems(stdout=None, *, today=None):
         ProblemAction.objects.bulk_update(written, ["time"])
         overdue = mark_overdue(today)
         escalated = escalate_overdue(today)
-    counts = {"problems": len(builder.problems), "overdue": overdue, "escalated": escalated}
+        meetings = seed_meetings(today, builder, users["tongchou"])
+    counts = {"problems": len(builder.problems), "overdue": overdue, "escalated": escalated, "meetings": meetings}
     if stdout:
         stdout.write(f"Demo problems: {counts}")
     return counts
+
+
+DECISIONS = [
+    "{department}牵头，{days}个工作日内协调解决{title}问题",
+    "{department}于本周内拿出{title}的解决方案，报大项目统筹办",
+    "请{department}主要负责同志到现场办公，限期解决{title}",
+]
+
+
+def seed_meetings(today, builder, by) -> int:
+    """A weekly meeting every Monday of the eight months, held, with minutes and two or three
+    decisions on that week's problems (the older ones closed, the last weeks' still open), and
+    next Monday's meeting in preparation with its agenda built from what is late now."""
+    from .choices import DecisionStatus, MeetingStatus
+    from .models import Decision, Meeting
+    from .services import build_agenda, create_meeting
+
+    rnd, calendar = builder.random, builder.calendar
+    monday = today - datetime.timedelta(days=today.weekday())
+    day = monday - datetime.timedelta(weeks=34)
+    number, decisions, links = 0, [], []
+    while day < monday:
+        number += 1
+        meeting = Meeting.objects.create(
+            number=number,
+            date=day,
+            place="市政府三楼会议室",
+            chair="常务副市长",
+            status=MeetingStatus.HELD,
+            minutes=f"{day:%-m月%-d日}，市政府召开第{number}次重点项目建设周例会，听取重点项目建设和问题办理情况汇报，研究部署下步工作。",
+        )
+        week = [
+            p for p in builder.problems if p.lead_department and day - datetime.timedelta(days=10) <= p.raised_on < day
+        ]
+        for problem in rnd.sample(week, min(len(week), rnd.randint(2, 3))):
+            deadline = calendar.add_working_days(day, rnd.choice([5, 10, 15]))
+            text = rnd.choice(DECISIONS).format(department=problem.lead_department, days=10, title=problem.title)
+            decision = Decision(meeting=meeting, text=text, owner_department=problem.lead_department, deadline=deadline)
+            if deadline < today - datetime.timedelta(days=14):
+                reported = calendar.add_working_days(day, rnd.randint(3, 14))
+                decision.status, decision.reported_on = DecisionStatus.CLOSED, reported
+                decision.closed_on, decision.report = calendar.add_working_days(reported, 1), "已按要求落实。"
+            decisions.append(decision)
+            links.append(problem)
+        day += datetime.timedelta(weeks=1)
+    Decision.objects.bulk_create(decisions)
+    Decision.problems.through.objects.bulk_create(
+        Decision.problems.through(decision_id=d.pk, problem_id=p.pk) for d, p in zip(decisions, links, strict=True)
+    )
+    from .services import mark_overdue_decisions
+
+    mark_overdue_decisions(today)
+    upcoming = create_meeting(Meeting(date=monday + datetime.timedelta(weeks=1), place="市政府三楼会议室"), by=by)
+    build_agenda(upcoming, by=by)
+    return number + 1

@@ -44,6 +44,9 @@ def test_the_demo_ledger_looks_like_a_citys(seeded):
         assert problem.closed_on is None or problem.raised_on <= problem.closed_on <= today
     first = ProblemAction.objects.filter(type=ActionType.RAISED).order_by("time").first()
     assert first.time.date() < today  # timelines dated as things happened
+    from keyprojects.problems.models import Meeting
+
+    assert Meeting.objects.filter(status="held").count() == 34 and Meeting.objects.get(status="planned").items.exists()
 
 
 @pytest.mark.django_db
