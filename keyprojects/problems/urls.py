@@ -12,4 +12,5 @@ urlpatterns = [
     path("meetings/<int:pk>/<slug:part>.docx", views.meeting_docx, name="meeting_docx"),
     path("problems/<int:pk>/files/<int:action>/", views.problem_file, name="problem_file"),
     path("queue/", views.queue, name="queue"),
+    path("board/", views.board_page, name="board"),
 ]

@@ -426,3 +426,30 @@ def meeting_docx(request, pk, part):
 
 DOCUMENT_LABELS = {"agenda": _("Agenda (docx)"), "minutes": _("Minutes (docx)"), "decisions": _("Decision list (docx)")}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+BOARD_GROUPS = {"department": _("By department"), "office": _("By office"), "region": _("By region")}
+GROUP_LABELS = {"department": _("lead department"), "office": _("responsible office"), "region": _("region")}
+
+
+@login_required
+def board_page(request):
+    """动态清零 board: per department, office or region, and by week."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from . import board
+
+    if not can(request.user, Action.VIEW, Problem):
+        raise PermissionDenied
+    figures = board.board(request.user, request.GET.get("by", "department"))
+    return render(
+        request,
+        "problems/board.html",
+        {
+            "board": figures,
+            "trend": board.trend(request.user, today=timezone.localdate())[::-1],
+            "groups": list(BOARD_GROUPS.items()),
+            "group_label": GROUP_LABELS[figures["by"]],
+        },
+    )
