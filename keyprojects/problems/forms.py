@@ -88,7 +88,6 @@ class ConfirmForm(VerbForm):
         label=_("are you satisfied?"),
         choices=[("yes", _("Satisfied")), ("no", _("Not satisfied"))],
         coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
     )
     note = forms.CharField(
         label=_("comment"),
@@ -121,7 +120,6 @@ class ApproveForm(VerbForm):
         label=_("decision"),
         choices=[("approve", _("Approve: it leaves the count")), ("reject", _("Not approved: back to the department"))],
         coerce=lambda value: value == "approve",
-        widget=forms.RadioSelect,
     )
     decision = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -122,7 +122,7 @@ class Problem(BaseModel):
     )
     escalation = models.PositiveSmallIntegerField(_("escalation"), choices=Level.choices, default=Level.NONE)
     # The deadline the problem is judged by now: to assign, then to first progress, then to solve.
-    due = models.DateField(_("due"), null=True, blank=True)
+    due = models.DateField(_("current deadline"), null=True, blank=True)
     assign_due = models.DateField(_("assign by"), null=True, blank=True)
     progress_due = models.DateField(_("first progress by"), null=True, blank=True)
     resolve_due = models.DateField(_("solve by"), null=True, blank=True)

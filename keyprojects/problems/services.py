@@ -520,13 +520,15 @@ def _open():
 def mark_overdue(today: datetime.date) -> int:
     """Working days overdue for every open problem, set-based: one UPDATE per 500 distinct
     deadlines (a CASE over the dates, counted once each on the calendar), never a query per
-    problem. Problems overdue for the first time get an "overdue" line on their timeline; a
-    second run finds them already marked and writes nothing."""
-    from django.db.models import Case, IntegerField, Value, When
+    problem. A problem past a deadline gets one "overdue" line on its timeline for that
+    deadline; a second run finds the line and writes nothing."""
+    from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 
     calendar = working_calendar()
     late = _open().filter(due__lt=today)
-    newly = list(late.filter(overdue_days=0).values_list("pk", flat=True))
+    # one line per problem and deadline: a deadline moved and missed again gets its own
+    told = ProblemAction.objects.filter(problem=OuterRef("pk"), type=ActionType.OVERDUE, data__due=OuterRef("due"))
+    newly = list(late.filter(~Exists(told)).values_list("pk", flat=True))
     _open().filter(overdue_days__gt=0).exclude(due__lt=today).update(overdue_days=0)
     dates = sorted(set(late.values_list("due", flat=True)))
     for start in range(0, len(dates), 500):
@@ -538,8 +540,12 @@ def mark_overdue(today: datetime.date) -> int:
         late.filter(due__in=chunk).update(overdue_days=days)
     if newly:  # the problems read with their titles, which the change log names each line by
         ProblemAction.objects.bulk_create(
-            ProblemAction(problem=problem, type=ActionType.OVERDUE, data={"days": problem.overdue_days})
-            for problem in Problem.objects.filter(pk__in=newly).only("pk", "title", "overdue_days")
+            ProblemAction(
+                problem=problem,
+                type=ActionType.OVERDUE,
+                data={"days": problem.overdue_days, "due": problem.due.isoformat()},
+            )
+            for problem in Problem.objects.filter(pk__in=newly).only("pk", "title", "overdue_days", "due")
         )
     return len(newly)
 

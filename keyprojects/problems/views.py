@@ -448,7 +448,7 @@ def board_page(request):
         "problems/board.html",
         {
             "board": figures,
-            "trend": board.trend(request.user, today=timezone.localdate())[::-1],
+            "trend": board.trend(request.user, weeks=13, today=timezone.localdate())[::-1],
             "groups": list(BOARD_GROUPS.items()),
             "group_label": GROUP_LABELS[figures["by"]],
         },

@@ -36,7 +36,7 @@ def test_overdue_problems_are_marked_and_escalated_by_working_days_late(users, d
     assert late.escalation == Level.MEETING  # ≥ 5 working days: on the weekly meeting's agenda
     assert fresh.overdue_days == 0 and fresh.escalation == Level.NONE  # due 10-26 itself: not late yet
     assert counts["overdue"] == 1 and counts["escalated"] == 1
-    assert late.actions.filter(type=ActionType.OVERDUE).get().data == {"days": 7}
+    assert late.actions.filter(type=ActionType.OVERDUE).get().data == {"days": 7, "due": "2026-10-15"}
     assert late.actions.get(type=ActionType.ESCALATED).data == {"level": 3, "auto": True}
 
 
