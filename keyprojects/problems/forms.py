@@ -177,3 +177,10 @@ class DecideForm(VerbForm):
 
 class ReportDecisionForm(VerbForm):
     report = forms.CharField(label=_("what was done"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProblemImportForm(ProblemForm):
+    """A ledger row: the raise form, with the class and the lead department a ledger may name."""
+
+    class Meta(ProblemForm.Meta):
+        fields = [*ProblemForm.Meta.fields, "problem_class", "lead_department"]

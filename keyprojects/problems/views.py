@@ -37,6 +37,7 @@ from .forms import (
     ProposeForm,
     ReportDecisionForm,
 )
+from .importers import EXPORT_COLUMNS, ProblemImporter
 from .models import AgendaItem, DeadlineRule, Decision, Meeting, Problem
 from .tables import AgendaItemTable, DeadlineRuleTable, DecisionTable, MeetingTable, ProblemTable
 
@@ -50,6 +51,8 @@ class ProblemViews(ModelViews):
     table = ProblemTable
     form = ProblemForm
     detail_template = "problems/problem_detail.html"
+    importer = ProblemImporter
+    export_columns = EXPORT_COLUMNS
     select_related = ("region", "lead_department", "project", "enterprise", "office", "raised_by")
     hidden_columns = ("source", "problem_class", "office", "enterprise")
     verbs = (
