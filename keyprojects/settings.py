@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "keyprojects.enterprises",
     "keyprojects.projects",
     "keyprojects.campaigns",
+    "keyprojects.problems",
     "keyprojects.dashboards",
 ]
 

@@ -12,8 +12,9 @@ Weights, targets and formulas are configuration: KEYPROJECTS_CAMPAIGN_SCORECARD 
 A bonus item scores `per` points for each unit of its source, up to its `cap`; the bonuses
 together are capped by "bonus_cap".
 
-A source the platform has no data for yet (服务保障 needs the problem ledger, not built yet)
-is declared with None: its item — and a block made only of such items — shows "no data yet"
+Another app provides a source from its AppConfig.ready() with `provide(name, read)`: the
+problem ledger gives 服务保障 its "problems_resolved" (problems closed on time). A source no
+installed app provides is declared with None: its item — and a block made only of such items — shows "no data yet"
 and is left out of the total, which then says it is partial and how many points it covers.
 Scoring it as zero would mark the city down for a gap in our software.
 
@@ -116,6 +117,8 @@ class Data:
     reserve: dict
     figures: dict  # indicator key → indicators.Figure
     bonus: dict
+    user: object = None  # whose scorecard (a provided source restricts by it)
+    region: object = None
 
 
 def _indicator_source(key):
@@ -140,8 +143,13 @@ SOURCES = {
     "reserve_investment": lambda d: (d.reserve["investment"], {}, None),
     "hundred_billion_projects": lambda d: (d.bonus["hundred"], {}, None),
     "attracted_projects": lambda d: (d.bonus["attracted"], {}, None),
-    "problems_resolved": None,  # the problem ledger (problems app) is not built yet
+    "problems_resolved": None,  # provided by the problem ledger (problems app), when installed
 }
+
+
+def provide(name, read):
+    """An app's source (from its AppConfig.ready(): campaigns names no app above it)."""
+    SOURCES[name] = read
 
 
 def source(name):
@@ -281,7 +289,7 @@ def _data(user, entries, region=None):
             distinct=True,
         ),
     )
-    return Data(reserve=reserve, figures=indicators.compute(entries), bonus=bonus)
+    return Data(reserve=reserve, figures=indicators.compute(entries), bonus=bonus, user=user, region=region)
 
 
 def compute(user, *, region=None, **filters):

@@ -88,8 +88,8 @@ class Scope:
     department: str | tuple[str, ...] | None = None  # path(s) to a Department
     office: str | None = None  # path to an Office the row is assigned to
     office_remit: dict = field(default_factory=dict, hash=False, compare=False)
-    leader: str | None = None  # path to the leader User
-    service_officer: str | None = None  # path to the service officer User
+    leader: str | tuple[str, ...] | None = None  # path(s) to the leader User
+    service_officer: str | tuple[str, ...] | None = None  # path(s) to the service officer User
     enterprise_user: str | None = None  # path to the Users of the owning enterprise
     owner: str | None = None  # path to a User who owns the row (saved views, jobs)
     reference: bool = False
@@ -186,9 +186,9 @@ def _membership_q(model, scope: Scope, membership, user):
             q = Q(**remit) if q is None else q | Q(**remit)
         return q
     if role == Role.LEADER and scope.leader:
-        return Q(**{scope.leader: user.pk})
+        return _reach(model, _paths(scope.leader), user.pk)
     if role == Role.SERVICE_OFFICER and scope.service_officer:
-        return Q(**{scope.service_officer: user.pk})
+        return _reach(model, _paths(scope.service_officer), user.pk)
     if role == Role.ENTERPRISE and scope.enterprise_user:
         return _reach(model, (scope.enterprise_user,), user.pk)
     if role == Role.DISPATCHER and not membership.region_id and scope.region:

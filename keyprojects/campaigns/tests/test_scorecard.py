@@ -63,13 +63,19 @@ def test_default_blocks_score_from_the_rates_and_the_reserve(campaign, users):
     assert card.total == Decimal("0.20") + Decimal("4.00") + Decimal("15.00") + Decimal("15.00") + Decimal("0.50")
 
 
-def test_service_block_without_a_data_source_says_so_and_the_total_is_partial(campaign, users):
+def test_service_block_without_closed_problems_says_so_and_the_total_is_partial(campaign, users):
     card = scorecard.compute(users["city_admin"])
     service = blocks(card)["service"]
-    assert not service.has_data and service.score is None
-    assert all(i.no_source for i in service.items)
+    assert not service.has_data and service.score is None  # the problem ledger: nothing closed yet
+    assert not any(i.no_source for i in service.items)
     assert card.partial and card.available == Decimal(90) and card.full_marks == Decimal(100)
     assert [b.key for b in card.missing] == ["service"]
+
+
+def test_a_source_no_app_provides_says_so(campaign, users, monkeypatch):
+    monkeypatch.setitem(scorecard.SOURCES, "problems_resolved", None)
+    service = blocks(scorecard.compute(users["city_admin"]))["service"]
+    assert all(i.no_source for i in service.items)
 
 
 def test_scorecard_page_shows_no_data_yet_and_partial(campaign, client_for):
@@ -77,7 +83,7 @@ def test_scorecard_page_shows_no_data_yet_and_partial(campaign, client_for):
     assert response.status_code == 200
     body = response.content.decode()
     service = body.split('data-testid="block-service"')[1].split("</tbody>")[0]
-    assert "no data yet" in service and "No data source in the platform yet" in service
+    assert "no data yet" in service
     assert 'data-testid="partial"' in body and "90 of 100 points" in body
     assert client_for("anonymous").get("/campaigns/scorecard/").status_code == 302
 

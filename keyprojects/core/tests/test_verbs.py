@@ -47,17 +47,62 @@ VERB_MATRIX = {
     ("campaigns.Phase", "candidates"): [200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
     ("campaigns.Phase", "lock"): [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401],
     ("campaigns.Phase", "held"): [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401],
+    # A problem of the world's project (land: 大项目统筹办, the office column). The department sees
+    # it once it is assigned to it; 400: the role may, but only the raiser (the enterprise) does.
+    ("problems.Problem", "accept"): [200, 200, 404, 404, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Problem", "assign"): [200, 200, 404, 404, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Problem", "return"): [200, 200, 404, 404, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Problem", "resubmit"): [400, 400, 404, 404, 400, 403, 400, 403, 200, 403, 401],
+    ("problems.Problem", "start"): [200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Problem", "propose"): [200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Problem", "confirm"): [400, 400, 404, 403, 400, 403, 400, 403, 200, 403, 401],
+    ("problems.Problem", "close"): [200, 403, 404, 403, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Problem", "escalate"): [200, 200, 404, 403, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Problem", "deadline"): [200, 200, 404, 403, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Problem", "unresolvable"): [200, 200, 404, 200, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Problem", "approve"): [200, 403, 404, 403, 403, 200, 403, 403, 403, 403, 401],
+    ("problems.Problem", "transfer"): [200, 403, 404, 403, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Problem", "reopen"): [200, 403, 404, 403, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Problem", "instruct"): [200, 403, 404, 403, 403, 200, 403, 403, 403, 403, 401],
+    ("problems.Problem", "comment"): [200, 200, 404, 200, 200, 403, 200, 403, 200, 403, 401],
+    # Meetings are city-wide (everyone reads them); 大项目统筹办 and the city keep them.
+    ("problems.Meeting", "agenda"): [200, 403, 403, 403, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Meeting", "decide"): [200, 403, 403, 403, 200, 403, 403, 403, 403, 403, 401],
+    ("problems.Meeting", "hold"): [200, 403, 403, 403, 200, 403, 403, 403, 403, 403, 401],
+    # A decision owned by the world's department about the world's project.
+    ("problems.Decision", "report"): [200, 403, 404, 200, 200, 403, 404, 403, 404, 403, 401],
+    ("problems.Decision", "close"): [200, 403, 404, 403, 200, 403, 404, 403, 404, 403, 401],
+    ("problems.Decision", "send_back"): [200, 403, 404, 403, 200, 403, 404, 403, 404, 403, 401],
 }
 # A body each verb accepts on the world below (the same for every role, so that only the role
 # decides the answer).
 BODIES = {
     "advance": {"to": "signed", "on": "2024-03-01"},
     "request_stage": {"to": "signed", "on": "2024-03-01"},
-    "return": {"reason": "投资额与形象进度不符"},
+    "return": {"reason": "投资额与形象进度不符", "note": "请补充用地红线图"},
     "reject": {"reason": "缺少签约合同"},
-    "confirm": {"note": "已核实"},
+    "confirm": {"note": "已核实", "satisfied": "yes"},
+    "assign": {"problem_class": "simple"},  # and the world's department as lead_department
+    "resubmit": {"note": "已补充"},
+    "start": {"note": "已对接"},
+    "propose": {"resolution": "已解决"},
+    "escalate": {"note": "多次催办无果"},
+    "deadline": {"due": "2026-12-31", "note": "涉及省级审批"},
+    "unresolvable": {"note": "涉及基本农田"},
+    "approve": {"verdict": "approve", "decision": "同意"},
+    "transfer": {"note": "推诿扯皮"},
+    "reopen": {"note": "问题反弹"},
+    "instruct": {"instruction": "请本周内解决"},
+    "comment": {"note": "补充说明"},
+    "decide": {"text": "限期解决", "deadline": "2026-12-31"},  # and the world's department as owner
+    "hold": {"minutes": "会议听取了汇报"},
+    "report": {"report": "已落实"},
+    "send_back": {"note": "请附批复"},
 }
 READ_ONLY = ["leader", "auditor", "dispatcher"]
+# What a leader does write: a decision on an unresolvable problem and an instruction (批示). The
+# walk of read-only roles leaves those two bodies out, so that every other route stays proved.
+LEADER_WRITES = ("approve", "instruct")
 
 
 @pytest.fixture
@@ -107,7 +152,9 @@ def world(users, department, regions):
     listed(planning, project_at("待锁定项目", signed=date(2024, 4, 1)), Batch.SIGN)
     listed(locked, project_at("已锁定项目", signed=date(2024, 4, 2)), Batch.SIGN)
     campaign_services.lock_phase(locked, by=users["city_admin"])
+    problems = problem_world(users, department, project)
     return {
+        **problems,
         ("projects.Project", "advance"): project,
         ("projects.Project", "request_stage"): project,
         ("projects.Project", "publish"): project,
@@ -123,8 +170,78 @@ def world(users, department, regions):
     }
 
 
+def problem_world(users, department, project):
+    """A problem of the world's project in each state a problem verb starts from."""
+    from keyprojects.problems import services as problem_services
+    from keyprojects.problems.models import Meeting, Problem
+
+    BODIES["assign"]["lead_department"] = BODIES["decide"]["owner_department"] = department.pk
+    by, office, dept = users["enterprise"], users["office"], users["department"]
+
+    def raised(title):
+        problem = Problem(
+            title=title, description="矩阵问题", category="land", project=project, raised_on=date(2026, 6, 1)
+        )
+        return problem_services.raise_problem(problem, by=by)
+
+    def working(title):
+        return problem_services.assign_problem(
+            raised(title), by=office, problem_class="simple", lead_department=department
+        )
+
+    def proposed(title):
+        return problem_services.propose_resolution(working(title), by=dept, resolution="已解决")
+
+    submitted = raised("待受理问题")
+    returned = problem_services.return_problem(raised("退回问题"), by=office, note="请补充")
+    assigned = working("已交办问题")
+    confirmed = problem_services.confirm_resolution(proposed("待销号问题"), by=by, satisfied=True)
+    closed = problem_services.close_problem(
+        problem_services.confirm_resolution(proposed("已销号问题"), by=by, satisfied=True), by=office
+    )
+    pending = problem_services.declare_unresolvable(working("无法解决问题"), by=dept, note="涉及基本农田")
+    states = {
+        "accept": submitted,
+        "assign": submitted,
+        "return": submitted,
+        "resubmit": returned,
+        "start": assigned,
+        "propose": assigned,
+        "confirm": proposed("待确认问题"),
+        "close": confirmed,
+        "escalate": assigned,
+        "deadline": assigned,
+        "unresolvable": assigned,
+        "approve": pending,
+        "transfer": assigned,
+        "reopen": closed,
+        "instruct": assigned,
+        "comment": assigned,
+    }
+    found = {("problems.Problem", verb): problem for verb, problem in states.items()}
+    meeting = problem_services.create_meeting(Meeting(date=date(2026, 10, 26)), by=office)
+
+    def decided(text):
+        problem_services.add_decision(
+            meeting, by=office, text=text, owner_department=department, deadline=date(2026, 12, 1), projects=[project]
+        )
+        return meeting.decisions.get(text=text)
+
+    done = problem_services.report_decision(decided("已办结事项"), by=dept, report="已落实")
+    return {
+        **found,
+        **{("problems.Meeting", verb): meeting for verb in ("agenda", "decide", "hold")},
+        ("problems.Decision", "report"): decided("办理中事项"),
+        ("problems.Decision", "close"): done,
+        ("problems.Decision", "send_back"): done,
+    }
+
+
 def api_path(obj):
     prefixes = {
+        "problems.Problem": "/api/problems/problems/",
+        "problems.Meeting": "/api/problems/meetings/",
+        "problems.Decision": "/api/problems/decisions/",
         "projects.Project": "/api/projects/projects/",
         "projects.ProgressReport": "/api/projects/reports/",
         "projects.StageRequest": "/api/projects/stage-requests/",
@@ -162,7 +279,7 @@ def test_verb_matrix_through_the_api(world, api_for):
 
 def test_verb_matrix_through_the_pages(world, client_for):
     """The same rights on the pages: done (a redirect), 403 with a way back, 404, or sign in."""
-    page_answer = {200: 302, 403: 403, 404: 404, 401: 302}
+    page_answer = {200: 302, 400: 400, 403: 403, 404: 404, 401: 302}
     wrong = []
     for (label, verb), expected in VERB_MATRIX.items():
         obj = world[label, verb]
@@ -224,8 +341,16 @@ def test_an_undeclared_api_action_is_refused_never_read(world, api_for):
 
 # --- read-only roles change nothing -----------------------------------------------------------
 
-# A user's own rows (jobs, saved views, API tokens, sessions) and sign-in bookkeeping.
-PERSONAL = {"core.Job", "core.SavedView", "authtoken.Token", "authtoken.TokenProxy", "sessions.Session"}
+# A user's own rows (jobs, saved views, API tokens, sessions, their inbox: a leader marks the
+# problems' notifications read) and sign-in bookkeeping.
+PERSONAL = {
+    "core.Notification",
+    "core.Job",
+    "core.SavedView",
+    "authtoken.Token",
+    "authtoken.TokenProxy",
+    "sessions.Session",
+}
 
 
 def fingerprint():
@@ -277,7 +402,8 @@ def write_routes(world):
 
 
 def test_read_only_roles_change_nothing_through_any_route(world, client_for, api_for):
-    body = {**{k: v for b in BODIES.values() for k, v in b.items()}, "accept": True, "name": "改名", "pick": []}
+    bodies = [b for verb, b in BODIES.items() if verb not in LEADER_WRITES]
+    body = {**{k: v for b in bodies for k, v in b.items()}, "accept": True, "name": "改名", "pick": []}
     before = fingerprint()
     routes = write_routes(world)
     assert len(routes) > 100  # the walk reached the API and the pages
