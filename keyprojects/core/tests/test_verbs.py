@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from keyprojects.attraction.tests.factories import MATRIX_BODIES, matrix_world
 from keyprojects.campaigns import services as campaign_services
 from keyprojects.campaigns.choices import Batch
 from keyprojects.campaigns.tests.factories import listed, make_phase, project_at
@@ -47,6 +48,14 @@ VERB_MATRIX = {
     ("campaigns.Phase", "candidates"): [200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
     ("campaigns.Phase", "lock"): [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401],
     ("campaigns.Phase", "held"): [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401],
+    **{
+        (label, verb): [200, 200, 404, 404, 404, 404, 404, 404, 404, 403, 401]
+        for label, verbs in {
+            "attraction.Lead": ("contact", "visit", "negotiate", "evaluate", "sign", "hand_over", "drop"),
+            "attraction.Trip": ("approve", "reject", "record_visit", "conclude"),
+        }.items()
+        for verb in verbs
+    },
 }
 # A body each verb accepts on the world below (the same for every role, so that only the role
 # decides the answer).
@@ -56,7 +65,17 @@ BODIES = {
     "return": {"reason": "投资额与形象进度不符"},
     "reject": {"reason": "缺少签约合同"},
     "confirm": {"note": "已核实"},
+    **MATRIX_BODIES,
 }
+# Verbs whose body carries a file: sent as multipart, the body built anew for each call.
+MULTIPART = {verb for verb, body in BODIES.items() if callable(body)}
+
+
+def body_of(verb):
+    body = BODIES.get(verb, {})
+    return body() if callable(body) else body
+
+
 READ_ONLY = ["leader", "auditor", "dispatcher"]
 
 
@@ -120,6 +139,7 @@ def world(users, department, regions):
         ("campaigns.Phase", "candidates"): planning,
         ("campaigns.Phase", "lock"): planning,
         ("campaigns.Phase", "held"): locked,
+        **matrix_world(users),
     }
 
 
@@ -129,6 +149,8 @@ def api_path(obj):
         "projects.ProgressReport": "/api/projects/reports/",
         "projects.StageRequest": "/api/projects/stage-requests/",
         "campaigns.Phase": "/api/campaigns/phases/",
+        "attraction.Lead": "/api/attraction/leads/",
+        "attraction.Trip": "/api/attraction/trips/",
     }
     return f"{prefixes[obj._meta.label]}{obj.pk}/"
 
@@ -153,7 +175,9 @@ def test_verb_matrix_through_the_api(world, api_for):
         for role, want in zip(ROLES, expected, strict=True):
             url = f"{api_path(obj)}{verb}/"
             got = rolled_back(
-                lambda url=url, role=role, verb=verb: api_for(role).post(url, BODIES.get(verb, {}), format="json")
+                lambda url=url, role=role, verb=verb: api_for(role).post(
+                    url, body_of(verb), format="multipart" if verb in MULTIPART else "json"
+                )
             )
             if got.status_code != want:
                 wrong.append(f"{verb} × {role}: expected {want}, got {got.status_code} {getattr(got, 'data', '')}")
@@ -168,7 +192,7 @@ def test_verb_matrix_through_the_pages(world, client_for):
         obj = world[label, verb]
         url = f"{obj.get_absolute_url()}{verb}/"
         for role, want in zip(ROLES, expected, strict=True):
-            got = rolled_back(lambda url=url, role=role, verb=verb: client_for(role).post(url, BODIES.get(verb, {})))
+            got = rolled_back(lambda url=url, role=role, verb=verb: client_for(role).post(url, body_of(verb)))
             if got.status_code != page_answer[want]:
                 wrong.append(f"{verb} × {role}: expected {page_answer[want]}, got {got.status_code}")
             if got.status_code == 302 and role != "anonymous" and "/login/" in got.url:
@@ -277,7 +301,12 @@ def write_routes(world):
 
 
 def test_read_only_roles_change_nothing_through_any_route(world, client_for, api_for):
-    body = {**{k: v for b in BODIES.values() for k, v in b.items()}, "accept": True, "name": "改名", "pick": []}
+    body = {
+        **{k: v for b in BODIES.values() if not callable(b) for k, v in b.items()},
+        "accept": True,
+        "name": "改名",
+        "pick": [],
+    }
     before = fingerprint()
     routes = write_routes(world)
     assert len(routes) > 100  # the walk reached the API and the pages
