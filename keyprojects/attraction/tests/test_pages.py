@@ -42,7 +42,6 @@ def test_the_pipeline_board_counts_and_sums_each_state(owner, users, client_for)
     assert 'data-testid="column-found"' in body and "签约企业项目" in body
 
 
-
 @pytest.mark.parametrize(
     "url", ["/attraction/", "/attraction/rankings/", "/attraction/leads/", "/attraction/rankings/?by=region"]
 )
