@@ -11,7 +11,7 @@ from keyprojects.orgs.models import Region
 from .choices import Opinion, VisitKind
 from .models import Cadre, Chain, ChainLink, FundsInPlace, Lead, TargetEnterprise, Team, Trip
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input reads
 
 
 def today():
@@ -69,7 +69,10 @@ class LeadForm(BaseModelForm):
             del self.fields["company"], self.fields["credit_code"]
         else:
             self.order_fields(["company", "credit_code", "name"])
-            self.initial.setdefault("found_on", today())
+            self.initial["found_on"] = self.initial.get("found_on") or today()
+            mine = Cadre.objects.filter(user=self.user).select_related("team").first() if self.user else None
+            if mine is not None and not self.initial.get("owner"):  # a cadre's own lead by default
+                self.initial.update(owner=mine.pk, region=mine.region_id, team=mine.team_id)
 
 
 class ContactForm(VerbForm):
@@ -125,8 +128,8 @@ class TripForm(BaseModelForm):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = Cadre.objects.restrict(self.user, Action.VIEW).select_related("user")
         mine = Cadre.objects.filter(user=self.user).first() if self.user else None
-        if mine is not None:
-            self.initial.setdefault("cadre", mine.pk)
+        if mine is not None and not self.initial.get("cadre"):  # model_to_dict() gave None
+            self.initial["cadre"] = mine.pk
 
 
 class DecideForm(VerbForm):
@@ -173,4 +176,4 @@ class FundsInPlaceForm(BaseModelForm):
     class Meta:
         model = FundsInPlace
         fields = ["project", "month", "source", "amount", "note"]
-        widgets = {"month": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"month": DATE}

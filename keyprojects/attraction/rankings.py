@@ -102,14 +102,15 @@ def rankings(user, year: int, by: str = "cadre") -> list[dict]:
     for key, item in rows.items():
         item["label"] = names.get(key, "—")
         item["obj"] = names.get(key)
-        item["conversion"] = item["signings"] / item["leads"] if item["leads"] else None
-        item["started_rate"] = item["started"] / item["signings"] if item["signings"] else None
+        # rates in percentage points, as core.display.percent reads them
+        item["conversion"] = 100 * item["signings"] / item["leads"] if item["leads"] else None
+        item["started_rate"] = 100 * item["started"] / item["signings"] if item["signings"] else None
         item["cells"] = [
             {
                 "key": key_,
                 "value": item[key_],
                 "goal": item["goals"].get(key_),
-                "share": (item[key_] / item["goals"][key_]) if item["goals"].get(key_) else None,
+                "share": (100 * item[key_] / item["goals"][key_]) if item["goals"].get(key_) else None,
             }
             for key_, _m in MEASURES
         ]

@@ -115,7 +115,7 @@ def test_rankings_move_with_signings_and_compare_with_goals(owner, users, client
     signed_lead(owner, by=users["county_a"], evaluator=users["city_admin"])
     rows = client_for("city_admin").get("/attraction/rankings/?year=2026").context["rows"]
     assert rows[0]["obj"] == owner and rows[0]["signings"] == 1
-    assert rows[0]["cells"][2]["share"] == 0.5
+    assert rows[0]["cells"][2]["share"] == 50
 
 
 def test_the_statistics_workbook_and_the_review_sheet(owner, users, client_for):
