@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.filtersets import BaseFilterSet
+from keyprojects.core.widgets import SearchSelect
 from keyprojects.orgs.models import Region
 
 from .choices import FundSource, Gap, LeadStatus, Post, TeamKind, TripStatus
@@ -56,6 +57,11 @@ class LeadFilterSet(BaseFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=LeadStatus.choices, label=_("status"))
     region = django_filters.ModelMultipleChoiceFilter(queryset=Region.objects.all(), label=_("landing region"))
     stale = django_filters.BooleanFilter(method="filter_stale", label=_("stale"))
+    # a county has hundreds of cadres: the picker renders the chosen one and searches the rest
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Cadre.objects.select_related("user"), widget=SearchSelect("attraction.Cadre"), label=_("owner")
+    )
+    link = django_filters.ModelChoiceFilter(queryset=ChainLink.objects.select_related("chain"), label=_("chain link"))
 
     class Meta:
         model = Lead
@@ -81,6 +87,9 @@ class VisitFilterSet(BaseFilterSet):
 class TripFilterSet(BaseFilterSet):
     search_fields = ("destination", "whom", "purpose")
     status = django_filters.MultipleChoiceFilter(choices=TripStatus.choices, label=_("status"))
+    cadre = django_filters.ModelChoiceFilter(
+        queryset=Cadre.objects.select_related("user"), widget=SearchSelect("attraction.Cadre"), label=_("traveller")
+    )
 
     class Meta:
         model = Trip

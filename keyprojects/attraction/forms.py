@@ -6,6 +6,7 @@ from keyprojects.core.access import Action
 from keyprojects.core.forms import BaseModelForm
 from keyprojects.core.parsing import MoneyField
 from keyprojects.core.verbs import VerbForm
+from keyprojects.core.widgets import SearchSelect
 from keyprojects.orgs.models import Region
 
 from .choices import Opinion, VisitKind
@@ -59,7 +60,7 @@ class LeadForm(BaseModelForm):
     class Meta:
         model = Lead
         fields = ["name", "link", "region", "owner", "team", "found_on", "investment", "next_step", "next_step_on"]
-        widgets = {"found_on": DATE, "next_step_on": DATE}
+        widgets = {"found_on": DATE, "next_step_on": DATE, "owner": SearchSelect("attraction.Cadre")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +123,7 @@ class TripForm(BaseModelForm):
     class Meta:
         model = Trip
         fields = ["cadre", "destination", "whom", "purpose", "start_on", "end_on", "late_reason"]
-        widgets = {"start_on": DATE, "end_on": DATE}
+        widgets = {"start_on": DATE, "end_on": DATE, "cadre": SearchSelect("attraction.Cadre")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,6 +22,7 @@ GROUPS = {
     "team": (_("team"), "team", "team"),
     "region": (_("region"), "region", "region"),
 }
+SHOWN = 100  # rows a ranking page shows (a province has thousands of cadres)
 MEASURES = (
     ("leads", _("new leads")),
     ("visits", _("visits")),

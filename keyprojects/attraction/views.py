@@ -352,6 +352,7 @@ def travelling(request):
 def rankings_page(request):
     year = _year(request)
     by = request.GET.get("by") if request.GET.get("by") in rankings.GROUPS else "cadre"
+    rows = rankings.rankings(request.user, year, by)
     return render(
         request,
         "attraction/rankings.html",
@@ -360,7 +361,8 @@ def rankings_page(request):
             "by": by,
             "by_label": rankings.GROUPS[by][0],
             "groups": rankings.GROUPS,
-            "rows": rankings.rankings(request.user, year, by),
+            "rows": rows[: rankings.SHOWN],  # the first hundred; the workbook has every one
+            "total": len(rows),
             "measures": rankings.MEASURES,
         },
     )
