@@ -19,5 +19,6 @@ urlpatterns = [
     path("projects/", include("keyprojects.projects.api.urls")),
     path("campaigns/", include("keyprojects.campaigns.api.urls")),
     path("problems/", include("keyprojects.problems.api.urls")),
+    path("attraction/", include("keyprojects.attraction.api.urls")),
     path("", include("keyprojects.enterprises.api.urls")),  # /api/enterprises/
 ]

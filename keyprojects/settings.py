@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "keyprojects.projects",
     "keyprojects.campaigns",
     "keyprojects.problems",
+    "keyprojects.attraction",
     "keyprojects.dashboards",
 ]
 

@@ -29,6 +29,7 @@ class Role(models.TextChoices):
     DISPATCHER = "dispatcher", _("Video dispatcher")
     ENTERPRISE = "enterprise", _("Enterprise user")
     AUDITOR = "auditor", _("Auditor")
+    ATTRACTION = "attraction", _("Attraction cadre")
 
 
 class Action(models.TextChoices):
@@ -92,6 +93,8 @@ class Scope:
     service_officer: str | tuple[str, ...] | None = None  # path(s) to the service officer User
     enterprise_user: str | None = None  # path to the Users of the owning enterprise
     owner: str | None = None  # path to a User who owns the row (saved views, jobs)
+    # path(s) to the Users who work the row and their team-mates (an attraction cadre's leads)
+    member: str | tuple[str, ...] | None = None
     reference: bool = False
 
     def via(self, prefix: str, **override) -> "Scope":
@@ -115,6 +118,7 @@ class Scope:
             service_officer=join(self.service_officer),
             enterprise_user=join(self.enterprise_user),
             owner=join(self.owner),
+            member=join(self.member),
         )
         return replace(derived, **override)
 
@@ -189,6 +193,8 @@ def _membership_q(model, scope: Scope, membership, user):
         return _reach(model, _paths(scope.leader), user.pk)
     if role == Role.SERVICE_OFFICER and scope.service_officer:
         return _reach(model, _paths(scope.service_officer), user.pk)
+    if role == Role.ATTRACTION and scope.member:
+        return _reach(model, _paths(scope.member), user.pk)
     if role == Role.ENTERPRISE and scope.enterprise_user:
         return _reach(model, (scope.enterprise_user,), user.pk)
     if role == Role.DISPATCHER and not membership.region_id and scope.region:
@@ -216,6 +222,7 @@ def scope_q(model, user, action=Action.VIEW) -> Q:
         scope.leader,
         scope.service_officer,
         scope.enterprise_user,
+        scope.member,
     )
     if scope.owner and not any(reaches):
         return combined  # personal rows: city-wide roles do not read others' jobs, files and inboxes

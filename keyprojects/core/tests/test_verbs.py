@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from keyprojects.attraction.tests.factories import MATRIX_BODIES, matrix_world
 from keyprojects.campaigns import services as campaign_services
 from keyprojects.campaigns.choices import Batch
 from keyprojects.campaigns.tests.factories import listed, make_phase, project_at
@@ -73,6 +74,14 @@ VERB_MATRIX = {
     ("problems.Decision", "report"): [200, 403, 404, 200, 200, 403, 404, 403, 404, 403, 401],
     ("problems.Decision", "close"): [200, 403, 404, 403, 200, 403, 404, 403, 404, 403, 401],
     ("problems.Decision", "send_back"): [200, 403, 404, 403, 200, 403, 404, 403, 404, 403, 401],
+    **{
+        (label, verb): [200, 200, 404, 404, 404, 404, 404, 404, 404, 403, 401]
+        for label, verbs in {
+            "attraction.Lead": ("contact", "visit", "negotiate", "evaluate", "sign", "hand_over", "drop"),
+            "attraction.Trip": ("approve", "reject", "record_visit", "conclude"),
+        }.items()
+        for verb in verbs
+    },
 }
 # A body each verb accepts on the world below (the same for every role, so that only the role
 # decides the answer).
@@ -89,7 +98,7 @@ BODIES = {
     "escalate": {"note": "多次催办无果"},
     "deadline": {"due": "2026-12-31", "note": "涉及省级审批"},
     "unresolvable": {"note": "涉及基本农田"},
-    "approve": {"verdict": "approve", "decision": "同意"},
+    "approve": {"verdict": "approve", "decision": "同意", "note": "同意"},  # a problem's and a trip's
     "transfer": {"note": "推诿扯皮"},
     "reopen": {"note": "问题反弹"},
     "instruct": {"instruction": "请本周内解决"},
@@ -98,7 +107,17 @@ BODIES = {
     "hold": {"minutes": "会议听取了汇报"},
     "report": {"report": "已落实"},
     "send_back": {"note": "请附批复"},
+    **{verb: body for verb, body in MATRIX_BODIES.items() if verb != "approve"},  # attraction's
 }
+# Verbs whose body carries a file: sent as multipart, the body built anew for each call.
+MULTIPART = {verb for verb, body in BODIES.items() if callable(body)}
+
+
+def body_of(verb):
+    body = BODIES.get(verb, {})
+    return body() if callable(body) else body
+
+
 READ_ONLY = ["leader", "auditor", "dispatcher"]
 # What a leader does write: a decision on an unresolvable problem and an instruction (批示). The
 # walk of read-only roles leaves those two bodies out, so that every other route stays proved.
@@ -167,6 +186,7 @@ def world(users, department, regions):
         ("campaigns.Phase", "candidates"): planning,
         ("campaigns.Phase", "lock"): planning,
         ("campaigns.Phase", "held"): locked,
+        **matrix_world(users),
     }
 
 
@@ -246,6 +266,8 @@ def api_path(obj):
         "projects.ProgressReport": "/api/projects/reports/",
         "projects.StageRequest": "/api/projects/stage-requests/",
         "campaigns.Phase": "/api/campaigns/phases/",
+        "attraction.Lead": "/api/attraction/leads/",
+        "attraction.Trip": "/api/attraction/trips/",
     }
     return f"{prefixes[obj._meta.label]}{obj.pk}/"
 
@@ -270,7 +292,9 @@ def test_verb_matrix_through_the_api(world, api_for):
         for role, want in zip(ROLES, expected, strict=True):
             url = f"{api_path(obj)}{verb}/"
             got = rolled_back(
-                lambda url=url, role=role, verb=verb: api_for(role).post(url, BODIES.get(verb, {}), format="json")
+                lambda url=url, role=role, verb=verb: api_for(role).post(
+                    url, body_of(verb), format="multipart" if verb in MULTIPART else "json"
+                )
             )
             if got.status_code != want:
                 wrong.append(f"{verb} × {role}: expected {want}, got {got.status_code} {getattr(got, 'data', '')}")
@@ -285,7 +309,7 @@ def test_verb_matrix_through_the_pages(world, client_for):
         obj = world[label, verb]
         url = f"{obj.get_absolute_url()}{verb}/"
         for role, want in zip(ROLES, expected, strict=True):
-            got = rolled_back(lambda url=url, role=role, verb=verb: client_for(role).post(url, BODIES.get(verb, {})))
+            got = rolled_back(lambda url=url, role=role, verb=verb: client_for(role).post(url, body_of(verb)))
             if got.status_code != page_answer[want]:
                 wrong.append(f"{verb} × {role}: expected {page_answer[want]}, got {got.status_code}")
             if got.status_code == 302 and role != "anonymous" and "/login/" in got.url:
@@ -402,7 +426,7 @@ def write_routes(world):
 
 
 def test_read_only_roles_change_nothing_through_any_route(world, client_for, api_for):
-    bodies = [b for verb, b in BODIES.items() if verb not in LEADER_WRITES]
+    bodies = [b for verb, b in BODIES.items() if verb not in LEADER_WRITES and not callable(b)]
     body = {**{k: v for b in bodies for k, v in b.items()}, "accept": True, "name": "改名", "pick": []}
     before = fingerprint()
     routes = write_routes(world)

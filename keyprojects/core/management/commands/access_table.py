@@ -37,6 +37,7 @@ def reaches(scope, role) -> bool:
             Role.LEADER: scope.leader,
             Role.SERVICE_OFFICER: scope.service_officer,
             Role.ENTERPRISE: scope.enterprise_user,
+            Role.ATTRACTION: scope.member,
         }.get(role)
     )
 

@@ -1,0 +1,148 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from rest_framework import serializers as drf_serializers
+
+from keyprojects.core.api import BaseViewSet
+from keyprojects.core.context import acting
+from keyprojects.core.services import check_in_scope
+
+from .. import services
+from ..filtersets import (
+    ChainFilterSet,
+    ChainLinkFilterSet,
+    FundsInPlaceFilterSet,
+    LeadFilterSet,
+    TargetEnterpriseFilterSet,
+    TripFilterSet,
+    VisitFilterSet,
+)
+from ..models import Chain, ChainLink, FundsInPlace, Lead, TargetEnterprise, Trip, Visit
+from ..views import LeadViews, TripViews
+from . import serializers
+
+
+def _refused(error: ValidationError):
+    if hasattr(error, "error_dict"):
+        return drf_serializers.ValidationError(
+            {k: [str(m) for e in v for m in e.messages] for k, v in error.error_dict.items()}
+        )
+    return drf_serializers.ValidationError({"non_field_errors": error.messages})
+
+
+class ServiceWrites(BaseViewSet):
+    """Writes go through the model's service (validated before anything is written)."""
+
+    def service_save(self, serializer):
+        raise NotImplementedError
+
+    def _write(self, serializer, action):
+        with transaction.atomic(), acting(self.request.user):
+            try:
+                serializer.instance = self.service_save(serializer)
+            except ValidationError as error:
+                raise _refused(error) from error
+            check_in_scope(serializer.instance, self.request.user, action)
+
+
+class ChainViewSet(BaseViewSet):
+    queryset = Chain.objects.all()
+    serializer_class = serializers.ChainSerializer
+    filterset_class = ChainFilterSet
+
+
+class ChainLinkViewSet(BaseViewSet):
+    queryset = ChainLink.objects.all()
+    serializer_class = serializers.ChainLinkSerializer
+    filterset_class = ChainLinkFilterSet
+    select_related = ("chain",)
+
+
+class TargetEnterpriseViewSet(ServiceWrites):
+    queryset = TargetEnterprise.objects.all()
+    serializer_class = serializers.TargetEnterpriseSerializer
+    filterset_class = TargetEnterpriseFilterSet
+
+    def service_save(self, serializer):
+        instance = serializer.instance or TargetEnterprise()
+        for key, value in serializer.validated_data.items():
+            setattr(instance, key, value)
+        return services.save_target(instance, by=self.request.user)
+
+
+class LeadViewSet(ServiceWrites):
+    """Leads in the caller's scope: a county its own, the city all, a cadre their own and their
+    team's. State changes are the declared verbs (POST /leads/{id}/<verb>/)."""
+
+    queryset = Lead.objects.all()
+    serializer_class = serializers.LeadSerializer
+    filterset_class = LeadFilterSet
+    declaration = LeadViews
+    select_related = ("target", "owner__user", "region")
+
+    def service_save(self, serializer):
+        data = dict(serializer.validated_data)
+        if serializer.instance is not None:
+            data.pop("company", None), data.pop("credit_code", None)
+            for key, value in data.items():
+                setattr(serializer.instance, key, value)
+            serializer.instance.full_clean()
+            serializer.instance.save()
+            return serializer.instance
+        missing = {
+            k: ["This field is required."]
+            for k in ("company", "name", "region", "owner", "found_on", "investment")
+            if not data.get(k)
+        }
+        if missing:
+            raise drf_serializers.ValidationError(missing)
+        return services.create_lead(
+            by=self.request.user,
+            name=data["name"],
+            company=data["company"],
+            credit_code=data.get("credit_code"),
+            region=data["region"],
+            owner=data["owner"],
+            team=data.get("team"),
+            link=data.get("link"),
+            found_on=data["found_on"],
+            investment=data["investment"],
+            next_step=data.get("next_step", ""),
+            next_step_on=data.get("next_step_on"),
+        )
+
+
+class VisitViewSet(BaseViewSet):
+    """Visits are read here; they are recorded by a lead's or a trip's `visit` verb."""
+
+    queryset = Visit.objects.all()
+    serializer_class = serializers.VisitSerializer
+    filterset_class = VisitFilterSet
+    select_related = ("lead",)
+    http_method_names = ["get", "head", "options"]
+
+
+class TripViewSet(ServiceWrites):
+    queryset = Trip.objects.all()
+    serializer_class = serializers.TripSerializer
+    filterset_class = TripFilterSet
+    declaration = TripViews
+    select_related = ("cadre__user", "region")
+
+    def service_save(self, serializer):
+        instance = serializer.instance or Trip()
+        for key, value in serializer.validated_data.items():
+            setattr(instance, key, value)
+        return services.report_trip(instance, by=self.request.user)
+
+
+class FundsInPlaceViewSet(ServiceWrites):
+    queryset = FundsInPlace.objects.all()
+    serializer_class = serializers.FundsInPlaceSerializer
+    filterset_class = FundsInPlaceFilterSet
+    select_related = ("project",)
+
+    def service_save(self, serializer):
+        instance = serializer.instance or FundsInPlace()
+        for key, value in serializer.validated_data.items():
+            setattr(instance, key, value)
+        return services.record_funds(instance, by=self.request.user)

@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AttractionConfig(AppConfig):
+    name = "keyprojects.attraction"
+    label = "attraction"
+    verbose_name = _("Investment attraction")
+
+    def ready(self):
+        from keyprojects.core.context_processors import nav
+        from keyprojects.core.registry import demo_step, panel
+
+        from . import notifications, tasks  # noqa: F401  (notification kinds and the scheduled job)
+        from .demo import seed_attraction
+
+        demo_step(seed_attraction, order=45)
+        panel("projects.Project", "lead", _("Attraction lead"), "attraction/_project_lead.html", project_lead)
+
+        section = _("Investment attraction")
+        nav(_("Pipeline"), "attraction:pipeline", "attraction.Lead", section)
+        nav(_("Leads"), "attraction:lead_list", "attraction.Lead", section)
+        nav(_("Industry chains"), "attraction:chain_list", "attraction.Chain", section)
+        nav(_("Target enterprises"), "attraction:targetenterprise_list", "attraction.TargetEnterprise", section)
+        nav(_("Trips"), "attraction:trip_list", "attraction.Trip", section)
+        nav(_("Travelling this week"), "attraction:travelling", "attraction.Trip", section)
+        nav(_("Attraction teams"), "attraction:team_list", "attraction.Team", section)
+        nav(_("Attraction cadres"), "attraction:cadre_list", "attraction.Cadre", section)
+        nav(_("Funds in place by month"), "attraction:fundsinplace_list", "attraction.FundsInPlace", section)
+        nav(_("Attraction rankings"), "attraction:rankings", "attraction.Lead", section)
+
+
+def project_lead(request, project):
+    """The lead a project was handed over from, with its timeline, as the project page's tab."""
+    from .models import Lead
+
+    lead = Lead.objects.restrict(request.user).filter(project=project).select_related("owner__user").first()
+    if lead is None:
+        return None
+    return {"lead": lead, "events": lead.events.select_related("actor")[:50]}
