@@ -96,6 +96,7 @@ SCALE_WORDS = {
 }  # fmt: skip
 PERIOD = re.compile(r"^(\d{4})(?:年)?(?:(?:Q|第)([1-4])(?:季度)?)?$")
 SIX_PLACES = Decimal("0.000001")
+LIMITS = {FactKind.MONEY: Decimal(10) ** 8, FactKind.COUNT: Decimal(10) ** 7, FactKind.ENERGY: Decimal(10) ** 10}
 MAX_ERRORS_LISTED = 10000  # every bad row is counted; the first ten thousand are listed
 
 
@@ -257,7 +258,9 @@ def _value(kind, value_text, unit_text, reader):
         raise ValidationError(_("A count is a whole number."))
     if number != number.quantize(SIX_PLACES):
         raise ValidationError(_("The amount is finer than a fen."))
-    if abs(number) >= Decimal(10) ** 15:
+    # 1万亿元, ten million people, 10^10 kWh: larger is a typing error, and the policy engine's
+    # int64 products stay exact below these.
+    if abs(number) >= LIMITS[kind]:
         raise ValidationError(_("The value is too large to be true."))
     return number, None, ""
 
