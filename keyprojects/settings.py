@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "keyprojects.enterprises",
     "keyprojects.projects",
     "keyprojects.campaigns",
+    "keyprojects.policies",
     "keyprojects.dashboards",
 ]
 

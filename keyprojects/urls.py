@@ -23,6 +23,7 @@ urlpatterns = [
     path("projects/", include("keyprojects.projects.urls")),
     path("campaigns/", include("keyprojects.campaigns.urls")),
     path("dashboards/", include("keyprojects.dashboards.urls")),
+    path("policies/", include("keyprojects.policies.urls")),
     path("s/<str:token>/", project_views.signboard, name="signboard"),
     path("open-data/", include(opendata.urlpatterns)),  # public: no sign-in
     path("api/", include("keyprojects.api_urls")),

@@ -54,6 +54,10 @@ class Enterprise(BaseModel):
         validators=[validate_industry_code],
         help_text=_("GB/T 4754-2017: a section letter, optionally with 2–4 digits (C1353)."),
     )
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account = models.CharField(
+        _("bank account"), max_length=40, blank=True, help_text=_("Where grants without application are paid.")
+    )
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("enterprise users"),

@@ -40,6 +40,7 @@ class EnterpriseViews(ModelViews):
             (label("legal_representative"), obj.legal_representative),
             (label("contact_name"), obj.contact_name),
             (label("contact_phone"), obj.contact_phone),
+            (label("bank_account"), f"{obj.bank_name} {obj.bank_account}".strip()),
             (label("users"), "、".join(str(u) for u in obj.users.all())),
         ]
 

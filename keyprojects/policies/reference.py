@@ -152,7 +152,7 @@ class Evaluator:
                 fact.value == 1 if field_kind(node["field"]) == "bool" else fact.value <= self.e.ref
             )
             if record:
-                trace.conditions.append((cond_text(node), held, True))
+                trace.conditions.append((cond_text(node), held, True, None, None))
             return held, True
         if test in ("and", "or"):
             parts = [self.cond(a, reading, results, trace, record) for a in node["args"]]
@@ -175,7 +175,7 @@ class Evaluator:
             wanted = node["set"]
             hit = k and (any(code.startswith(w) for w in wanted) if node.get("prefix") else code in wanted)
             if record:
-                trace.conditions.append((cond_text(node), hit, k))
+                trace.conditions.append((cond_text(node), hit, k, None, None))
             return hit, k
         if test == "cmp":
             lv, lk, lp = self.expr(node["left"], reading, results, trace)
@@ -188,7 +188,13 @@ class Evaluator:
                 v, k = False, True
             v = v and k
             if record:
-                trace.conditions.append((cond_text(node), v, k))
+                # the two sides, for "near a threshold" (a 5% margin) and near misses
+                sides = (
+                    (lv, rv)
+                    if lk and rk and lp and rp and expr_kind(node["left"], self.by_code) != "date"
+                    else (None, None)
+                )
+                trace.conditions.append((cond_text(node), v, k, *sides))
             return v, k
         if test == "between":
             v, k, p = self.expr(node["of"], reading, results, trace)
@@ -202,7 +208,7 @@ class Evaluator:
                 inside, known = False, True
             inside = inside and known
             if record:
-                trace.conditions.append((cond_text(node), inside, known))
+                trace.conditions.append((cond_text(node), inside, known, None, None))
             return inside, known
         raise ValueError(test)
 
@@ -261,7 +267,9 @@ def _compare(lv, rv, direction, inclusive):
 
 
 def money_text(fen: int) -> str:
-    """An amount for people: 32万元, 1,234.56元."""
+    """An amount for people: 12亿元, 32万元, 1,234.56元."""
+    if fen % 10**10 == 0 and fen:
+        return f"{fen // 10**10:,}亿元"
     if fen % 1_000_000 == 0 and fen:
         return f"{fen // 1_000_000:,}万元"
     yuan, cents = divmod(fen, 100)
@@ -317,6 +325,19 @@ def filled_text(node, ev: Evaluator) -> str:
         return f"年限({filled_text(node['of'], ev)})"
     if op == "const":
         return money_text(node["value"]) if node["kind"] == MONEY else const_text(node["kind"], node["value"])
+    if op == "tiers":
+        # the ladder as written, with the values it graded filled in
+        text = expr_text(node)
+        head = expr_text(node["of"]) + (f", {expr_text(node['prior'])}" if node.get("prior") is not None else "")
+        filled = filled_text(node["of"], ev) + (
+            f", {filled_text(node['prior'], ev)}" if node.get("prior") is not None else ""
+        )
+        return text.replace(head, filled, 1)
+    if op in ("brackets", "lookup"):
+        text = expr_text(node)
+        return text.replace(expr_text(node["of"]), filled_text(node["of"], ev), 1)
+    if op == "if":
+        return f"如果({cond_text(node['cond'])}, {filled_text(node['then'], ev)}, {filled_text(node['else'], ev)})"
     return expr_text(node)
 
 
@@ -348,7 +369,7 @@ def explain(ev: Evaluator, code: str, answer, trace: Trace, *, version: str = ""
             )
     conditions = [
         {"text": text, "result": ("是" if value else "否") if known else "未知"}
-        for text, value, known in trace.conditions
+        for text, value, known, _left, _right in trace.conditions
     ]
     kind = expr_kind(rule.formula, ev.by_code)
     formula = filled_text(rule.formula, ev)
@@ -376,3 +397,15 @@ def explain(ev: Evaluator, code: str, answer, trace: Trace, *, version: str = ""
         "result": result,
         "version": version,
     }
+
+
+def margins(trace: Trace, within: float) -> list[dict]:
+    """Comparisons whose two sides are within `within` (0.05 = 5%) of each other: a "near
+    threshold" risk for a match, a near miss for what is not met yet."""
+    found = []
+    for text, value, known, left, right in trace.conditions:
+        if known and left is not None and right:
+            gap = abs(left - right)
+            if gap * 10_000 <= int(within * 10_000) * abs(right):
+                found.append({"text": text, "met": value, "gap_percent": round(gap * 100 / abs(right), 1)})
+    return found

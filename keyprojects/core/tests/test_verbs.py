@@ -23,6 +23,8 @@ from keyprojects.campaigns.tests.factories import listed, make_phase, project_at
 from keyprojects.core.management.commands.access_table import DOC, declared_verbs, render_document
 from keyprojects.core.testing.cases import ROLES
 from keyprojects.enterprises.models import Enterprise
+from keyprojects.policies.choices import GrantStatus
+from keyprojects.policies.tests.factories import grants_at_every_step, make_policy
 from keyprojects.projects import services
 from keyprojects.projects.choices import Stage
 from keyprojects.projects.models import ProgressReport
@@ -47,6 +49,16 @@ VERB_MATRIX = {
     ("campaigns.Phase", "candidates"): [200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
     ("campaigns.Phase", "lock"): [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401],
     ("campaigns.Phase", "held"): [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401],
+    # policies are public documents; the city and the policy's department run and revise them
+    ("policies.Policy", "run"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
+    ("policies.PolicyItem", "revise"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
+    ("policies.PolicyItem", "top_up"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
+    # grants: the policy's department reviews, pushes and pays; the enterprise confirms its own
+    ("policies.Grant", "review"): [200, 403, 404, 200, 404, 404, 404, 403, 403, 403, 401],
+    ("policies.Grant", "push"): [200, 403, 404, 200, 404, 404, 404, 403, 403, 403, 401],
+    ("policies.Grant", "confirm"): [403, 403, 404, 403, 404, 404, 404, 403, 200, 403, 401],
+    ("policies.Grant", "fulfil"): [200, 403, 404, 200, 404, 404, 404, 403, 403, 403, 401],
+    ("policies.Grant", "close"): [200, 403, 404, 200, 404, 404, 404, 403, 403, 403, 401],
 }
 # A body each verb accepts on the world below (the same for every role, so that only the role
 # decides the answer).
@@ -56,6 +68,9 @@ BODIES = {
     "return": {"reason": "投资额与形象进度不符"},
     "reject": {"reason": "缺少签约合同"},
     "confirm": {"note": "已核实"},
+    "review": {"decision": "grant"},
+    "revise": {"condition_text": "营业收入 2亿元以上", "formula_text": "20万元"},
+    "top_up": {"amount": "1000"},
 }
 READ_ONLY = ["leader", "auditor", "dispatcher"]
 
@@ -107,7 +122,19 @@ def world(users, department, regions):
     listed(planning, project_at("待锁定项目", signed=date(2024, 4, 1)), Batch.SIGN)
     listed(locked, project_at("已锁定项目", signed=date(2024, 4, 2)), Batch.SIGN)
     campaign_services.lock_phase(locked, by=users["city_admin"])
+    owner.bank_account = "6222 0000 0000 0001"
+    owner.save()
+    policy = make_policy(department, regions["漯河市"])
+    grants = grants_at_every_step(policy, owner, users["city_admin"])
     return {
+        ("policies.Policy", "run"): policy,
+        ("policies.PolicyItem", "revise"): grants[GrantStatus.MATCHED].item,
+        ("policies.PolicyItem", "top_up"): grants[GrantStatus.MATCHED].item,
+        ("policies.Grant", "review"): grants[GrantStatus.MATCHED],
+        ("policies.Grant", "push"): grants[GrantStatus.REVIEWED],
+        ("policies.Grant", "confirm"): grants[GrantStatus.PUSHED],
+        ("policies.Grant", "fulfil"): grants[GrantStatus.CONFIRMED],
+        ("policies.Grant", "close"): grants[GrantStatus.FULFILLED],
         ("projects.Project", "advance"): project,
         ("projects.Project", "request_stage"): project,
         ("projects.Project", "publish"): project,
@@ -129,6 +156,9 @@ def api_path(obj):
         "projects.ProgressReport": "/api/projects/reports/",
         "projects.StageRequest": "/api/projects/stage-requests/",
         "campaigns.Phase": "/api/campaigns/phases/",
+        "policies.Policy": "/api/policies/policies/",
+        "policies.PolicyItem": "/api/policies/items/",
+        "policies.Grant": "/api/policies/grants/",
     }
     return f"{prefixes[obj._meta.label]}{obj.pk}/"
 

@@ -22,6 +22,8 @@ class EnterpriseSerializer(BaseModelSerializer):
             "contact_name",
             "contact_phone",
             "industry",
+            "bank_name",
+            "bank_account",
             "users",
             "archived_at",
         ]
