@@ -106,14 +106,40 @@ def _cached(key: str, fn, depends_on_reading: bool):
     return run
 
 
+class _Items(dict):
+    """The items being compiled, and the sub-trees that occur more than once among them: only
+    those are kept for the run (a cache of every node held every temporary column of a million
+    rows until the end, and fresh memory costs as much as the arithmetic)."""
+
+    shared: frozenset = frozenset()
+
+
+def _count(node, counts):
+    if isinstance(node, dict):
+        if "op" in node or "test" in node:
+            key = _key(node)
+            counts[key] = counts.get(key, 0) + 1
+        for value in node.values():
+            _count(value, counts)
+    elif isinstance(node, list):
+        for value in node:
+            _count(value, counts)
+
+
 def compile_expr(node, items) -> Expr:
     fn = _expr(node, items)
-    return _cached("e" + _key(node), fn, has_open(node, items) or bool(item_refs(node)))
+    key = _key(node)
+    if key not in getattr(items, "shared", (key,)):
+        return fn
+    return _cached("e" + key, fn, has_open(node, items) or bool(item_refs(node)))
 
 
 def compile_cond(node, items) -> Cond:
     fn = _cond(node, items)
-    return _cached("c" + _key(node), fn, has_open(node, items) or bool(item_refs(node)))
+    key = _key(node)
+    if key not in getattr(items, "shared", (key,)):
+        return fn
+    return _cached("c" + key, fn, has_open(node, items) or bool(item_refs(node)))
 
 
 def _expr(node, items) -> Expr:
@@ -386,7 +412,10 @@ class Program:
 
     def __init__(self, rules: list[ItemRule], total_cap: int | None = None):
         self.rules = list(rules)
-        self.by_code = {r.code: r for r in self.rules}
+        self.by_code = _Items((r.code, r) for r in self.rules)
+        counts: dict = {}
+        _count([[r.condition, r.formula] for r in self.rules], counts)
+        self.by_code.shared = frozenset(key for key, count in counts.items() if count > 1)
         self.order = order_items({r.code: [r.condition, r.formula] for r in self.rules})
         self.total_cap = total_cap
         self.cond = {r.code: compile_cond(r.condition, self.by_code) for r in self.rules}
@@ -429,27 +458,53 @@ class Program:
         n = r.t.n
         cv, ck = self.cond[code](r)
         av, ak, _ap = self.formula[code](r)
-        amount = np.broadcast_to(av, (n,))
         unit = ROUNDING_UNITS[rule.rounding]
-        if unit != 1:
-            amount = (amount // unit if rule.rounding_mode == "floor" else (amount + unit // 2) // unit) * unit
-        if rule.cap is not None:
-            amount = np.minimum(amount, I64(rule.cap))
-        status = np.where(cv & (amount > 0), np.int8(YES), np.int8(NO))
+        if np.ndim(av) == 0:  # a fixed amount: rounded and capped once, not per enterprise
+            amount = int(av)
+            if unit != 1:
+                amount = (amount // unit if rule.rounding_mode == "floor" else (amount + unit // 2) // unit) * unit
+            if rule.cap is not None:
+                amount = min(amount, rule.cap)
+            status = np.where(cv, np.int8(YES), np.int8(NO)) if amount > 0 else np.zeros(n, dtype=np.int8)
+        else:
+            if unit != 1:  # a fresh array, then in place: one allocation instead of three
+                amount = av // unit if rule.rounding_mode == "floor" else (av + unit // 2)
+                if rule.rounding_mode != "floor":
+                    amount //= unit
+                amount *= unit
+            else:
+                amount = av.copy()
+            if rule.cap is not None:
+                np.minimum(amount, I64(rule.cap), out=amount)
+            status = np.where(cv & (amount > 0), np.int8(YES), np.int8(NO))
         if ck is not None:
             status[~ck] = MISSING
         if ak is not None:
             status[cv & ~ak] = MISSING
-        return status, np.where(status == YES, amount, I64(0))
+        yes = status == YES
+        if np.ndim(amount) == 0:
+            return status, np.where(yes, I64(amount), I64(0))
+        amount[~yes] = 0
+        return status, amount
 
     def _cap(self, results: dict, n: int):
-        remaining = np.full(n, I64(self.total_cap))
+        """The per-enterprise total cap, in the items' order. Only enterprises whose items add up
+        to more than the cap are touched (usually few): the others keep every amount."""
+        cap = I64(self.total_cap)
+        total = np.zeros(n, dtype=I64)
+        for rule in self.rules:
+            total += results[rule.code][1]
+        over = np.flatnonzero(total > cap)
+        if not len(over):
+            return
+        remaining = np.full(len(over), cap)
         for rule in self.rules:
             status, amount = results[rule.code]
-            granted = np.minimum(amount, remaining)
-            remaining = remaining - granted
-            status = np.where((status == YES) & (granted == 0), np.int8(NO), status)
-            results[rule.code] = (status, granted)
+            granted = np.minimum(amount[over], remaining)
+            remaining -= granted
+            amount[over] = granted
+            dropped = over[(granted == 0) & (status[over] == YES)]
+            status[dropped] = NO
 
 
 def table_from(enterprises, ref: int) -> Table:

@@ -51,13 +51,53 @@ class Trace:
     conditions: list = field(default_factory=list)  # (text, result)
 
 
-class Evaluator:
-    def __init__(self, rules, enterprise: Enterprise, total_cap=None):
+class Prepared:
+    """What does not depend on the enterprise, worked out once per policy: the items' order,
+    whether any reading is open, and the words of each condition (the calculator and a run's
+    explanations evaluate one policy for many enterprises)."""
+
+    def __init__(self, rules, total_cap=None):
+        from .engine import has_open
+
         self.rules = list(rules)
         self.by_code = {r.code: r for r in self.rules}
-        self.e = enterprise
         self.total_cap = total_cap
         self.order = order_items({r.code: [r.condition, r.formula] for r in self.rules})
+        self.opened = any(has_open([r.condition, r.formula]) for r in self.rules)
+        self.texts: dict[int, str] = {}  # a condition's words, written once per node
+        self.dates: dict[int, bool] = {}
+        self.condition_text = {r.code: cond_text(r.condition) for r in self.rules}
+        self.formula_text = {r.code: expr_text(r.formula) for r in self.rules}
+        self.formula_kind = {r.code: expr_kind(r.formula, self.by_code) for r in self.rules}
+        self.expr_texts: dict[int, str] = {}
+
+    def expr_text(self, node) -> str:
+        found = self.expr_texts.get(id(node))
+        if found is None:
+            found = self.expr_texts[id(node)] = expr_text(node)
+        return found
+
+
+class Evaluator:
+    def __init__(self, rules, enterprise: Enterprise, total_cap=None):
+        prepared = rules if isinstance(rules, Prepared) else Prepared(rules, total_cap)
+        self.prepared = prepared
+        self.rules, self.by_code, self.order = prepared.rules, prepared.by_code, prepared.order
+        self.opened, self.total_cap = prepared.opened, prepared.total_cap
+        self._texts, self._dates = prepared.texts, prepared.dates
+        self.e = enterprise
+
+    def text(self, node) -> str:
+        found = self._texts.get(id(node))
+        if found is None:
+            found = self._texts[id(node)] = cond_text(node)
+        return found
+
+    def is_date(self, node) -> bool:
+        found = self._dates.get(id(node))
+        if found is None:
+            found = self._dates[id(node)] = expr_kind(node, self.by_code) == "date"
+        return found
 
     # expressions: (value, known, present)
     def expr(self, node, reading, results, trace):
@@ -152,7 +192,7 @@ class Evaluator:
                 fact.value == 1 if field_kind(node["field"]) == "bool" else fact.value <= self.e.ref
             )
             if record:
-                trace.conditions.append((cond_text(node), held, True, None, None))
+                trace.conditions.append((self.text(node), held, True, None, None))
             return held, True
         if test in ("and", "or"):
             parts = [self.cond(a, reading, results, trace, record) for a in node["args"]]
@@ -175,7 +215,7 @@ class Evaluator:
             wanted = node["set"]
             hit = k and (any(code.startswith(w) for w in wanted) if node.get("prefix") else code in wanted)
             if record:
-                trace.conditions.append((cond_text(node), hit, k, None, None))
+                trace.conditions.append((self.text(node), hit, k, None, None))
             return hit, k
         if test == "cmp":
             lv, lk, lp = self.expr(node["left"], reading, results, trace)
@@ -189,12 +229,8 @@ class Evaluator:
             v = v and k
             if record:
                 # the two sides, for "near a threshold" (a 5% margin) and near misses
-                sides = (
-                    (lv, rv)
-                    if lk and rk and lp and rp and expr_kind(node["left"], self.by_code) != "date"
-                    else (None, None)
-                )
-                trace.conditions.append((cond_text(node), v, k, *sides))
+                sides = (lv, rv) if lk and rk and lp and rp and not self.is_date(node["left"]) else (None, None)
+                trace.conditions.append((self.text(node), v, k, *sides))
             return v, k
         if test == "between":
             v, k, p = self.expr(node["of"], reading, results, trace)
@@ -208,7 +244,7 @@ class Evaluator:
                 inside, known = False, True
             inside = inside and known
             if record:
-                trace.conditions.append((cond_text(node), inside, known, None, None))
+                trace.conditions.append((self.text(node), inside, known, None, None))
             return inside, known
         raise ValueError(test)
 
@@ -229,7 +265,7 @@ class Evaluator:
         """{code: (status, amount A, amount B)} and the traces of reading A."""
         readings = {}
         traces = {}
-        for reading in ("A", "B") if with_b else ("A",):
+        for reading in ("A", "B") if with_b and self.opened else ("A",):
             results = {}
             for code in self.order:
                 trace = Trace()
@@ -327,18 +363,19 @@ def filled_text(node, ev: Evaluator) -> str:
         return money_text(node["value"]) if node["kind"] == MONEY else const_text(node["kind"], node["value"])
     if op == "tiers":
         # the ladder as written, with the values it graded filled in
-        text = expr_text(node)
-        head = expr_text(node["of"]) + (f", {expr_text(node['prior'])}" if node.get("prior") is not None else "")
+        words = ev.prepared.expr_text
+        text = words(node)
+        head = words(node["of"]) + (f", {words(node['prior'])}" if node.get("prior") is not None else "")
         filled = filled_text(node["of"], ev) + (
             f", {filled_text(node['prior'], ev)}" if node.get("prior") is not None else ""
         )
         return text.replace(head, filled, 1)
     if op in ("brackets", "lookup"):
-        text = expr_text(node)
-        return text.replace(expr_text(node["of"]), filled_text(node["of"], ev), 1)
+        words = ev.prepared.expr_text
+        return words(node).replace(words(node["of"]), filled_text(node["of"], ev), 1)
     if op == "if":
-        return f"如果({cond_text(node['cond'])}, {filled_text(node['then'], ev)}, {filled_text(node['else'], ev)})"
-    return expr_text(node)
+        return f"如果({ev.text(node['cond'])}, {filled_text(node['then'], ev)}, {filled_text(node['else'], ev)})"
+    return ev.prepared.expr_text(node)
 
 
 def explain(ev: Evaluator, code: str, answer, trace: Trace, *, version: str = "") -> dict:
@@ -371,7 +408,7 @@ def explain(ev: Evaluator, code: str, answer, trace: Trace, *, version: str = ""
         {"text": text, "result": ("是" if value else "否") if known else "未知"}
         for text, value, known, _left, _right in trace.conditions
     ]
-    kind = expr_kind(rule.formula, ev.by_code)
+    kind = ev.prepared.formula_kind[code]
     formula = filled_text(rule.formula, ev)
     if status == AMBIGUOUS:
         result = f"有歧义：按字面理解 {money_text(amount_a)}，按另一种理解 {money_text(amount_b)}，由审核人决定"
@@ -389,9 +426,9 @@ def explain(ev: Evaluator, code: str, answer, trace: Trace, *, version: str = ""
         "amount_b": amount_b,
         "values": values,
         "conditions": conditions,
-        "condition": cond_text(rule.condition),
-        "formula": expr_text(rule.formula),
-        "formula_filled": formula if kind == MONEY else expr_text(rule.formula),
+        "condition": ev.prepared.condition_text[code],
+        "formula": ev.prepared.formula_text[code],
+        "formula_filled": formula if kind == MONEY else ev.prepared.formula_text[code],
         "rounding": rule.rounding,
         "cap": money_text(rule.cap) if rule.cap is not None else "",
         "result": result,
