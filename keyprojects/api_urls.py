@@ -20,5 +20,6 @@ urlpatterns = [
     path("campaigns/", include("keyprojects.campaigns.api.urls")),
     path("problems/", include("keyprojects.problems.api.urls")),
     path("attraction/", include("keyprojects.attraction.api.urls")),
+    path("policies/", include("keyprojects.policies.api.urls")),
     path("", include("keyprojects.enterprises.api.urls")),  # /api/enterprises/
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "keyprojects.campaigns",
     "keyprojects.problems",
     "keyprojects.attraction",
+    "keyprojects.policies",
     "keyprojects.dashboards",
 ]
 

@@ -8,7 +8,7 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self):
-        from keyprojects.core.registry import demo_step
+        from keyprojects.core.registry import demo_step, panel
 
         from .demo import seed_enterprises
 
@@ -16,3 +16,11 @@ class EnterprisesConfig(AppConfig):
         from keyprojects.core.context_processors import nav
 
         nav(_("Enterprises"), "enterprises:enterprise_list", "enterprises.Enterprise", _("Project library"))
+        nav(_("Enterprise facts"), "enterprises:fact_feed", "enterprises.EnterpriseFact", _("Policies"))
+        panel("enterprises.Enterprise", "facts", _("Enterprise facts"), "enterprises/_facts.html", facts_panel)
+
+
+def facts_panel(request, enterprise):
+    from .views import enterprise_facts
+
+    return enterprise_facts(request, enterprise)

@@ -18,6 +18,8 @@ class EnterpriseForm(BaseModelForm):
             "legal_representative",
             "contact_name",
             "contact_phone",
+            "bank_name",
+            "bank_account",
             "users",
         ]
 

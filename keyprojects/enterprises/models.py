@@ -4,12 +4,12 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.access import STAFF, Action, Role, Scope, roles
+from keyprojects.core.access import STAFF, Action, RestrictedQuerySet, Role, Scope, roles
 from keyprojects.core.models import BaseModel, ChangeAction, ObjectChange
 from keyprojects.orgs.choices import OfficeKind
 from keyprojects.orgs.models import Region, phone_validator
 
-from .choices import IndustrySection
+from .choices import FACT_KINDS, FactField, FactKind, FactPeriod, IndustrySection
 from .validators import (
     normalise_credit_code,
     normalise_industry_code,
@@ -53,6 +53,10 @@ class Enterprise(BaseModel):
         blank=True,
         validators=[validate_industry_code],
         help_text=_("GB/T 4754-2017: a section letter, optionally with 2–4 digits (C1353)."),
+    )
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account = models.CharField(
+        _("bank account"), max_length=40, blank=True, help_text=_("Where grants without application are paid.")
     )
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -122,3 +126,73 @@ def log_user_changes(sender, instance, action, reverse, pk_set, **kwargs):
     ObjectChange.log_many(
         [(e, ChangeAction.UPDATE, {"users": [before.get(e.pk, []), current[e.pk]]}) for e in enterprises]
     )
+
+
+class EnterpriseFact(models.Model):
+    """企业数据: one figure, date or flag about an enterprise for a year or a quarter, as a
+    department's feed stated it (source, as-of date). The policy engine reads these.
+
+    Deliberately not a `BaseModel`: facts arrive by the million from feeds and API pushes, and
+    each load is recorded once as its background job (who, when, the file) instead of a change-log
+    row per fact; a newer feed replaces a period's value (`job` says which load wrote it)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="facts"
+    )
+    field = models.CharField(_("field"), max_length=30, choices=FactField.choices)
+    period = models.CharField(_("period"), max_length=10, choices=FactPeriod.choices, default=FactPeriod.YEAR)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0, help_text=_("0 for the whole year"))
+    # Money in 万元 with six decimals (exact to the fen), counts, kWh, or 1/0 for a flag.
+    number = models.DecimalField(_("value"), max_digits=22, decimal_places=6, null=True, blank=True)
+    day = models.DateField(_("date"), null=True, blank=True)
+    text = models.CharField(_("code"), max_length=20, blank=True)
+    source = models.CharField(_("source department"), max_length=100)
+    as_of = models.DateField(_("as of"))
+    job = models.ForeignKey(
+        "core.Job", verbose_name=_("loaded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope = Enterprise.scope.via("enterprise")
+    # Departments feed facts by job or API; enterprises read their own.
+    rights = {Action.ADD: STAFF | {Role.DEPARTMENT_STAFF}, Action.CHANGE: frozenset(), Action.ARCHIVE: frozenset()}
+
+    class Meta:
+        ordering = ["enterprise", "field", "-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "field", "year", "quarter"], name="fact_one_per_period")
+        ]
+        indexes = [models.Index(fields=["field", "year", "quarter"])]
+        verbose_name = _("enterprise fact")
+        verbose_name_plural = _("enterprise facts")
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.get_field_display()} {self.period_label}"
+
+    @property
+    def period_label(self):
+        return f"{self.year}Q{self.quarter}" if self.quarter else str(self.year)
+
+    @property
+    def kind(self):
+        return FACT_KINDS[self.field]
+
+    @property
+    def plain_number(self):
+        """The number without the storage's trailing zeros (50, not 50.000000)."""
+        if self.number is None:
+            return None
+        found = self.number.normalize()
+        return found.quantize(1) if found.as_tuple().exponent > 0 else found
+
+    @property
+    def value(self):
+        if self.kind == FactKind.DATE:
+            return self.day
+        if self.kind == FactKind.CODE:
+            return self.text
+        if self.kind == FactKind.FLAG:
+            return None if self.number is None else bool(self.number)
+        return self.number

@@ -24,6 +24,8 @@ from keyprojects.campaigns.tests.factories import listed, make_phase, project_at
 from keyprojects.core.management.commands.access_table import DOC, declared_verbs, render_document
 from keyprojects.core.testing.cases import ROLES
 from keyprojects.enterprises.models import Enterprise
+from keyprojects.policies.choices import GrantStatus
+from keyprojects.policies.tests.factories import grants_at_every_step, make_policy
 from keyprojects.projects import services
 from keyprojects.projects.choices import Stage
 from keyprojects.projects.models import ProgressReport
@@ -82,6 +84,16 @@ VERB_MATRIX = {
         }.items()
         for verb in verbs
     },
+    # policies are public documents; the city and the policy's department run and revise them
+    ("policies.Policy", "run"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
+    ("policies.PolicyItem", "revise"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
+    ("policies.PolicyItem", "top_up"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
+    # grants: the policy's department reviews, pushes and pays; the enterprise confirms its own
+    ("policies.Grant", "review"): [200, 403, 404, 200, 404, 404, 404, 403, 403, 403, 401],
+    ("policies.Grant", "push"): [200, 403, 404, 200, 404, 404, 404, 403, 403, 403, 401],
+    ("policies.Grant", "confirm"): [403, 403, 404, 403, 404, 404, 404, 403, 200, 403, 401],
+    ("policies.Grant", "fulfil"): [200, 403, 404, 200, 404, 404, 404, 403, 403, 403, 401],
+    ("policies.Grant", "close"): [200, 403, 404, 200, 404, 404, 404, 403, 403, 403, 401],
 }
 # A body each verb accepts on the world below (the same for every role, so that only the role
 # decides the answer).
@@ -108,6 +120,9 @@ BODIES = {
     "report": {"report": "已落实"},
     "send_back": {"note": "请附批复"},
     **{verb: body for verb, body in MATRIX_BODIES.items() if verb != "approve"},  # attraction's
+    "review": {"decision": "grant"},
+    "revise": {"condition_text": "营业收入 2亿元以上", "formula_text": "20万元"},
+    "top_up": {"amount": "1000"},
 }
 # Verbs whose body carries a file: sent as multipart, the body built anew for each call.
 MULTIPART = {verb for verb, body in BODIES.items() if callable(body)}
@@ -172,8 +187,20 @@ def world(users, department, regions):
     listed(locked, project_at("已锁定项目", signed=date(2024, 4, 2)), Batch.SIGN)
     campaign_services.lock_phase(locked, by=users["city_admin"])
     problems = problem_world(users, department, project)
+    owner.bank_account = "6222 0000 0000 0001"
+    owner.save()
+    policy = make_policy(department, regions["漯河市"])
+    grants = grants_at_every_step(policy, owner, users["city_admin"])
     return {
         **problems,
+        ("policies.Policy", "run"): policy,
+        ("policies.PolicyItem", "revise"): grants[GrantStatus.MATCHED].item,
+        ("policies.PolicyItem", "top_up"): grants[GrantStatus.MATCHED].item,
+        ("policies.Grant", "review"): grants[GrantStatus.MATCHED],
+        ("policies.Grant", "push"): grants[GrantStatus.REVIEWED],
+        ("policies.Grant", "confirm"): grants[GrantStatus.PUSHED],
+        ("policies.Grant", "fulfil"): grants[GrantStatus.CONFIRMED],
+        ("policies.Grant", "close"): grants[GrantStatus.FULFILLED],
         ("projects.Project", "advance"): project,
         ("projects.Project", "request_stage"): project,
         ("projects.Project", "publish"): project,
@@ -268,6 +295,9 @@ def api_path(obj):
         "campaigns.Phase": "/api/campaigns/phases/",
         "attraction.Lead": "/api/attraction/leads/",
         "attraction.Trip": "/api/attraction/trips/",
+        "policies.Policy": "/api/policies/policies/",
+        "policies.PolicyItem": "/api/policies/items/",
+        "policies.Grant": "/api/policies/grants/",
     }
     return f"{prefixes[obj._meta.label]}{obj.pk}/"
 

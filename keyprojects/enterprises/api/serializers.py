@@ -4,7 +4,7 @@ from rest_framework import serializers
 from keyprojects.core.access import Action, can
 from keyprojects.core.api import BaseModelSerializer
 
-from ..models import IDENTITY_FIELDS, Enterprise, keeps_identity
+from ..models import IDENTITY_FIELDS, Enterprise, EnterpriseFact, keeps_identity
 from ..validators import normalise_credit_code, normalise_industry_code
 
 
@@ -22,6 +22,8 @@ class EnterpriseSerializer(BaseModelSerializer):
             "contact_name",
             "contact_phone",
             "industry",
+            "bank_name",
+            "bank_account",
             "users",
             "archived_at",
         ]
@@ -43,3 +45,34 @@ class EnterpriseSerializer(BaseModelSerializer):
 
     def validate_industry(self, value):
         return normalise_industry_code(value)
+
+
+class EnterpriseFactSerializer(BaseModelSerializer):
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+    value = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EnterpriseFact
+        fields = ["id", "enterprise", "credit_code", "field", "period", "year", "quarter", "value", "source", "as_of"]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        return ""
+
+    def get_value(self, obj) -> str | None:
+        value = obj.value
+        return None if value is None else str(value if not hasattr(value, "normalize") else obj.plain_number)
+
+
+class FactPushItem(serializers.Serializer):
+    credit_code = serializers.CharField()
+    field = serializers.CharField(help_text="A field code (revenue …) or its Chinese name (营业收入 …).")
+    period = serializers.CharField(help_text="2024 or 2024Q3")
+    value = serializers.CharField()
+    unit = serializers.CharField(required=False, allow_blank=True, help_text="元, 万元, 亿元, 千瓦时, 万千瓦时, 人")
+    source = serializers.CharField(help_text="The department the figure comes from.")
+    as_of = serializers.CharField(help_text="The date the figure was true.")
+
+
+class FactPushSerializer(serializers.Serializer):
+    facts = FactPushItem(many=True)

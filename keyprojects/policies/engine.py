@@ -1,0 +1,551 @@
+"""The vectorised engine: every item of a policy over every enterprise at once, as NumPy int64
+arrays of fen (no float touches an amount). The rule tree is compiled once into a tree of
+closures; identical sub-trees are evaluated once per run (a ladder and its "first time" test read
+the same revenue column), and a column without missing values carries no mask at all, so the
+engine does what hand-written NumPy does and no more. The meaning is `semantics.py`'s; the
+reference evaluator (`reference.py`) computes the same for one enterprise with its explanation.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .language import comparison, field_kind, is_title, item_refs, order_items
+from .semantics import AMBIGUOUS, MISSING, NO, ROUNDING_UNITS, YES
+
+I64 = np.int64
+
+
+@dataclass
+class Table:
+    """Enterprises' facts as columns. `numbers[(field, lag)]` = (values, known or None when all
+    are known); `titles[field]` = (values, present); `codes[field]` = (codes with -1 for
+    missing, vocabulary)."""
+
+    n: int
+    ref: int  # the reference date as yyyymmdd (ages, titles held)
+    numbers: dict = field(default_factory=dict)
+    titles: dict = field(default_factory=dict)
+    codes: dict = field(default_factory=dict)
+    ids: np.ndarray | None = None
+
+
+@dataclass
+class ItemRule:
+    code: str
+    condition: dict
+    formula: dict
+    rounding: str = "fen"
+    rounding_mode: str = "half_up"
+    cap: int | None = None
+
+
+@dataclass
+class Outcome:
+    """One item's answers over all enterprises."""
+
+    status: np.ndarray  # NO / YES / MISSING / AMBIGUOUS (int8)
+    amount: np.ndarray  # reading A's amount in fen (0 unless YES or AMBIGUOUS)
+    amount_b: np.ndarray  # reading B's amount (equal to `amount` unless AMBIGUOUS)
+
+
+def _and(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b
+
+
+def _key(node) -> str:
+    return json.dumps(node, sort_keys=True, ensure_ascii=False)
+
+
+def has_open(node, items: dict | None = None, seen=None) -> bool:
+    """Whether a rule (or an item it reads) leaves a reading open."""
+    if isinstance(node, dict):
+        if node.get("open"):
+            return True
+        if node.get("op") == "item" and items is not None:
+            seen = seen or set()
+            code = node["code"]
+            if code not in seen:
+                seen.add(code)
+                rule = items[code]
+                return has_open(rule.condition, items, seen) or has_open(rule.formula, items, seen)
+        return any(has_open(v, items, seen) for v in node.values())
+    if isinstance(node, list):
+        return any(has_open(v, items, seen) for v in node)
+    return False
+
+
+class _Run:
+    """One evaluation: the table, the reading and the cache of shared sub-trees."""
+
+    def __init__(self, table: Table, reading: str, results: dict):
+        self.t = table
+        self.reading = reading
+        self.cache: dict = {}
+        self.results = results  # item code -> (status, amount) in this reading
+
+
+Expr = Callable[[_Run], tuple]  # -> (values, known or None, present or None)
+Cond = Callable[[_Run], tuple]  # -> (values, known or None); values false where unknown
+
+
+def _cached(key: str, fn, depends_on_reading: bool):
+    def run(r: _Run):
+        k = (key, r.reading) if depends_on_reading else key
+        found = r.cache.get(k)
+        if found is None:
+            found = r.cache[k] = fn(r)
+        return found
+
+    return run
+
+
+class _Items(dict):
+    """The items being compiled, and the sub-trees that occur more than once among them: only
+    those are kept for the run (a cache of every node held every temporary column of a million
+    rows until the end, and fresh memory costs as much as the arithmetic)."""
+
+    shared: frozenset = frozenset()
+
+
+def _count(node, counts):
+    if isinstance(node, dict):
+        if "op" in node or "test" in node:
+            key = _key(node)
+            counts[key] = counts.get(key, 0) + 1
+        for value in node.values():
+            _count(value, counts)
+    elif isinstance(node, list):
+        for value in node:
+            _count(value, counts)
+
+
+def compile_expr(node, items) -> Expr:
+    fn = _expr(node, items)
+    key = _key(node)
+    if key not in getattr(items, "shared", (key,)):
+        return fn
+    return _cached("e" + key, fn, has_open(node, items) or bool(item_refs(node)))
+
+
+def compile_cond(node, items) -> Cond:
+    fn = _cond(node, items)
+    key = _key(node)
+    if key not in getattr(items, "shared", (key,)):
+        return fn
+    return _cached("c" + key, fn, has_open(node, items) or bool(item_refs(node)))
+
+
+def _expr(node, items) -> Expr:
+    op = node["op"]
+    if op == "fact":
+        name, lag = node["field"], node.get("lag", 0)
+        kind = field_kind(name)
+        if kind == "code":
+
+            def code_column(r):
+                codes, _vocab = r.t.codes[name]
+                known = codes >= 0
+                return codes, (None if known.all() else known), None
+
+            return code_column
+        if is_title(name):
+
+            def title(r):
+                values, present = r.t.titles[name]
+                return values, None, present
+
+            return title
+
+        def number(r):
+            values, known = r.t.numbers[(name, lag)]
+            return values, known, None
+
+        return number
+    if op == "const":
+        value = I64(node["value"])
+        return lambda r: (value, None, None)
+    if op in ("add", "sub", "min", "max"):
+        args = [compile_expr(a, items) for a in node["args"]]
+        combine = {"add": np.add, "sub": np.subtract, "min": np.minimum, "max": np.maximum}[op]
+
+        def arith(r):
+            v, k, p = args[0](r)
+            for arg in args[1:]:
+                v2, k2, p2 = arg(r)
+                v, k, p = combine(v, v2), _and(k, k2), _and(p, p2)
+            return v, k, p
+
+        return arith
+    if op == "rate":
+        of = compile_expr(node["of"], items)
+        num, den = (I64(x) for x in node["rate"])
+
+        def rate(r):
+            v, k, p = of(r)
+            return (2 * v * num + den) // (2 * den), k, p
+
+        return rate
+    if op == "per":
+        of = compile_expr(node["of"], items)
+        amount = I64(node["amount"])
+
+        def per(r):
+            v, k, p = of(r)
+            return v * amount, k, p
+
+        return per
+    if op == "years":
+        of = compile_expr(node["of"], items)
+
+        def years(r):
+            v, k, p = of(r)
+            return (I64(r.t.ref) - v) // 10000, k, p
+
+        return years
+    if op == "item":
+        code = node["code"]
+
+        def item(r):
+            status, amount = r.results[code]
+            missing = status == MISSING
+            return np.where(status == YES, amount, I64(0)), (~missing if missing.any() else None), None
+
+        return item
+    if op == "if":
+        cond = compile_cond(node["cond"], items)
+        then, other = compile_expr(node["then"], items), compile_expr(node["else"], items)
+
+        def branch(r):
+            cv, ck = cond(r)
+            tv, tk, tp = then(r)
+            ev, ek, ep = other(r)
+            v = np.where(cv, tv, ev)
+            k = ck
+            if tk is not None or ek is not None:
+                tk_ = True if tk is None else tk
+                ek_ = True if ek is None else ek
+                k = _and(ck, np.where(cv, tk_, ek_))
+            p = None
+            if tp is not None or ep is not None:
+                p = np.where(cv, True if tp is None else tp, True if ep is None else ep)
+            return v, k, p
+
+        return branch
+    if op == "tiers":
+        of = compile_expr(node["of"], items)
+        prior = compile_expr(node["prior"], items) if node.get("prior") is not None else None
+        tiers = [(I64(t["at"]), *comparison(t["word"], t.get("incl")), I64(t["amount"])) for t in node["tiers"]]
+        mode, is_open = node["mode"], bool(node.get("open"))
+
+        def ladder(r):
+            v, k, p = of(r)
+            if prior is not None:
+                pv, pk, pp = prior(r)
+                k, p = _and(k, pk), _and(p, pp)
+            use = mode
+            if is_open and r.reading == "B":
+                use = "cumulative" if mode == "highest" else "highest"
+            total = np.zeros(r.t.n, dtype=I64)
+            for at, _direction, inclusive, amount in tiers:
+                reached = v >= at if inclusive else v > at
+                if prior is not None:
+                    reached &= ~(pv >= at if inclusive else pv > at)
+                if use == "cumulative":
+                    total += np.where(reached, amount, I64(0))
+                else:
+                    np.maximum(total, np.where(reached, amount, I64(0)), out=total)
+            return total, k, p
+
+        return ladder
+    if op == "brackets":
+        of = compile_expr(node["of"], items)
+        bands = []
+        lower = 0
+        for upper, (num, den) in node["bands"]:
+            bands.append((I64(lower), None if upper is None else I64(upper - lower), I64(num), I64(den)))
+            lower = upper if upper is not None else lower
+
+        def brackets(r):
+            v, k, p = of(r)
+            total = np.zeros(r.t.n, dtype=I64)
+            for low, width, num, den in bands:
+                part = np.maximum(v - low, I64(0))
+                if width is not None:
+                    part = np.minimum(part, width)
+                total += (2 * part * num + den) // (2 * den)
+            return total, k, p
+
+        return brackets
+    if op == "lookup":
+        of = compile_expr(node["of"], items)
+        name = node["of"].get("field")
+        table = node["table"]
+
+        def lookup(r):
+            codes, k, p = of(r)
+            _codes, vocab = r.t.codes[name]
+            amounts = np.array([table.get(word, 0) for word in vocab] + [0], dtype=I64)
+            return amounts[codes], k, p  # -1 (missing) reads the trailing 0
+
+        return lookup
+    raise ValueError(op)
+
+
+def _normalise(v, k):
+    return (v if k is None else v & k), k
+
+
+def _cond(node, items) -> Cond:
+    test = node["test"]
+    if test == "true":
+        return lambda r: (np.ones(r.t.n, dtype=bool), None)
+    if test == "has":
+        name = node["field"]
+        flag = field_kind(name) == "bool"
+
+        def has(r):
+            values, present = r.t.titles[name]
+            held = (values == 1) if flag else (values <= r.t.ref)
+            return present & held, None
+
+        return has
+    if test in ("and", "or"):
+        args = [compile_cond(a, items) for a in node["args"]]
+        is_and = test == "and"
+
+        def junction(r):
+            results = [a(r) for a in args]
+            v = results[0][0]
+            for v2, _k in results[1:]:
+                v = (v & v2) if is_and else (v | v2)
+            if all(k is None for _v, k in results):
+                return v, None
+            # Kleene: "and" is known where it is true or some part is known false; "or" where it
+            # is true or every part is known false. Values are already false where unknown.
+            if is_and:
+                decided = np.zeros(r.t.n, dtype=bool)
+                for v2, k2 in results:
+                    decided |= ~v2 if k2 is None else (k2 & ~v2)
+            else:
+                decided = np.ones(r.t.n, dtype=bool)
+                for v2, k2 in results:
+                    decided &= ~v2 if k2 is None else (k2 & ~v2)
+            return v, v | decided
+
+        return junction
+    if test == "not":
+        arg = compile_cond(node["arg"], items)
+
+        def negate(r):
+            v, k = arg(r)
+            return _normalise(~v, k)
+
+        return negate
+    if test == "in":
+        of = compile_expr(node["of"], items)
+        name = node["of"]["field"]
+        wanted, prefix = set(node["set"]), bool(node.get("prefix"))
+
+        def member(r):
+            codes, k, _p = of(r)
+            _codes, vocab = r.t.codes[name]
+            match = np.array(
+                [any(word.startswith(w) for w in wanted) if prefix else word in wanted for word in vocab] + [False],
+                dtype=bool,
+            )
+            return match[codes], k  # -1 (missing) reads the trailing False
+
+        return member
+    if test == "cmp":
+        left, right = compile_expr(node["left"], items), compile_expr(node["right"], items)
+        direction, inclusive = comparison(node["word"], node.get("incl"))
+        is_open = bool(node.get("open"))
+
+        def compare(r):
+            lv, lk, lp = left(r)
+            rv, rk, rp = right(r)
+            incl = (not inclusive) if is_open and r.reading == "B" else inclusive
+            v = _compare(lv, rv, direction, incl)
+            return _absent(v, _and(lk, rk), _and(lp, rp), r.t.n)
+
+        return compare
+    if test == "between":
+        of, low, high = (compile_expr(node[k], items) for k in ("of", "low", "high"))
+        low_incl, high_incl = node.get("low_incl", True), node.get("high_incl", True)
+
+        def between(r):
+            v, k, p = of(r)
+            lv, lk, lp = low(r)
+            hv, hk, hp = high(r)
+            inside = _compare(v, lv, ">", low_incl) & _compare(v, hv, "<", high_incl)
+            return _absent(inside, _and(_and(k, lk), hk), _and(_and(p, lp), hp), r.t.n)
+
+        return between
+    raise ValueError(test)
+
+
+def _compare(lv, rv, direction, inclusive):
+    if direction == ">":
+        return lv >= rv if inclusive else lv > rv
+    return lv <= rv if inclusive else lv < rv
+
+
+def _absent(v, k, p, n):
+    """A comparison on an absent title is false and known; elsewhere false where unknown."""
+    v = np.broadcast_to(v, (n,))
+    if p is not None:
+        v = v & p
+        if k is not None:
+            k = k | ~p
+    return _normalise(v, k)
+
+
+class Program:
+    """A policy's items compiled once; `run(table)` answers every item for every enterprise."""
+
+    def __init__(self, rules: list[ItemRule], total_cap: int | None = None):
+        self.rules = list(rules)
+        self.by_code = _Items((r.code, r) for r in self.rules)
+        counts: dict = {}
+        _count([[r.condition, r.formula] for r in self.rules], counts)
+        self.by_code.shared = frozenset(key for key, count in counts.items() if count > 1)
+        self.order = order_items({r.code: [r.condition, r.formula] for r in self.rules})
+        self.total_cap = total_cap
+        self.cond = {r.code: compile_cond(r.condition, self.by_code) for r in self.rules}
+        self.formula = {r.code: compile_expr(r.formula, self.by_code) for r in self.rules}
+        opened = {r.code: has_open([r.condition, r.formula], self.by_code) for r in self.rules}
+        if total_cap is not None and any(opened.values()):
+            opened = dict.fromkeys(opened, True)  # the cap passes one item's readings to the next
+        self.opened = opened
+
+    def run(self, table: Table) -> dict[str, Outcome]:
+        results_a: dict = {}
+        results_b: dict = {}
+        run_a = _Run(table, "A", results_a)
+        run_b = _Run(table, "B", results_b)
+        run_b.cache = run_a.cache  # sub-trees that do not depend on the reading are shared
+        for code in self.order:
+            results_a[code] = self._item(code, run_a)
+            results_b[code] = self._item(code, run_b) if self.opened[code] else results_a[code]
+        if self.total_cap is not None:
+            self._cap(results_a, table.n)
+            if any(self.opened.values()):
+                self._cap(results_b, table.n)
+        outcomes = {}
+        for rule in self.rules:
+            sa, aa = results_a[rule.code]
+            if not self.opened[rule.code]:
+                outcomes[rule.code] = Outcome(sa, aa, aa)
+                continue
+            sb, ab = results_b[rule.code]
+            missing = (sa == MISSING) | (sb == MISSING)
+            differ = ~missing & ((sa != sb) | (aa != ab))
+            status = sa.copy()
+            status[missing] = MISSING
+            status[differ] = AMBIGUOUS
+            outcomes[rule.code] = Outcome(status, np.where(missing, 0, aa), np.where(missing, 0, ab))
+        return outcomes
+
+    def _item(self, code: str, r: _Run):
+        rule = self.by_code[code]
+        n = r.t.n
+        cv, ck = self.cond[code](r)
+        av, ak, _ap = self.formula[code](r)
+        unit = ROUNDING_UNITS[rule.rounding]
+        if np.ndim(av) == 0:  # a fixed amount: rounded and capped once, not per enterprise
+            amount = int(av)
+            if unit != 1:
+                amount = (amount // unit if rule.rounding_mode == "floor" else (amount + unit // 2) // unit) * unit
+            if rule.cap is not None:
+                amount = min(amount, rule.cap)
+            status = np.where(cv, np.int8(YES), np.int8(NO)) if amount > 0 else np.zeros(n, dtype=np.int8)
+        else:
+            if unit != 1:  # a fresh array, then in place: one allocation instead of three
+                amount = av // unit if rule.rounding_mode == "floor" else (av + unit // 2)
+                if rule.rounding_mode != "floor":
+                    amount //= unit
+                amount *= unit
+            else:
+                amount = av.copy()
+            if rule.cap is not None:
+                np.minimum(amount, I64(rule.cap), out=amount)
+            status = np.where(cv & (amount > 0), np.int8(YES), np.int8(NO))
+        if ck is not None:
+            status[~ck] = MISSING
+        if ak is not None:
+            status[cv & ~ak] = MISSING
+        yes = status == YES
+        if np.ndim(amount) == 0:
+            return status, np.where(yes, I64(amount), I64(0))
+        amount[~yes] = 0
+        return status, amount
+
+    def _cap(self, results: dict, n: int):
+        """The per-enterprise total cap, in the items' order. Only enterprises whose items add up
+        to more than the cap are touched (usually few): the others keep every amount."""
+        cap = I64(self.total_cap)
+        total = np.zeros(n, dtype=I64)
+        for rule in self.rules:
+            total += results[rule.code][1]
+        over = np.flatnonzero(total > cap)
+        if not len(over):
+            return
+        remaining = np.full(len(over), cap)
+        for rule in self.rules:
+            status, amount = results[rule.code]
+            granted = np.minimum(amount[over], remaining)
+            remaining -= granted
+            amount[over] = granted
+            dropped = over[(granted == 0) & (status[over] == YES)]
+            status[dropped] = NO
+
+
+def table_from(enterprises, ref: int) -> Table:
+    """A table from reference-style enterprises (`reference.Enterprise`): the what-if calculator
+    and the property test use it; the run over the database builds columns directly."""
+    n = len(enterprises)
+    table = Table(n=n, ref=ref)
+    number_keys = {key for e in enterprises for key in e.numbers}
+    for key in number_keys:
+        values = np.zeros(n, dtype=I64)
+        known = np.zeros(n, dtype=bool)
+        for i, e in enumerate(enterprises):
+            fact = e.numbers.get(key)
+            if fact is not None and not fact.stale:
+                values[i], known[i] = fact.value, True
+        table.numbers[key] = (values, None if known.all() else known)
+    for name in {name for e in enterprises for name in e.titles}:
+        values = np.zeros(n, dtype=I64)
+        present = np.zeros(n, dtype=bool)
+        for i, e in enumerate(enterprises):
+            fact = e.titles.get(name)
+            if fact is not None:
+                values[i], present[i] = fact.value, True
+        table.titles[name] = (values, present)
+    for name in {name for e in enterprises for name in e.codes}:
+        vocab = sorted({e.codes[name] for e in enterprises if e.codes.get(name) is not None})
+        index = {word: i for i, word in enumerate(vocab)}
+        codes = np.array([index.get(e.codes.get(name), -1) for e in enterprises], dtype=np.int32)
+        table.codes[name] = (codes, vocab)
+    return table
+
+
+def complete(table: Table, fields) -> Table:
+    """Columns a rule reads that no enterprise has: all unknown (titles: none held)."""
+    from .language import field_kind as kind_of
+
+    for name, lag in fields:
+        if kind_of(name) == "code":
+            table.codes.setdefault(name, (np.full(table.n, -1, dtype=np.int32), []))
+        elif is_title(name):
+            table.titles.setdefault(name, (np.zeros(table.n, dtype=I64), np.zeros(table.n, dtype=bool)))
+        else:
+            table.numbers.setdefault((name, lag), (np.zeros(table.n, dtype=I64), np.zeros(table.n, dtype=bool)))
+    return table
