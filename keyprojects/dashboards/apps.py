@@ -15,3 +15,6 @@ class DashboardsConfig(AppConfig):
         section = _("Three batches campaign")  # beside the campaign's phases, entries and indicators
         nav(_("Campaign dashboard"), "dashboards:campaign", "campaigns.BatchEntry", section)
         nav(_("Big screen"), "dashboards:campaign_screen", "campaigns.BatchEntry", section)
+        section = _("Investment statistics")
+        nav(_("Fixed-asset investment"), "dashboards:investment", "projects.ProgressReport", section)
+        nav(_("Official statistics figures"), "projects:officialfigure_list", "projects.OfficialFigure", section)

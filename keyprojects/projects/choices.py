@@ -159,3 +159,24 @@ FIELD_WORDS = {
     "城建": Field.URBAN,
     "城市建设": Field.URBAN,
 }
+
+
+class InvestmentCategory(models.TextChoices):
+    """The categories of fixed-asset investment the province appraises (固投 and its parts).
+    How each is read from a project is `dashboards.investment.CATEGORY_RULES`."""
+
+    TOTAL = "total", _("Fixed-asset investment")  # 固定资产投资
+    INDUSTRY = "industry", _("Industrial investment")  # 工业投资
+    HIGH_TECH = "high_tech", _("High-tech manufacturing investment")  # 高技术制造业投资
+    EMERGING = "emerging", _("Strategic emerging industries investment")  # 战略性新兴产业投资
+    PRIVATE = "private", _("Private investment")  # 民间投资
+    ATTRACTED = "attracted", _("Attracted investment")  # 招商引资
+
+
+# The tags that put a project in a category (GLOSSARY 项目标签); 招商引资 also by its source.
+CATEGORY_TAGS = {
+    InvestmentCategory.HIGH_TECH: "高技术制造业",
+    InvestmentCategory.EMERGING: "战略性新兴产业",
+    InvestmentCategory.PRIVATE: "民间投资",
+    InvestmentCategory.ATTRACTED: "招商引资",
+}

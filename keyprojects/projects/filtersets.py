@@ -11,6 +11,7 @@ from .choices import TIER_FLOORS, Field, Light, ReportStatus, RequestStatus, Sta
 from .models import (
     ListMembership,
     Milestone,
+    OfficialFigure,
     ProgressReport,
     Project,
     ProjectList,
@@ -195,3 +196,11 @@ class StageRequestFilterSet(BaseFilterSet):
     class Meta:
         model = StageRequest
         fields = ["q", "project", "status"]
+
+
+class OfficialFigureFilterSet(BaseFilterSet):
+    search_fields = ("source", "correction_note")
+
+    class Meta:
+        model = OfficialFigure
+        fields = ["q", "region", "category"]

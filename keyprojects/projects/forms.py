@@ -7,7 +7,7 @@ from keyprojects.core.verbs import VerbForm
 from keyprojects.core.widgets import SearchSelect
 
 from .choices import LIFECYCLE, SIGNED_OR_LATER, DocumentKind, Stage
-from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
+from .models import ListMembership, Milestone, OfficialFigure, ProgressReport, Project, ProjectMember, YearPlan
 
 DATE_FIELDS = [
     "planned_sign_date",
@@ -243,3 +243,14 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("file"))
     title = forms.CharField(label=_("title"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("kind"), choices=DocumentKind.choices, initial=DocumentKind.OTHER)
+
+
+class OfficialFigureForm(BaseModelForm):
+    """统计局数据: the city administrator enters the bureau's figure for a period."""
+
+    month = LooseDateField(label=_("to the end of"), help_text=_("The last month of the period, e.g. 2024-09."))
+    amount = MoneyField(label=_("completed investment (10k yuan)"), required=False, max_digits=16)
+
+    class Meta:
+        model = OfficialFigure
+        fields = ["region", "month", "category", "amount", "growth", "source", "correction_note"]

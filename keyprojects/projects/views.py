@@ -19,6 +19,7 @@ from .choices import LIGHT_RANK, ReportStatus, RequestStatus, Stage
 from .filtersets import (
     ListMembershipFilterSet,
     MilestoneFilterSet,
+    OfficialFigureFilterSet,
     ProgressReportFilterSet,
     ProjectFilterSet,
     ProjectMemberFilterSet,
@@ -31,6 +32,7 @@ from .forms import (
     DocumentForm,
     ListMembershipForm,
     MilestoneForm,
+    OfficialFigureForm,
     ProjectForm,
     ProjectMemberForm,
     ReportForm,
@@ -39,11 +41,21 @@ from .forms import (
     YearPlanForm,
 )
 from .importers import LEDGER_COLUMNS, ProjectImporter
-from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, StageRequest, YearPlan
+from .models import (
+    ListMembership,
+    Milestone,
+    OfficialFigure,
+    ProgressReport,
+    Project,
+    ProjectMember,
+    StageRequest,
+    YearPlan,
+)
 from .signboard import public_fields
 from .tables import (
     ListMembershipTable,
     MilestoneTable,
+    OfficialFigureTable,
     ProgressReportTable,
     ProjectMemberTable,
     ProjectTable,
@@ -235,6 +247,17 @@ class StageRequestViews(ModelViews):
             done=gettext_lazy("Request rejected."),
         ),
     )
+
+
+class OfficialFigureViews(ModelViews):
+    """统计局数据: the bureau's figures the investment statistics page shows beside its own."""
+
+    model = OfficialFigure
+    filterset = OfficialFigureFilterSet
+    table = OfficialFigureTable
+    form = OfficialFigureForm
+    select_related = ("region",)
+    url_prefix = "official-figures/"
 
 
 class ProjectMemberViews(ModelViews):

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from keyprojects.core.api import BaseModelSerializer
 
 from ..forms import ProjectForm
-from ..models import Milestone, ProgressReport, Project, StageRequest, YearPlan
+from ..models import Milestone, OfficialFigure, ProgressReport, Project, StageRequest, YearPlan
 from ..services import describe
 
 
@@ -101,3 +101,9 @@ class StageRequestSerializer(BaseModelSerializer):
             "url",
         ]
         read_only_fields = fields
+
+
+class OfficialFigureSerializer(BaseModelSerializer):
+    class Meta:
+        model = OfficialFigure
+        fields = ["id", "region", "month", "category", "amount", "growth", "source", "correction_note"]

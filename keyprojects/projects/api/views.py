@@ -4,8 +4,14 @@ from keyprojects.core.api import BaseViewSet
 from keyprojects.core.services import check_in_scope
 
 from .. import services
-from ..filtersets import MilestoneFilterSet, ProgressReportFilterSet, ProjectFilterSet, StageRequestFilterSet
-from ..models import Milestone, ProgressReport, Project, StageRequest, YearPlan
+from ..filtersets import (
+    MilestoneFilterSet,
+    OfficialFigureFilterSet,
+    ProgressReportFilterSet,
+    ProjectFilterSet,
+    StageRequestFilterSet,
+)
+from ..models import Milestone, OfficialFigure, ProgressReport, Project, StageRequest, YearPlan
 from ..views import ProgressReportViews, ProjectViews, StageRequestViews
 from . import serializers
 
@@ -65,3 +71,11 @@ class StageRequestViewSet(BaseViewSet):
     select_related = ("project",)
     declaration = StageRequestViews
     http_method_names = ["get", "post", "head", "options"]
+
+
+class OfficialFigureViewSet(BaseViewSet):
+    """统计局数据, kept by the city administrator (a closed period's change needs a correction note)."""
+
+    queryset = OfficialFigure.objects.select_related("region")
+    serializer_class = serializers.OfficialFigureSerializer
+    filterset_class = OfficialFigureFilterSet

@@ -1,9 +1,11 @@
 from .progress import Milestone, ProgressReport, ProjectDocument, ProjectEvent, StageRequest, YearPlan
 from .project import ListMembership, Project, ProjectList, ProjectMember, Tag
+from .statistics import OfficialFigure
 
 __all__ = [
     "ListMembership",
     "Milestone",
+    "OfficialFigure",
     "ProgressReport",
     "Project",
     "ProjectDocument",
