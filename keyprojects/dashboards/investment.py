@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 
 from keyprojects.core.figures import cached_rows
 from keyprojects.projects.choices import CATEGORY_TAGS, REPORTED, TIER_FLOORS, Field, InvestmentCategory, Tier
@@ -109,10 +109,18 @@ class Row:
 
 
 def reports_for(user) -> "ProgressReport.objects":
-    """The reports every figure counts, within the user's scope."""
-    return ProgressReport.objects.restrict(user).filter(
-        archived_at__isnull=True, status__in=REPORTED, project__archived_at__isnull=True
+    """The reports every figure counts, within the user's scope; each knows the month its project
+    was registered in statistics (入统), if it was."""
+    return (
+        ProgressReport.objects.restrict(user)
+        .filter(archived_at__isnull=True, status__in=REPORTED, project__archived_at__isnull=True)
+        .annotate(registered=TruncMonth("project__statistics_date"))
     )
+
+
+# A month's report is in the bureau's figure when its project was registered (入统) by that month
+# (a registration without its date counts from the start).
+IN_STATISTICS = Q(project__in_statistics=True) & (Q(registered__isnull=True) | Q(registered__lte=F("month")))
 
 
 def _sums(year: int, month: int, categories) -> dict:
@@ -124,7 +132,7 @@ def _sums(year: int, month: int, categories) -> dict:
         rule = rules[key]
         sums[f"{key}__current"] = Sum("investment", filter=rule & Q(month__range=this))
         sums[f"{key}__previous"] = Sum("investment", filter=rule & Q(month__range=last))
-        sums[f"{key}__stat"] = Sum("investment", filter=rule & Q(month__range=this, project__in_statistics=True))
+        sums[f"{key}__stat"] = Sum("investment", filter=rule & Q(month__range=this) & IN_STATISTICS)
     return sums
 
 
@@ -207,7 +215,7 @@ def by_year(reports, year: int, month: int, years: int = 3) -> list[Row]:
     )
     rules = category_rules()
     sums = {key: Sum("investment", filter=rules[key]) for key in ALL}
-    sums.update({f"{key}__stat": Sum("investment", filter=rules[key] & Q(project__in_statistics=True)) for key in ALL})
+    sums.update({f"{key}__stat": Sum("investment", filter=rules[key] & IN_STATISTICS) for key in ALL})
     rows = {r["y"]: r for r in cached_rows(queryset.order_by().values("y").annotate(**sums).order_by("y"))}
     result = []
     for y in range(first + 1, year + 1):

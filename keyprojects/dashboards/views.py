@@ -2,7 +2,7 @@
 queries.py within the user's scope; chart data is embedded in the page (json_script)."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from keyprojects.core import display
 from keyprojects.core.access import Action, can
 from keyprojects.projects.choices import InvestmentCategory
 from keyprojects.projects.models import OfficialFigure
@@ -180,6 +181,7 @@ def investment_page(request):
         "year": year,
         "month": month,
         "period": f"{year}-{month:02d}",
+        "period_label": display.month(date(year, month, 1)),
         "by": by,
         "by_label": dict(form.fields["by"].choices)[by],
         "category": category,
@@ -227,6 +229,7 @@ def investment_counted(request):
             "year": year,
             "month": month,
             "period": f"{year}-{month:02d}",
+            "period_label": display.month(date(year, month, 1)),
             "category": InvestmentCategory(category).label,
             "rows": rows,
             "current": sum((r["current"] or 0 for r in rows), Decimal(0)),

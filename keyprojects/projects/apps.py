@@ -11,8 +11,10 @@ class ProjectsConfig(AppConfig):
         from keyprojects.core.registry import demo_step, home_section
 
         from .demo import seed_projects
+        from .demo_statistics import seed_statistics
 
         demo_step(seed_projects, order=30)
+        demo_step(seed_statistics, order=45)  # after the campaign: history under its projects
         from keyprojects.core.context_processors import nav
 
         from . import attention, tasks  # noqa: F401  (register the home-page provider and the scheduled jobs)

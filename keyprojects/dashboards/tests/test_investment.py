@@ -194,3 +194,13 @@ def test_official_figure_beside_ours_and_a_closed_period_needs_a_correction_note
         404,
     )
     assert OfficialFigure.objects.count() == 1
+
+
+def test_a_report_counts_as_in_statistics_from_the_month_its_project_was_registered(reports, users):
+    b = reports["b"]
+    b.in_statistics, b.statistics_date = True, date(2024, 2, 10)  # registered in February
+    b.save()
+    f = current(users["city_admin"]).figures
+    # A's 450 and B's March 100; B's January 100 was filed before it was registered
+    assert f[C.TOTAL].in_statistics == 550
+    assert f[C.ATTRACTED].statistics_share == Decimal("50.0")
