@@ -18,3 +18,4 @@ class DashboardsConfig(AppConfig):
         section = _("Investment statistics")
         nav(_("Fixed-asset investment"), "dashboards:investment", "projects.ProgressReport", section)
         nav(_("Official statistics figures"), "projects:officialfigure_list", "projects.OfficialFigure", section)
+        nav(_("Slips and their reasons"), "dashboards:slips", "projects.Baseline", section)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("investment/counted/", views.investment_counted, name="investment_counted"),
     path("investment/statistics.xlsx", views.investment_xlsx, name="investment_xlsx"),
     path("investment/briefing.docx", views.investment_docx, name="investment_docx"),
+    path("slips/", views.slips, name="slips"),
 ]

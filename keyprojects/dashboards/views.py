@@ -262,3 +262,27 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _file(content, filename, content_type):
     return FileResponse(BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
+
+
+# --- slips and their reasons (projects.baselines) -------------------------------------------
+
+
+@login_required
+def slips(request):
+    """Approved re-plans by county, field and reason: how many, how many projects, days slipped."""
+    from keyprojects.projects.baselines import slip_rollup
+    from keyprojects.projects.choices import Field, ReplanReason
+
+    labels = {"field": dict(Field.choices), "reason": dict(ReplanReason.choices)}
+    tables = []
+    for by, title in (
+        ("reason", _("By reason")),
+        ("region", _("By region")),
+        ("field", _("By field")),
+    ):
+        rows = slip_rollup(request.user, by)
+        for row in rows:
+            row["label"] = labels.get(by, {}).get(row["key"], row["key"])
+            row["average"] = None if row["average"] is None else round(row["average"])
+        tables.append({"by": by, "title": title, "rows": rows})
+    return render(request, "dashboards/slips.html", {"tables": tables})

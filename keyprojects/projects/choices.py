@@ -106,6 +106,7 @@ class EventType(models.TextChoices):
     SIGNBOARD = "signboard", _("Signboard published or withdrawn")
     STAGE_REQUESTED = "stage_requested", _("Stage change requested")
     STAGE_REQUEST_REJECTED = "stage_rejected", _("Stage change request rejected")
+    REPLANNED = "replanned", _("Re-planned")
 
 
 class RequestStatus(models.TextChoices):
@@ -180,3 +181,23 @@ CATEGORY_TAGS = {
     InvestmentCategory.PRIVATE: "民间投资",
     InvestmentCategory.ATTRACTED: "招商引资",
 }
+
+
+class ReplanReason(models.TextChoices):
+    """Why a project's plan changed (重新计划的原因); baseline 1 is the plan at first listing."""
+
+    FIRST = "first", _("First listing")  # 首次列入名单时的计划
+    LAND = "land", _("Land")  # 土地
+    APPROVALS = "approvals", _("Approvals")  # 审批手续
+    FUNDING = "funding", _("Funding")  # 资金
+    DESIGN = "design", _("Design change")  # 设计变更
+    INVESTOR = "investor", _("Investor")  # 投资方
+    POLICY = "policy", _("Policy")  # 政策
+    FORCE_MAJEURE = "force_majeure", _("Force majeure")  # 不可抗力
+    OTHER = "other", _("Other")
+
+
+class BaselineStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for the county's approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

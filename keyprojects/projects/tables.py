@@ -6,6 +6,7 @@ from keyprojects.core import display
 from keyprojects.core.tables import BaseTable, DateColumn, MoneyColumn
 
 from .models import (
+    Baseline,
     ListMembership,
     Milestone,
     OfficialFigure,
@@ -129,3 +130,23 @@ class OfficialFigureTable(BaseTable):
 
     def render_growth(self, value):
         return display.percent(value)
+
+
+class BaselineTable(BaseTable):
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url())
+    number = tables.Column(linkify=True)
+    slip_days = tables.Column(attrs={"td": {"class": "text-end"}})
+
+    class Meta(BaseTable.Meta):
+        model = Baseline
+        fields = [
+            "project",
+            "number",
+            "reason",
+            "status",
+            "planned_start_date",
+            "planned_production_date",
+            "total_investment",
+            "slip_days",
+            "created",
+        ]

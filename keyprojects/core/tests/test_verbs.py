@@ -42,6 +42,10 @@ VERB_MATRIX = {
     ("projects.ProgressReport", "submit"): [200, 200, 404, 403, 403, 403, 200, 403, 200, 403, 401],
     ("projects.ProgressReport", "accept"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
     ("projects.ProgressReport", "return"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
+    ("projects.Project", "freeze_baseline"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
+    ("projects.Project", "replan"): [200, 200, 404, 403, 403, 403, 200, 403, 200, 403, 401],
+    ("projects.Baseline", "approve"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
+    ("projects.Baseline", "reject"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
     ("projects.StageRequest", "confirm"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
     ("projects.StageRequest", "reject"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
     ("campaigns.Phase", "candidates"): [200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
@@ -56,6 +60,8 @@ BODIES = {
     "return": {"reason": "投资额与形象进度不符"},
     "reject": {"reason": "缺少签约合同"},
     "confirm": {"note": "已核实"},
+    "approve": {"note": "同意调整"},
+    "replan": {"reason": "land", "note": "征地报批延后两个月", "planned_production_date": "2027-06-01"},
 }
 READ_ONLY = ["leader", "auditor", "dispatcher"]
 
@@ -107,6 +113,11 @@ def world(users, department, regions):
     listed(planning, project_at("待锁定项目", signed=date(2024, 4, 1)), Batch.SIGN)
     listed(locked, project_at("已锁定项目", signed=date(2024, 4, 2)), Batch.SIGN)
     campaign_services.lock_phase(locked, by=users["city_admin"])
+    from keyprojects.projects.baselines import propose_replan
+
+    replan = propose_replan(
+        started, by=users["enterprise"], reason="funding", note="银行贷款推迟", planned_production_date=date(2026, 6, 1)
+    )
     return {
         ("projects.Project", "advance"): project,
         ("projects.Project", "request_stage"): project,
@@ -115,6 +126,10 @@ def world(users, department, regions):
         ("projects.ProgressReport", "submit"): draft,
         ("projects.ProgressReport", "accept"): submitted,
         ("projects.ProgressReport", "return"): submitted,
+        ("projects.Project", "freeze_baseline"): project,
+        ("projects.Project", "replan"): project,
+        ("projects.Baseline", "approve"): replan,
+        ("projects.Baseline", "reject"): replan,
         ("projects.StageRequest", "confirm"): request,
         ("projects.StageRequest", "reject"): request,
         ("campaigns.Phase", "candidates"): planning,
@@ -128,6 +143,7 @@ def api_path(obj):
         "projects.Project": "/api/projects/projects/",
         "projects.ProgressReport": "/api/projects/reports/",
         "projects.StageRequest": "/api/projects/stage-requests/",
+        "projects.Baseline": "/api/projects/baselines/",
         "campaigns.Phase": "/api/campaigns/phases/",
     }
     return f"{prefixes[obj._meta.label]}{obj.pk}/"

@@ -5,14 +5,15 @@ from keyprojects.core.services import check_in_scope
 
 from .. import services
 from ..filtersets import (
+    BaselineFilterSet,
     MilestoneFilterSet,
     OfficialFigureFilterSet,
     ProgressReportFilterSet,
     ProjectFilterSet,
     StageRequestFilterSet,
 )
-from ..models import Milestone, OfficialFigure, ProgressReport, Project, StageRequest, YearPlan
-from ..views import ProgressReportViews, ProjectViews, StageRequestViews
+from ..models import Baseline, Milestone, OfficialFigure, ProgressReport, Project, StageRequest, YearPlan
+from ..views import BaselineViews, ProgressReportViews, ProjectViews, StageRequestViews
 from . import serializers
 
 
@@ -79,3 +80,15 @@ class OfficialFigureViewSet(BaseViewSet):
     queryset = OfficialFigure.objects.select_related("region")
     serializer_class = serializers.OfficialFigureSerializer
     filterset_class = OfficialFigureFilterSet
+
+
+class BaselineViewSet(BaseViewSet):
+    """Baselines: frozen by the project's `freeze_baseline` and `replan` verbs, decided here;
+    never changed (no PUT, PATCH or DELETE)."""
+
+    queryset = Baseline.objects.all()
+    serializer_class = serializers.BaselineSerializer
+    filterset_class = BaselineFilterSet
+    select_related = ("project",)
+    declaration = BaselineViews
+    http_method_names = ["get", "post", "head", "options"]

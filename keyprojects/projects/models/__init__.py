@@ -1,8 +1,11 @@
+from .baseline import Baseline, BaselineFrozen
 from .progress import Milestone, ProgressReport, ProjectDocument, ProjectEvent, StageRequest, YearPlan
 from .project import ListMembership, Project, ProjectList, ProjectMember, Tag
 from .statistics import OfficialFigure
 
 __all__ = [
+    "Baseline",
+    "BaselineFrozen",
     "ListMembership",
     "Milestone",
     "OfficialFigure",

@@ -14,9 +14,9 @@ from keyprojects.enterprises.demo import seed_enterprises
 from keyprojects.orgs.demo import seed_orgs
 from keyprojects.orgs.models import User
 from keyprojects.projects import demo
-from keyprojects.projects.choices import InvestmentCategory
+from keyprojects.projects.choices import BaselineStatus, InvestmentCategory, ReplanReason
 from keyprojects.projects.demo_statistics import seed_statistics
-from keyprojects.projects.models import OfficialFigure, Project
+from keyprojects.projects.models import Baseline, OfficialFigure, Project
 
 
 @pytest.fixture(scope="module")
@@ -53,4 +53,18 @@ def test_completed_investment_is_unchanged_and_a_second_run_writes_nothing(seede
         reported = sum(r.investment for r in project.reports.filter(status__in=("submitted", "accepted")))
         assert project.prior_investment + reported == before[project.pk]
     assert OfficialFigure.objects.count() == 6
-    assert seed_statistics(today=today) == {"history reports": 0, "private projects": 0, "official figures": 0}
+    again = seed_statistics(today=today)
+    assert set(again.values()) == {0}, again
+
+
+@pytest.mark.django_db
+def test_baselines_with_reasoned_replans_and_some_waiting_for_the_county(seeded):
+    _today, _before, counts = seeded
+    assert counts["re-plans"] >= 20 and counts["waiting"] >= 1
+    replans = Baseline.objects.filter(number__gt=1)
+    assert not replans.filter(reason=ReplanReason.FIRST).exists()
+    assert replans.filter(reason=ReplanReason.LAND).exists() and replans.exclude(reason=ReplanReason.LAND).exists()
+    for replan in replans.filter(status=BaselineStatus.APPROVED)[:50]:
+        first = replan.project.baselines.get(number=1)
+        assert (replan.planned_production_date - first.planned_production_date).days == replan.slip_days > 0
+        assert replan.project.planned_production_date == replan.planned_production_date  # the plan today
