@@ -19,3 +19,16 @@ class DashboardsConfig(AppConfig):
         nav(_("Fixed-asset investment"), "dashboards:investment", "projects.ProgressReport", section)
         nav(_("Official statistics figures"), "projects:officialfigure_list", "projects.OfficialFigure", section)
         nav(_("Slips and their reasons"), "dashboards:slips", "projects.Baseline", section)
+        nav(_("Durations"), "dashboards:durations", "projects.Project", section)
+        from keyprojects.core.registry import panel
+
+        from .views import project_durations_panel
+
+        panel(
+            "projects.Project",
+            "durations",
+            _("Durations"),
+            "dashboards/_project_durations.html",
+            project_durations_panel,
+            order=30,
+        )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("investment/statistics.xlsx", views.investment_xlsx, name="investment_xlsx"),
     path("investment/briefing.docx", views.investment_docx, name="investment_docx"),
     path("slips/", views.slips, name="slips"),
+    path("durations/", views.durations_page, name="durations"),
 ]

@@ -286,3 +286,43 @@ def slips(request):
             row["average"] = None if row["average"] is None else round(row["average"])
         tables.append({"by": by, "title": title, "rows": rows})
     return render(request, "dashboards/slips.html", {"tables": tables})
+
+
+# --- durations: 项目建设"加速度" (durations.py) ------------------------------------------------
+
+
+@login_required
+def durations_page(request):
+    """Median days between lifecycle steps per tier, county or phase cohort; the fastest
+    projects; the generated sentence."""
+    from keyprojects.projects.models import Project
+
+    from . import durations
+
+    by = request.GET.get("by", "tier")
+    if by not in durations.GROUPINGS:
+        by = "tier"
+    rows = durations.project_durations(Project.objects.restrict(request.user))
+    quickest = durations.fastest(rows)
+    return render(
+        request,
+        "dashboards/durations.html",
+        {
+            "by": by,
+            "groupings": [("tier", _("Tier")), ("region", _("Region")), ("phase", _("Phase cohort"))],
+            "intervals": [(key, label) for key, _a, _b, label in durations.INTERVALS],
+            "groups": durations.grouped(request.user, rows, by),
+            "fastest": [
+                {"row": row, "words": durations.duration_words(row.days["start_capacity"])} for row in quickest
+            ],
+            "sentence": durations.sentence(rows),
+        },
+    )
+
+
+def project_durations_panel(request, project):
+    """The project page's durations tab: its own intervals."""
+    from . import durations
+
+    found = durations.one_project(project)
+    return {"intervals": found} if any(item["days"] is not None for item in found) else None
