@@ -1,4 +1,5 @@
 from .baseline import Baseline, BaselineFrozen
+from .forecast import RiskForecast, RiskModel
 from .progress import Milestone, ProgressReport, ProjectDocument, ProjectEvent, StageRequest, YearPlan
 from .project import ListMembership, Project, ProjectList, ProjectMember, Tag
 from .statistics import OfficialFigure
@@ -16,6 +17,8 @@ __all__ = [
     "ProjectList",
     "ProjectMember",
     "StageRequest",
+    "RiskForecast",
+    "RiskModel",
     "Tag",
     "YearPlan",
 ]
