@@ -15,3 +15,20 @@ class DashboardsConfig(AppConfig):
         section = _("Three batches campaign")  # beside the campaign's phases, entries and indicators
         nav(_("Campaign dashboard"), "dashboards:campaign", "campaigns.BatchEntry", section)
         nav(_("Big screen"), "dashboards:campaign_screen", "campaigns.BatchEntry", section)
+        section = _("Investment statistics")
+        nav(_("Fixed-asset investment"), "dashboards:investment", "projects.ProgressReport", section)
+        nav(_("Official statistics figures"), "projects:officialfigure_list", "projects.OfficialFigure", section)
+        nav(_("Slips and their reasons"), "dashboards:slips", "projects.Baseline", section)
+        nav(_("Durations"), "dashboards:durations", "projects.Project", section)
+        from keyprojects.core.registry import panel
+
+        from .views import project_durations_panel
+
+        panel(
+            "projects.Project",
+            "durations",
+            _("Durations"),
+            "dashboards/_project_durations.html",
+            project_durations_panel,
+            order=30,
+        )

@@ -106,6 +106,7 @@ class EventType(models.TextChoices):
     SIGNBOARD = "signboard", _("Signboard published or withdrawn")
     STAGE_REQUESTED = "stage_requested", _("Stage change requested")
     STAGE_REQUEST_REJECTED = "stage_rejected", _("Stage change request rejected")
+    REPLANNED = "replanned", _("Re-planned")
 
 
 class RequestStatus(models.TextChoices):
@@ -159,3 +160,44 @@ FIELD_WORDS = {
     "城建": Field.URBAN,
     "城市建设": Field.URBAN,
 }
+
+
+class InvestmentCategory(models.TextChoices):
+    """The categories of fixed-asset investment the province appraises (固投 and its parts).
+    How each is read from a project is `dashboards.investment.CATEGORY_RULES`."""
+
+    TOTAL = "total", _("Fixed-asset investment")  # 固定资产投资
+    INDUSTRY = "industry", _("Industrial investment")  # 工业投资
+    HIGH_TECH = "high_tech", _("High-tech manufacturing investment")  # 高技术制造业投资
+    EMERGING = "emerging", _("Strategic emerging industries investment")  # 战略性新兴产业投资
+    PRIVATE = "private", _("Private investment")  # 民间投资
+    ATTRACTED = "attracted", _("Attracted investment")  # 招商引资
+
+
+# The tags that put a project in a category (GLOSSARY 项目标签); 招商引资 also by its source.
+CATEGORY_TAGS = {
+    InvestmentCategory.HIGH_TECH: "高技术制造业",
+    InvestmentCategory.EMERGING: "战略性新兴产业",
+    InvestmentCategory.PRIVATE: "民间投资",
+    InvestmentCategory.ATTRACTED: "招商引资",
+}
+
+
+class ReplanReason(models.TextChoices):
+    """Why a project's plan changed (重新计划的原因); baseline 1 is the plan at first listing."""
+
+    FIRST = "first", _("First listing")  # 首次列入名单时的计划
+    LAND = "land", _("Land")  # 土地
+    APPROVALS = "approvals", _("Approvals")  # 审批手续
+    FUNDING = "funding", _("Funding")  # 资金
+    DESIGN = "design", _("Design change")  # 设计变更
+    INVESTOR = "investor", _("Investor")  # 投资方
+    POLICY = "policy", _("Policy")  # 政策
+    FORCE_MAJEURE = "force_majeure", _("Force majeure")  # 不可抗力
+    OTHER = "other", _("Other")
+
+
+class BaselineStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for the county's approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

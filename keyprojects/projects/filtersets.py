@@ -7,10 +7,12 @@ from keyprojects.core.figures import cached_rows
 from keyprojects.core.filtersets import BaseFilterSet
 from keyprojects.orgs.models import Department, Region
 
-from .choices import TIER_FLOORS, Field, Light, ReportStatus, RequestStatus, Stage, Tier
+from .choices import TIER_FLOORS, BaselineStatus, Field, Light, ReplanReason, ReportStatus, RequestStatus, Stage, Tier
 from .models import (
+    Baseline,
     ListMembership,
     Milestone,
+    OfficialFigure,
     ProgressReport,
     Project,
     ProjectList,
@@ -195,3 +197,33 @@ class StageRequestFilterSet(BaseFilterSet):
     class Meta:
         model = StageRequest
         fields = ["q", "project", "status"]
+
+
+class OfficialFigureFilterSet(BaseFilterSet):
+    search_fields = ("source", "correction_note")
+
+    class Meta:
+        model = OfficialFigure
+        fields = ["q", "region", "category"]
+
+
+class BaselineFilterSet(BaseFilterSet):
+    search_fields = ("project__name", "note")
+    project = project_filter()
+    reason = django_filters.MultipleChoiceFilter(choices=ReplanReason.choices, label=_("reason"))
+    status = django_filters.MultipleChoiceFilter(choices=BaselineStatus.choices, label=_("status"))
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), field_name="project__region", method="filter_region", label=_("region")
+    )
+    field = django_filters.ChoiceFilter(choices=Field.choices, field_name="project__field", label=_("field"))
+    replans = django_filters.BooleanFilter(method="filter_replans", label=_("re-plans only"))
+
+    class Meta:
+        model = Baseline
+        fields = ["q", "project", "reason", "status", "region", "field", "replans"]
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(project__region__path__startswith=value.path)
+
+    def filter_replans(self, queryset, name, value):
+        return queryset.filter(number__gt=1) if value else queryset.filter(number=1)

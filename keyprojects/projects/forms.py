@@ -6,8 +6,8 @@ from keyprojects.core.parsing import LooseDateField, MoneyField
 from keyprojects.core.verbs import VerbForm
 from keyprojects.core.widgets import SearchSelect
 
-from .choices import LIFECYCLE, SIGNED_OR_LATER, DocumentKind, Stage
-from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, YearPlan
+from .choices import LIFECYCLE, SIGNED_OR_LATER, DocumentKind, ReplanReason, Stage
+from .models import ListMembership, Milestone, OfficialFigure, ProgressReport, Project, ProjectMember, YearPlan
 
 DATE_FIELDS = [
     "planned_sign_date",
@@ -243,3 +243,53 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("file"))
     title = forms.CharField(label=_("title"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("kind"), choices=DocumentKind.choices, initial=DocumentKind.OTHER)
+
+
+class OfficialFigureForm(BaseModelForm):
+    """统计局数据: the city administrator enters the bureau's figure for a period."""
+
+    month = LooseDateField(label=_("to the end of"), help_text=_("The last month of the period, e.g. 2024-09."))
+    amount = MoneyField(label=_("completed investment (10k yuan)"), required=False, max_digits=16)
+
+    class Meta:
+        model = OfficialFigure
+        fields = ["region", "month", "category", "amount", "growth", "source", "correction_note"]
+
+
+class ReplanForm(VerbForm):
+    """重新计划: the new plan, why (a reason code and a note); the county approves it. Dates left
+    blank keep the current plan's; each node not yet reached may get a new planned date."""
+
+    reason = forms.ChoiceField(
+        label=_("reason"), choices=[c for c in ReplanReason.choices if c[0] != ReplanReason.FIRST]
+    )
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    planned_sign_date = LooseDateField(label=_("planned signing date"), required=False)
+    planned_start_date = LooseDateField(label=_("planned start date"), required=False)
+    planned_production_date = LooseDateField(label=_("planned production date"), required=False)
+    planned_capacity_date = LooseDateField(label=_("planned capacity date"), required=False)
+    total_investment = MoneyField(label=_("total investment (10k yuan)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("planned_sign_date", "planned_start_date", "planned_production_date", "planned_capacity_date"):
+            self.fields[name].initial = getattr(self.obj, name)
+            self.fields[name].widget.attrs.update({"type": "date", "class": "form-control"})
+        self.fields["total_investment"].initial = self.obj.total_investment
+        self.nodes = list(self.obj.milestones.filter(archived_at__isnull=True, actual_date__isnull=True))
+        for milestone in self.nodes:
+            field = LooseDateField(
+                label=_("node “%(name)s”") % {"name": milestone.name}, required=False, initial=milestone.planned_date
+            )
+            field.widget.attrs.update({"type": "date", "class": "form-control"})
+            self.fields[f"node_{milestone.pk}"] = field
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        nodes = {m.pk: data.pop(f"node_{m.pk}", None) for m in self.nodes}
+        moved = {
+            pk: day
+            for pk, day in nodes.items()
+            if day and day != next((m.planned_date for m in self.nodes if m.pk == pk), None)
+        }
+        return {**data, "nodes": moved}

@@ -183,3 +183,21 @@ def header(project, year, current, today: date) -> dict:
         "next_late": next_days is not None and next_days < 0,
         "next_late_days": -next_days if next_days is not None and next_days < 0 else None,
     }
+
+
+def baselines_panel(request, project) -> dict:
+    """The baselines tab: original against current and actual, the days slipped, each re-plan
+    with its reason, and a waiting re-plan's approval (three queries)."""
+    from keyprojects.core.access import can
+    from keyprojects.core.verbs import usable_verbs
+
+    from .baselines import comparison
+    from .views import BaselineViews
+
+    rows = list(project.baselines.filter(archived_at__isnull=True).select_related("proposed_by", "decided_by"))
+    found = comparison(project, rows)
+    pending = found["pending"]
+    found["pending_verbs"] = usable_verbs(BaselineViews, request.user, pending) if pending else []
+    found["can_replan"] = can(request.user, "replan", project)
+    found["baselines"] = rows
+    return found

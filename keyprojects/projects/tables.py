@@ -5,7 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from keyprojects.core import display
 from keyprojects.core.tables import BaseTable, DateColumn, MoneyColumn
 
-from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, StageRequest, YearPlan
+from .models import (
+    Baseline,
+    ListMembership,
+    Milestone,
+    OfficialFigure,
+    ProgressReport,
+    Project,
+    ProjectMember,
+    StageRequest,
+    YearPlan,
+)
 
 
 class LightColumn(tables.Column):
@@ -105,3 +115,38 @@ class StageRequestTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = StageRequest
         fields = ["project", "to_stage", "date", "status", "requested_by", "created"]
+
+
+class OfficialFigureTable(BaseTable):
+    region = tables.Column(linkify=True)
+    month = tables.Column(verbose_name=_("to the end of"))
+
+    class Meta(BaseTable.Meta):
+        model = OfficialFigure
+        fields = ["region", "month", "category", "amount", "growth", "source", "correction_note"]
+
+    def render_month(self, value):
+        return display.month(value)
+
+    def render_growth(self, value):
+        return display.percent(value)
+
+
+class BaselineTable(BaseTable):
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url())
+    number = tables.Column(linkify=True)
+    slip_days = tables.Column(attrs={"td": {"class": "text-end"}})
+
+    class Meta(BaseTable.Meta):
+        model = Baseline
+        fields = [
+            "project",
+            "number",
+            "reason",
+            "status",
+            "planned_start_date",
+            "planned_production_date",
+            "total_investment",
+            "slip_days",
+            "created",
+        ]

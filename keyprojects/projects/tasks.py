@@ -29,3 +29,16 @@ def remind_late_reports(run):
     """逾期未报: each filer of a project whose report is missing is told once per month, so a
     second run, or a deliberate re-run, sends nothing twice."""
     return {"told": remind_late_filers(run.day)}
+
+
+@scheduled(
+    "projects.freeze_baselines",
+    daily="05:30",
+    title=_("Freeze the baselines of newly listed projects"),
+    counts={"frozen": _("Baselines frozen")},
+)
+def freeze_baselines(run):
+    """Baseline 1 for every listed project without one, however it was listed (a page, an import)."""
+    from .baselines import freeze_listed_baselines
+
+    return {"frozen": freeze_listed_baselines(run.day)}

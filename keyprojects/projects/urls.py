@@ -11,6 +11,8 @@ urlpatterns = [
     *views.ListMembershipViews.urls(),
     *views.ProjectMemberViews.urls(),
     *views.StageRequestViews.urls(),
+    *views.OfficialFigureViews.urls(),
+    *views.BaselineViews.urls(),
     path("projects/<int:pk>/signboard.pdf", signboard.signboard_pdf_view, name="signboard_pdf"),
     path("projects/<int:pk>/signboard-qr.png", signboard.signboard_qr_view, name="signboard_qr"),
     path("projects/<int:pk>/files/<slug:kind>/<int:item>/", views.project_file, name="project_file"),

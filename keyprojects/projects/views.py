@@ -14,11 +14,13 @@ from keyprojects.core.access import can
 from keyprojects.core.verbs import Verb
 from keyprojects.core.views import ModelViews
 
-from . import services
+from . import baselines, services
 from .choices import LIGHT_RANK, ReportStatus, RequestStatus, Stage
 from .filtersets import (
+    BaselineFilterSet,
     ListMembershipFilterSet,
     MilestoneFilterSet,
+    OfficialFigureFilterSet,
     ProgressReportFilterSet,
     ProjectFilterSet,
     ProjectMemberFilterSet,
@@ -31,19 +33,33 @@ from .forms import (
     DocumentForm,
     ListMembershipForm,
     MilestoneForm,
+    OfficialFigureForm,
     ProjectForm,
     ProjectMemberForm,
+    ReplanForm,
     ReportForm,
     ReturnForm,
     StageForm,
     YearPlanForm,
 )
 from .importers import LEDGER_COLUMNS, ProjectImporter
-from .models import ListMembership, Milestone, ProgressReport, Project, ProjectMember, StageRequest, YearPlan
+from .models import (
+    Baseline,
+    ListMembership,
+    Milestone,
+    OfficialFigure,
+    ProgressReport,
+    Project,
+    ProjectMember,
+    StageRequest,
+    YearPlan,
+)
 from .signboard import public_fields
 from .tables import (
+    BaselineTable,
     ListMembershipTable,
     MilestoneTable,
+    OfficialFigureTable,
     ProgressReportTable,
     ProjectMemberTable,
     ProjectTable,
@@ -85,6 +101,28 @@ class ProjectViews(ModelViews):
             style="outline-success",
             done=gettext_lazy("Your request was sent to the county for confirmation."),
             help=gettext_lazy("The county confirms the change with your evidence; the stage changes once it does."),
+        ),
+        Verb(
+            "freeze_baseline",
+            gettext_lazy("Freeze baseline"),
+            baselines.freeze_baseline,
+            available=lambda project: _live(project) and not project.baselines.exists(),
+            style="outline-secondary",
+            done=gettext_lazy("The plan is frozen as baseline 1."),
+            help=gettext_lazy("The stage dates, node dates and total investment as they stand become baseline 1."),
+        ),
+        Verb(
+            "replan",
+            gettext_lazy("Re-plan"),
+            baselines.propose_replan,
+            form=ReplanForm,
+            available=lambda project: project.stage not in (Stage.TERMINATED, Stage.AT_CAPACITY),
+            style="outline-warning",
+            done=gettext_lazy("The new plan was sent to the county for approval."),
+            help=gettext_lazy(
+                "A new plan becomes a new baseline with its reason; the county approves it. Earlier baselines "
+                "are kept as they are."
+            ),
         ),
         Verb(
             "publish",
@@ -206,6 +244,45 @@ class ListMembershipViews(ModelViews):
     select_related = ("project", "list")
     url_prefix = "list-memberships/"
 
+    @classmethod
+    def save(cls, form, request):
+        membership = super().save(form, request)
+        if not membership.project.baselines.exists():  # first listing: its plan becomes baseline 1
+            baselines.freeze_baseline(membership.project, by=request.user)
+        return membership
+
+
+class BaselineViews(ModelViews):
+    """基线: frozen by services only; a proposed re-plan is approved or rejected by the county."""
+
+    model = Baseline
+    filterset = BaselineFilterSet
+    table = BaselineTable
+    select_related = ("project",)
+    url_prefix = "baselines/"
+    verbs = (
+        Verb(
+            "approve",
+            gettext_lazy("Approve"),
+            baselines.approve_replan,
+            form=ConfirmForm,
+            inline=True,
+            available=lambda baseline: baseline.proposed,
+            style="success",
+            done=gettext_lazy("Approved: the project's plan is now this baseline."),
+        ),
+        Verb(
+            "reject",
+            gettext_lazy("Reject"),
+            baselines.reject_replan,
+            form=DecisionForm,
+            inline=True,
+            available=lambda baseline: baseline.proposed,
+            style="outline-danger",
+            done=gettext_lazy("Re-plan rejected; the plan stays as it was."),
+        ),
+    )
+
 
 class StageRequestViews(ModelViews):
     model = StageRequest
@@ -235,6 +312,17 @@ class StageRequestViews(ModelViews):
             done=gettext_lazy("Request rejected."),
         ),
     )
+
+
+class OfficialFigureViews(ModelViews):
+    """统计局数据: the bureau's figures the investment statistics page shows beside its own."""
+
+    model = OfficialFigure
+    filterset = OfficialFigureFilterSet
+    table = OfficialFigureTable
+    form = OfficialFigureForm
+    select_related = ("region",)
+    url_prefix = "official-figures/"
 
 
 class ProjectMemberViews(ModelViews):

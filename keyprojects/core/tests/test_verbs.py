@@ -45,6 +45,10 @@ VERB_MATRIX = {
     ("projects.ProgressReport", "submit"): [200, 200, 404, 403, 403, 403, 200, 403, 200, 403, 401],
     ("projects.ProgressReport", "accept"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
     ("projects.ProgressReport", "return"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
+    ("projects.Project", "freeze_baseline"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
+    ("projects.Project", "replan"): [200, 200, 404, 403, 403, 403, 200, 403, 200, 403, 401],
+    ("projects.Baseline", "approve"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
+    ("projects.Baseline", "reject"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
     ("projects.StageRequest", "confirm"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
     ("projects.StageRequest", "reject"): [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 401],
     ("campaigns.Phase", "candidates"): [200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
@@ -123,6 +127,7 @@ BODIES = {
     "review": {"decision": "grant"},
     "revise": {"condition_text": "营业收入 2亿元以上", "formula_text": "20万元"},
     "top_up": {"amount": "1000"},
+    "replan": {"reason": "land", "note": "征地报批延后两个月", "planned_production_date": "2027-06-01"},
 }
 # Verbs whose body carries a file: sent as multipart, the body built anew for each call.
 MULTIPART = {verb for verb, body in BODIES.items() if callable(body)}
@@ -191,6 +196,11 @@ def world(users, department, regions):
     owner.save()
     policy = make_policy(department, regions["漯河市"])
     grants = grants_at_every_step(policy, owner, users["city_admin"])
+    from keyprojects.projects.baselines import propose_replan
+
+    replan = propose_replan(
+        started, by=users["enterprise"], reason="funding", note="银行贷款推迟", planned_production_date=date(2026, 6, 1)
+    )
     return {
         **problems,
         ("policies.Policy", "run"): policy,
@@ -208,6 +218,10 @@ def world(users, department, regions):
         ("projects.ProgressReport", "submit"): draft,
         ("projects.ProgressReport", "accept"): submitted,
         ("projects.ProgressReport", "return"): submitted,
+        ("projects.Project", "freeze_baseline"): project,
+        ("projects.Project", "replan"): project,
+        ("projects.Baseline", "approve"): replan,
+        ("projects.Baseline", "reject"): replan,
         ("projects.StageRequest", "confirm"): request,
         ("projects.StageRequest", "reject"): request,
         ("campaigns.Phase", "candidates"): planning,
@@ -292,6 +306,7 @@ def api_path(obj):
         "projects.Project": "/api/projects/projects/",
         "projects.ProgressReport": "/api/projects/reports/",
         "projects.StageRequest": "/api/projects/stage-requests/",
+        "projects.Baseline": "/api/projects/baselines/",
         "campaigns.Phase": "/api/campaigns/phases/",
         "attraction.Lead": "/api/attraction/leads/",
         "attraction.Trip": "/api/attraction/trips/",

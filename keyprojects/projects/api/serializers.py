@@ -3,7 +3,7 @@ from rest_framework import serializers
 from keyprojects.core.api import BaseModelSerializer
 
 from ..forms import ProjectForm
-from ..models import Milestone, ProgressReport, Project, StageRequest, YearPlan
+from ..models import Baseline, Milestone, OfficialFigure, ProgressReport, Project, StageRequest, YearPlan
 from ..services import describe
 
 
@@ -99,5 +99,36 @@ class StageRequestSerializer(BaseModelSerializer):
             "decision_note",
             "display",
             "url",
+        ]
+        read_only_fields = fields
+
+
+class OfficialFigureSerializer(BaseModelSerializer):
+    class Meta:
+        model = OfficialFigure
+        fields = ["id", "region", "month", "category", "amount", "growth", "source", "correction_note"]
+
+
+class BaselineSerializer(BaseModelSerializer):
+    class Meta:
+        model = Baseline
+        fields = [
+            "id",
+            "project",
+            "number",
+            "reason",
+            "note",
+            "status",
+            "planned_sign_date",
+            "planned_start_date",
+            "planned_production_date",
+            "planned_capacity_date",
+            "total_investment",
+            "nodes",
+            "slip_days",
+            "proposed_by",
+            "decided_by",
+            "decided_at",
+            "decision_note",
         ]
         read_only_fields = fields

@@ -8,4 +8,6 @@ router.register("milestones", views.MilestoneViewSet)
 router.register("year-plans", views.YearPlanViewSet)
 router.register("reports", views.ProgressReportViewSet)
 router.register("stage-requests", views.StageRequestViewSet)
+router.register("official-figures", views.OfficialFigureViewSet)
+router.register("baselines", views.BaselineViewSet)
 urlpatterns = router.urls

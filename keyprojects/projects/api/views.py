@@ -4,9 +4,16 @@ from keyprojects.core.api import BaseViewSet
 from keyprojects.core.services import check_in_scope
 
 from .. import services
-from ..filtersets import MilestoneFilterSet, ProgressReportFilterSet, ProjectFilterSet, StageRequestFilterSet
-from ..models import Milestone, ProgressReport, Project, StageRequest, YearPlan
-from ..views import ProgressReportViews, ProjectViews, StageRequestViews
+from ..filtersets import (
+    BaselineFilterSet,
+    MilestoneFilterSet,
+    OfficialFigureFilterSet,
+    ProgressReportFilterSet,
+    ProjectFilterSet,
+    StageRequestFilterSet,
+)
+from ..models import Baseline, Milestone, OfficialFigure, ProgressReport, Project, StageRequest, YearPlan
+from ..views import BaselineViews, ProgressReportViews, ProjectViews, StageRequestViews
 from . import serializers
 
 
@@ -64,4 +71,24 @@ class StageRequestViewSet(BaseViewSet):
     filterset_class = StageRequestFilterSet
     select_related = ("project",)
     declaration = StageRequestViews
+    http_method_names = ["get", "post", "head", "options"]
+
+
+class OfficialFigureViewSet(BaseViewSet):
+    """统计局数据, kept by the city administrator (a closed period's change needs a correction note)."""
+
+    queryset = OfficialFigure.objects.select_related("region")
+    serializer_class = serializers.OfficialFigureSerializer
+    filterset_class = OfficialFigureFilterSet
+
+
+class BaselineViewSet(BaseViewSet):
+    """Baselines: frozen by the project's `freeze_baseline` and `replan` verbs, decided here;
+    never changed (no PUT, PATCH or DELETE)."""
+
+    queryset = Baseline.objects.all()
+    serializer_class = serializers.BaselineSerializer
+    filterset_class = BaselineFilterSet
+    select_related = ("project",)
+    declaration = BaselineViews
     http_method_names = ["get", "post", "head", "options"]

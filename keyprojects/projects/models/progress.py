@@ -172,6 +172,20 @@ class ProjectDocument(BaseModel):
         return self.title
 
 
+def _replanned_text(event):
+    from ..choices import ReplanReason
+
+    data = event.data or {}
+    reason = ReplanReason(data["reason"]).label if data.get("reason") in ReplanReason.values else ""
+    if data.get("slip_days") is None:
+        return _("Re-planned as baseline %(number)s (%(reason)s).") % {"number": data.get("number"), "reason": reason}
+    return _("Re-planned as baseline %(number)s (%(reason)s): the key date moves %(days)s days.") % {
+        "number": data.get("number"),
+        "reason": reason,
+        "days": data["slip_days"],
+    }
+
+
 def _signboard_text(event):
     return _("Signboard published.") if event.data.get("published") else _("Signboard withdrawn.")
 
@@ -196,6 +210,7 @@ class ProjectEvent(Event):
         EventType.REPORT_ACCEPTED: _("Monthly report for %(month)s accepted."),
         EventType.REPORT_RETURNED: _("Monthly report for %(month)s returned."),
         EventType.SIGNBOARD: _signboard_text,
+        EventType.REPLANNED: _replanned_text,
         EventType.STAGE_REQUESTED: _("Asked to move to “%(to)s”, reached on %(date)s; the county confirms it."),
         EventType.STAGE_REQUEST_REJECTED: _("The request to move to “%(to)s” was rejected."),
     }

@@ -258,6 +258,8 @@ class Project(BaseModel):
         "request_stage": frozenset({Role.ENTERPRISE, Role.SERVICE_OFFICER}),
         "publish": STAFF,
         "report": FILERS,  # file a monthly report for it (ProgressReport's project choices)
+        "freeze_baseline": STAFF,  # freeze its plan as baseline 1 on demand
+        "replan": FILERS,  # propose a new plan (baseline N), which the county approves
     }
 
     class Meta:

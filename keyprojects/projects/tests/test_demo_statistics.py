@@ -1,0 +1,70 @@
+"""The demo's investment history: four years of monthly reports under the demo projects, so the
+statistics page has three years of growth for every category; no project's completed investment
+changes; the bureau's figures are there; a second run writes nothing."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from keyprojects.dashboards import investment
+from keyprojects.enterprises.demo import seed_enterprises
+from keyprojects.orgs.demo import seed_orgs
+from keyprojects.orgs.models import User
+from keyprojects.projects import demo
+from keyprojects.projects.choices import BaselineStatus, InvestmentCategory, ReplanReason
+from keyprojects.projects.demo_statistics import seed_statistics
+from keyprojects.projects.models import Baseline, OfficialFigure, Project
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_orgs()
+        seed_enterprises()
+        today = timezone.localdate()
+        demo.seed_projects(today=today)
+        before = dict(Project.objects.values_list("pk", "cumulative_investment"))
+        counts = seed_statistics(today=today)
+        yield today, before, counts
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_three_years_of_growth_for_every_category(seeded):
+    today, _before, counts = seeded
+    assert counts["history reports"] > 1000 and counts["private projects"] > 100
+    last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.get(username="cityadmin")
+    years = investment.by_year(investment.reports_for(admin), last.year, last.month)
+    assert len(years) == 3
+    for row in years:
+        for category in InvestmentCategory.values:
+            assert row.figures[category].growth is not None, (row.label, category)
+        assert Decimal(0) < row.emerging_share < Decimal(100)
+
+
+@pytest.mark.django_db
+def test_completed_investment_is_unchanged_and_a_second_run_writes_nothing(seeded):
+    today, before, _counts = seeded
+    for project in Project.objects.filter(reports__month__lt=today.replace(year=today.year - 2)).distinct()[:200]:
+        reported = sum(r.investment for r in project.reports.filter(status__in=("submitted", "accepted")))
+        assert project.prior_investment + reported == before[project.pk]
+    assert OfficialFigure.objects.count() == 6
+    again = seed_statistics(today=today)
+    assert set(again.values()) == {0}, again
+
+
+@pytest.mark.django_db
+def test_baselines_with_reasoned_replans_and_some_waiting_for_the_county(seeded):
+    _today, _before, counts = seeded
+    assert counts["re-plans"] >= 20 and counts["waiting"] >= 1
+    replans = Baseline.objects.filter(number__gt=1)
+    assert not replans.filter(reason=ReplanReason.FIRST).exists()
+    assert replans.filter(reason=ReplanReason.LAND).exists() and replans.exclude(reason=ReplanReason.LAND).exists()
+    for replan in replans.filter(status=BaselineStatus.APPROVED)[:50]:
+        first = replan.project.baselines.get(number=1)
+        assert (replan.planned_production_date - first.planned_production_date).days == replan.slip_days > 0
+        assert replan.project.planned_production_date == replan.planned_production_date  # the plan today
