@@ -145,7 +145,7 @@ class BatchEntryImporter(Importer):
 
 class LedgerEntries:
     """期次 + 类别 of the project ledger (第十三期 / 开工一批): the row's project is listed in that
-    batch of that phase through add_entry(), under the history import's rules, checked at the
+    batch of that phase through add_entries(), under the history import's rules, checked at the
     preview so that a file reports every such row before anything is written. A 期次 without its
     类别 (or the reverse) is not guessed from the stage: it is left out, said on the row."""
 
@@ -230,7 +230,9 @@ class LedgerEntries:
         return (project, phase, batch.value) in self._listed
 
     def write(self, forms, projects):
-        for form, project in zip(forms, projects, strict=True):
-            if value := form.data.get(self.key):
-                phase = self.phases()[value[0]]
-                services.add_entry(phase, project, value[1], by=self.user, history=True)
+        listings = [
+            services.Listing(self.phases()[value[0]], project, value[1])
+            for form, project in zip(forms, projects, strict=True)
+            if (value := form.data.get(self.key))
+        ]
+        services.add_entries(listings, by=self.user, history=True)

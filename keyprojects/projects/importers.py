@@ -329,14 +329,16 @@ class ProjectImporter(Importer):
         )
 
     def advance(self, forms, projects):
-        """The stages the rows reach, through advance_stage(): one call per row that gives one;
-        then what other apps read from the rows (a phase's batch entry, on the stage reached)."""
+        """The stages the rows reach, through advance_stages() (the rules of advance_stage(), the
+        writes a few queries for the whole chunk); then what other apps read from the rows (a
+        phase's batch entry, on the stage reached)."""
+        moves = []
         for form, project in zip(forms, projects, strict=True):
             if getattr(form, "stage_plan", None):
                 to, on, skipped = form.stage_plan
-                services.advance_stage(
-                    project, to=to, on=on, by=self.user, dates=skipped, note=gettext("From the ledger import.")
-                )
+                moves.append((project, to, on, skipped))
+                self.templates.pop(project.pk, None)  # its nodes changed: refresh_lights reads them
+        services.advance_stages(moves, by=self.user, note=gettext("From the ledger import."))
         for extension in self.extensions:
             extension.write(forms, projects)
 

@@ -6,6 +6,7 @@ import pytest
 from keyprojects.campaigns.choices import Batch
 from keyprojects.campaigns.models import BatchEntry
 from keyprojects.projects.importers import ProjectImporter
+from keyprojects.projects.choices import Stage
 from keyprojects.projects.models import Project
 from keyprojects.projects.tests.test_ledger_columns import workbook
 
@@ -68,6 +69,9 @@ def test_phase_and_batch_columns_list_the_rows_projects_and_refuse_what_the_camp
     entries = BatchEntry.objects.filter(phase=second).order_by("batch")
     assert [(e.project, e.batch) for e in entries] == [(new, Batch.SIGN), (started, Batch.START)]
     assert entries.get(project=new).total_investment == 30000  # 3 亿元, in 万元
+    # Signed on 2024-08-20, before the phase's day: listed as signed, on its timeline once.
+    assert new.stage == Stage.SIGNED and entries.get(project=new).stage == Stage.SIGNED
+    assert list(new.events.values_list("to_stage", "date")) == [(Stage.SIGNED, D(2024, 8, 20))]
 
     importer, again = preview(admin, good)  # the same file once more: nothing to write
     assert again.errors == [] and again.creates == [] and again.updates == []
