@@ -236,9 +236,10 @@ def releases(queryset=None):
         chunk = list(with_details(queryset.filter(pk__gt=last))[:CHUNK])
         if not chunk:
             return
-        for project in chunk:
-            yield project_release(project)
         last = chunk[-1].pk
+        chunk.reverse()
+        while chunk:  # each project let go once released: none of a chunk is held while the next is read
+            yield project_release(chunk.pop())
 
 
 def package_head(uri, policy):
