@@ -522,12 +522,20 @@ def mark_overdue(today: datetime.date) -> int:
     deadlines (a CASE over the dates, counted once each on the calendar), never a query per
     problem. A problem past a deadline gets one "overdue" line on its timeline for that
     deadline; a second run finds the line and writes nothing."""
-    from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+    from django.db.models import Case, CharField, Exists, IntegerField, OuterRef, Value, When
+    from django.db.models.fields.json import KT
+    from django.db.models.functions import Cast
 
     calendar = working_calendar()
     late = _open().filter(due__lt=today)
     # one line per problem and deadline: a deadline moved and missed again gets its own
-    told = ProblemAction.objects.filter(problem=OuterRef("pk"), type=ActionType.OVERDUE, data__due=OuterRef("due"))
+    told = (
+        ProblemAction.objects.annotate(due_text=KT("data__due"))
+        .filter(problem=OuterRef("pk"), type=ActionType.OVERDUE)
+        .filter(
+            due_text=Cast(OuterRef("due"), CharField())  # the deadline as the line stored it, on SQLite and PostgreSQL
+        )
+    )
     newly = list(late.filter(~Exists(told)).values_list("pk", flat=True))
     _open().filter(overdue_days__gt=0).exclude(due__lt=today).update(overdue_days=0)
     dates = sorted(set(late.values_list("due", flat=True)))
