@@ -568,8 +568,9 @@ def escalation_thresholds() -> dict:
 
 def escalate_overdue(today: datetime.date) -> int:
     """督办 raised by itself: an open problem overdue by a level's working days goes to that
-    level (the highest it has reached), one UPDATE per level; its timeline says so. A problem
-    already at the level is left alone, so a second run changes nothing."""
+    level (the highest it has reached), one UPDATE per level; its timeline says so, and the
+    level's people hear once per level and day how many (notifications.tell_escalated). A problem
+    already at the level is left alone, so a second run changes and sends nothing."""
     count = 0
     for level, days in sorted(escalation_thresholds().items(), key=lambda item: -item[0]):
         rising = list(_open().filter(overdue_days__gte=days, escalation__lt=level).only("pk", "title"))
@@ -580,6 +581,7 @@ def escalate_overdue(today: datetime.date) -> int:
             ProblemAction(problem=problem, type=ActionType.ESCALATED, data={"level": int(level), "auto": True})
             for problem in rising
         )
+        notes.tell_escalated(rising, level)
         count += len(rising)
     return count
 
