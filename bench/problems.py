@@ -117,7 +117,7 @@ def main(argv=None):
     setup()
     from django.core.management import call_command
     from django.db import connection, models
-    from django.db.models import F, Q
+    from django.db.models import Count, F, Q
     from django.test import Client
     from django.utils import timezone
 
@@ -125,7 +125,7 @@ def main(argv=None):
     from keyprojects.problems import services
     from keyprojects.problems.board import CLOSED, figures
     from keyprojects.problems.choices import OPEN, WORKING
-    from keyprojects.problems.models import Problem
+    from keyprojects.problems.models import Problem, ProblemAction
 
     from .scenarios import queries
 
@@ -178,6 +178,8 @@ def main(argv=None):
         list(everything.values(group=F("lead_department"), name=F("lead_department__name")).annotate(**figures()))
         everything.aggregate(**figures())
         list(everything.filter(CLOSED).values_list("lead_department", "working_days"))
+        answers = ProblemAction.objects.filter(type__in=["satisfied", "not_satisfied"])
+        list(answers.values("problem__lead_department").annotate(n=Count("pk")))
 
     measure(
         "动态清零 board page",

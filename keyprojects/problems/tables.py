@@ -60,6 +60,7 @@ class MeetingTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = Meeting
         fields = ["number", "date", "status", "place", "chair"]
+        order_by = ("-number",)
 
     def render_number(self, record):
         return str(record)
