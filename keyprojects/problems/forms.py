@@ -159,7 +159,7 @@ class MinutesForm(VerbForm):
 class DecideForm(VerbForm):
     """议定事项: what was decided, who owns it, by when, what it is about."""
 
-    text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("what was decided"), widget=forms.Textarea(attrs={"rows": 3}))
     owner_department = forms.ModelChoiceField(label=_("owner department"), queryset=Department.objects.all())
     deadline = LooseDateField(label=_("deadline"), widget=DATE)
     problems = forms.ModelMultipleChoiceField(label=_("problems"), queryset=Problem.objects.none(), required=False)

@@ -54,7 +54,7 @@ class ProblemViews(ModelViews):
     importer = ProblemImporter
     export_columns = EXPORT_COLUMNS
     select_related = ("region", "lead_department", "project", "enterprise", "office", "raised_by")
-    hidden_columns = ("source", "problem_class", "office", "enterprise")
+    hidden_columns = ("source", "problem_class", "office", "enterprise", "project", "escalation")
     verbs = (
         Verb("accept", _("Accept"), services.accept_problem, available=on("accept"), done=_("Problem accepted.")),
         Verb(
