@@ -536,25 +536,23 @@ def mark_overdue(today: datetime.date) -> int:
             due_text=Cast(OuterRef("due"), CharField())  # the deadline as the line stored it, on SQLite and PostgreSQL
         )
     )
-    newly = list(late.filter(~Exists(told)).values_list("pk", flat=True))
+    # read with their titles (the change log names each line by them), before the UPDATE
+    newly = list(late.filter(~Exists(told)).only("pk", "title", "due"))
     _open().filter(overdue_days__gt=0).exclude(due__lt=today).update(overdue_days=0)
     dates = sorted(set(late.values_list("due", flat=True)))
+    late_by = {d: calendar.working_days_between(d, today) for d in dates}
     for start in range(0, len(dates), 500):
         chunk = dates[start : start + 500]
-        days = Case(
-            *[When(due=d, then=Value(calendar.working_days_between(d, today))) for d in chunk],
-            output_field=IntegerField(),
-        )
+        days = Case(*[When(due=d, then=Value(late_by[d])) for d in chunk], output_field=IntegerField())
         late.filter(due__in=chunk).update(overdue_days=days)
-    if newly:  # the problems read with their titles, which the change log names each line by
-        ProblemAction.objects.bulk_create(
-            ProblemAction(
-                problem=problem,
-                type=ActionType.OVERDUE,
-                data={"days": problem.overdue_days, "due": problem.due.isoformat()},
-            )
-            for problem in Problem.objects.filter(pk__in=newly).only("pk", "title", "overdue_days", "due")
+    ProblemAction.objects.bulk_create(
+        ProblemAction(
+            problem=problem,
+            type=ActionType.OVERDUE,
+            data={"days": late_by[problem.due], "due": problem.due.isoformat()},
         )
+        for problem in newly
+    )
     return len(newly)
 
 
@@ -573,10 +571,11 @@ def escalate_overdue(today: datetime.date) -> int:
     already at the level is left alone, so a second run changes and sends nothing."""
     count = 0
     for level, days in sorted(escalation_thresholds().items(), key=lambda item: -item[0]):
-        rising = list(_open().filter(overdue_days__gte=days, escalation__lt=level).only("pk", "title"))
+        below = _open().filter(overdue_days__gte=days, escalation__lt=level)
+        rising = list(below.only("pk", "title"))
         if not rising:
             continue
-        Problem.objects.filter(pk__in=[p.pk for p in rising]).update(escalation=level)
+        below.update(escalation=level)  # the same rows, by the same filter (no list of ids to send)
         ProblemAction.objects.bulk_create(
             ProblemAction(problem=problem, type=ActionType.ESCALATED, data={"level": int(level), "auto": True})
             for problem in rising
