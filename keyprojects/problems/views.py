@@ -432,6 +432,23 @@ def meeting_docx(request, pk, part):
     return response
 
 
+@login_required
+def circular_docx(request):
+    """督办通报 as a Word document, over the user's scope."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from .documents import circular_document
+
+    if not can(request.user, Action.VIEW, Problem):
+        raise PermissionDenied
+    content, name = circular_document(request.user, timezone.localdate())
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
 DOCUMENT_LABELS = {"agenda": _("Agenda (docx)"), "minutes": _("Minutes (docx)"), "decisions": _("Decision list (docx)")}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

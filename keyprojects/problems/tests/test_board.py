@@ -72,3 +72,19 @@ def test_the_scorecards_service_block_reads_the_ledger(users, department):
     item = service.items[0]
     assert service.has_data and item.value == Decimal("0.0") and item.score == Decimal("0.00")
     assert dict(item.inputs)["problems closed"] == 1
+
+
+def test_the_supervision_circular_ranks_departments_and_lists_the_overdue(users, department, client_for):
+    import io
+
+    from docx import Document
+
+    late = assigned(raise_one(users["enterprise"], project=project_of(users)), users["office"], department)
+    response = client_for("city_admin").get("/problems/board/circular.docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "重点项目问题督办通报" in text and "超过办理时限1个" in text
+    assert department.name in cells and late.title in cells
+    assert client_for("anonymous").get("/problems/board/circular.docx").status_code == 302
