@@ -36,8 +36,8 @@ class ProblemForm(BaseModelForm):
         self.fields["raised_on"].required = False
         self.fields["region"].help_text = _("Taken from the project or the enterprise when left blank.")
         self.fields["raised_on"].help_text = _("Today when left blank; the deadlines count from this day.")
-        if self.instance.pk:
-            del self.fields["evidence"]
+        if self.instance.pk:  # the deadlines count from the raise day: it stays as raised
+            del self.fields["evidence"], self.fields["raised_on"]
 
     def clean(self):
         cleaned = super().clean()

@@ -175,6 +175,8 @@ def edit_problem(problem: Problem, *, by) -> Problem:
     before = Problem.objects.get(pk=problem.pk)
     if before.status in DONE:
         raise ValidationError(_("This problem is closed (销号); reopen it first."))
+    if problem.raised_on != before.raised_on:
+        raise ValidationError({"raised_on": _("The raise date stays as raised: the deadlines count from it.")})
     with acting(by):
         problem.save()
         _record(problem, ActionType.EDITED, by)
