@@ -33,4 +33,5 @@ urlpatterns = [
 ]
 
 handler400 = "keyprojects.core.errors.bad_request"  # our messages, in the user's language
+handler404 = "keyprojects.core.errors.page_not_found"  # JSON under /api/
 handler500 = "keyprojects.core.errors.server_error"  # a sentence and the request id, never a traceback
