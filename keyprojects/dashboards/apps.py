@@ -22,9 +22,12 @@ class DashboardsConfig(AppConfig):
         nav(_("Durations"), "dashboards:durations", "projects.Project", section)
         nav(_("Slip-risk forecast"), "dashboards:forecast", "projects.RiskModel", section)
         nav(_("Most at risk this week"), "dashboards:at_risk", "projects.RiskForecast", section)
-        from keyprojects.core.registry import panel
+        from keyprojects.core.registry import demo_step, panel
 
         from . import tasks  # noqa: F401  (register the scheduled jobs)
+        from .demo import seed_forecast
+
+        demo_step(seed_forecast, order=60)  # after every app's history
         from .views import project_durations_panel, project_forecast_panel
 
         panel(

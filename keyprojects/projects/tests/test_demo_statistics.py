@@ -68,3 +68,18 @@ def test_baselines_with_reasoned_replans_and_some_waiting_for_the_county(seeded)
         first = replan.project.baselines.get(number=1)
         assert (replan.planned_production_date - first.planned_production_date).days == replan.slip_days > 0
         assert replan.project.planned_production_date == replan.planned_production_date  # the plan today
+
+
+@pytest.mark.django_db
+def test_the_demo_forecast_has_its_backtest_beside_the_lights(seeded):
+    from keyprojects.dashboards.demo import seed_forecast
+    from keyprojects.projects.models import RiskForecast, RiskModel
+
+    today, _before, _counts = seeded
+    assert seed_forecast(today=today)["scored"] > 20
+    model = RiskModel.objects.get()
+    test = model.card["backtest"]
+    assert test["trained_months"] >= 6 and test["auc"] is not None and test["lights_precision"] is not None
+    assert len(test["calibration"]) == 5
+    assert RiskForecast.objects.filter(reasons__isnull=False).exists()
+    assert seed_forecast(today=today) == {}
