@@ -18,5 +18,6 @@ urlpatterns = [
     path("orgs/", include("keyprojects.orgs.api.urls")),
     path("projects/", include("keyprojects.projects.api.urls")),
     path("campaigns/", include("keyprojects.campaigns.api.urls")),
+    path("dashboards/", include("keyprojects.dashboards.api.urls")),
     path("", include("keyprojects.enterprises.api.urls")),  # /api/enterprises/
 ]

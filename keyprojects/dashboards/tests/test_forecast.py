@@ -161,3 +161,18 @@ def test_a_forecast_that_does_not_beat_the_lights_is_not_shown(building, client_
     detail = client_for("county_a").get(f"/projects/projects/{building.pk}/").content.decode()
     assert "this rating follows the light" in detail and "Probability that node" not in detail
     assert "days past its planned date" in detail
+
+
+def test_the_api_says_how_much_history_is_needed_then_gives_scoped_forecasts(building, api_for):
+    empty = api_for("city_admin").get("/api/dashboards/forecasts/").json()
+    assert empty["model"] is None and empty["needed"]["rows"] == forecast.MIN_ROWS
+    model = RiskModel.objects.create(
+        version=1, trained_at=timezone.now(), as_of=date(2024, 12, 1), card={}, beats_lights=False,
+        parameters={"features": list(forecast.FEATURES), "means": [0.0] * 12, "scales": [1.0] * 12,
+                    "coefficients": [1.0] + [0.0] * 11, "intercept": 0.0},
+    )  # fmt: skip
+    forecast.refresh_forecasts(date(2024, 5, 20), model)
+    mine = api_for("county_a").get("/api/dashboards/forecasts/").json()
+    assert len(mine["forecasts"]) == 1 and mine["forecasts"][0]["probability"] is None  # not beating the lights
+    assert mine["forecasts"][0]["reasons"][0]["text"].startswith("node “拿地”")
+    assert api_for("county_b").get("/api/dashboards/forecasts/").json()["forecasts"] == []

@@ -204,3 +204,14 @@ def test_a_report_counts_as_in_statistics_from_the_month_its_project_was_registe
     # A's 450 and B's March 100; B's January 100 was filed before it was registered
     assert f[C.TOTAL].in_statistics == 550
     assert f[C.ATTRACTED].statistics_share == Decimal("50.0")
+
+
+def test_the_api_gives_the_same_figures_within_the_callers_scope(reports, api_for):
+    city = api_for("city_admin").get("/api/dashboards/investment/", {"month": "2024-03", "by": "region"}).json()
+    assert city["categories"]["figures"]["total"]["growth"] == "183.3"
+    assert city["categories"]["figures"]["attracted"]["growth"] is None
+    county = api_for("county_a").get("/api/dashboards/investment/", {"month": "2024-03"}).json()
+    assert county["categories"]["figures"]["total"]["current"] == "650.00"
+    bad = api_for("city_admin").get("/api/dashboards/investment/", {"month": "2024-13"})
+    assert bad.status_code == 400
+    assert api_for(None).get("/api/dashboards/investment/").status_code in (401, 403)
