@@ -95,6 +95,7 @@ def campaign_screen(request):
             "map": queries.region_map(indicators.entries_for(request.user)),
             "boundaries": static(settings.KEYPROJECTS_BOUNDARIES),
             "red": queries.red_projects(request.user),
+            "at_risk": _at_risk(request.user, 8),
         },
     )
 
@@ -332,13 +333,9 @@ def project_durations_panel(request, project):
 
 
 def _confidence_words():
-    return {
-        5: _("Very high"),
-        4: _("High"),
-        3: _("Medium"),
-        2: _("Low"),
-        1: _("Very low"),
-    }
+    from keyprojects.projects.views import CONFIDENCE_WORDS
+
+    return {level: str(words) for level, words in CONFIDENCE_WORDS}
 
 
 @login_required

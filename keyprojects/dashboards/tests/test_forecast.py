@@ -176,3 +176,18 @@ def test_the_api_says_how_much_history_is_needed_then_gives_scoped_forecasts(bui
     assert len(mine["forecasts"]) == 1 and mine["forecasts"][0]["probability"] is None  # not beating the lights
     assert mine["forecasts"][0]["reasons"][0]["text"].startswith("node “拿地”")
     assert api_for("county_b").get("/api/dashboards/forecasts/").json()["forecasts"] == []
+
+
+def test_the_leaders_list_and_the_big_screen_carry_delivery_confidence(building, users, client_for):
+    building.leader = users["leader"]
+    building.save()
+    model = RiskModel.objects.create(
+        version=1, trained_at=timezone.now(), as_of=date(2024, 12, 1), card={}, beats_lights=True,
+        parameters={"features": list(forecast.FEATURES), "means": [0.0] * 12, "scales": [1.0] * 12,
+                    "coefficients": [1.0] + [0.0] * 11, "intercept": 0.0},
+    )  # fmt: skip
+    forecast.refresh_forecasts(date(2024, 5, 20), model)
+    mine = client_for("leader").get("/projects/mine/").content.decode()
+    assert 'data-testid="card-confidence"' in mine and 'data-testid="open-at-risk"' in mine
+    screen = client_for("city_admin").get("/dashboards/campaign/screen/").content.decode()
+    assert 'data-testid="screen-at-risk"' in screen and "在建项目" in screen
