@@ -18,3 +18,17 @@ def slip_risk(run):
 
     model, _counts = train_model(run.day)
     return {"scored": refresh_forecasts(run.day, model) if model else 0, "trained": model.version if model else 0}
+
+
+@scheduled(
+    "dashboards.weekly_at_risk",
+    weekly="mon 07:30",
+    title=_("Tell leaders of their most-at-risk projects"),
+    counts={"told": _("People told")},
+)
+def weekly_at_risk(run):
+    """For the weekly meeting: each leader and service officer with projects of low delivery
+    confidence gets the week's list (the most-at-risk page)."""
+    from .notifications import tell_leaders_at_risk
+
+    return {"told": tell_leaders_at_risk()}

@@ -191,3 +191,21 @@ def test_the_leaders_list_and_the_big_screen_carry_delivery_confidence(building,
     assert 'data-testid="card-confidence"' in mine and 'data-testid="open-at-risk"' in mine
     screen = client_for("city_admin").get("/dashboards/campaign/screen/").content.decode()
     assert 'data-testid="screen-at-risk"' in screen and "在建项目" in screen
+
+
+def test_the_weekly_list_tells_each_leader_of_their_low_confidence_projects(building, users, run_jobs):
+    from keyprojects.core.notification_models import Notification
+    from keyprojects.dashboards.notifications import tell_leaders_at_risk
+
+    building.leader = users["leader"]
+    building.save()
+    model = RiskModel.objects.create(
+        version=1, trained_at=timezone.now(), as_of=date(2024, 12, 1), card={}, beats_lights=True,
+        parameters={"features": list(forecast.FEATURES), "means": [0.0] * 12, "scales": [1.0] * 12,
+                    "coefficients": [3.0] + [0.0] * 11, "intercept": 0.0},
+    )  # fmt: skip
+    forecast.refresh_forecasts(date(2024, 5, 20), model)
+    with run_jobs():
+        assert tell_leaders_at_risk() == 1
+    told = Notification.objects.get(recipient=users["leader"])
+    assert "在建项目" in told.text and told.url == "/dashboards/at-risk/"
