@@ -240,8 +240,19 @@ def main(argv=None):
     if not args.no_import and wanted("ledger import"):
         imported = project_scenarios.run_imports()
         analyze()  # the import is rolled back: its 180,000 dead rows go now, as autovacuum would take them
+    forecast = None
+    if wanted("forecast"):
+        from . import stats_scenarios
+
+        forecast = stats_scenarios.run_forecast()
     if args.markdown:
         markdown(args, sizes, results, exported, imported)
+        if forecast:
+            with RESULTS.open("a") as handle:
+                handle.write(
+                    "\n| slip-risk forecast | value |\n|---|---:|\n"
+                    + "".join(f"| {k} | {v} |\n" for k, v in forecast.items())
+                )
     missed = [r.name for r in results if not r.ok] + [r.name for r in imported if not r.ok]
     if missed:
         print("Missed the p95 target: " + "; ".join(missed))

@@ -22,5 +22,6 @@ urlpatterns = [
     path("problems/", include("keyprojects.problems.api.urls")),
     path("attraction/", include("keyprojects.attraction.api.urls")),
     path("policies/", include("keyprojects.policies.api.urls")),
+    path("dashboards/", include("keyprojects.dashboards.api.urls")),
     path("", include("keyprojects.enterprises.api.urls")),  # /api/enterprises/
 ]
