@@ -373,7 +373,7 @@ def feed_rows(count):
                     code,
                     name,
                     "2024",
-                    f"{rng.randint(1, 99999)}.{rng.randint(0, 99):02d}",
+                    str(rng.randint(1, 9999)) if unit == "人" else f"{rng.randint(1, 99999)}.{rng.randint(0, 99):02d}",
                     unit,
                     "市税务局",
                     "2025-03-31",
