@@ -111,6 +111,8 @@ class ItemForm(BaseModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["valid_from"].required = False  # today, when not given
+        self.fields["order"].required = False
         item = self.instance
         if item.pk:
             self.initial.update(

@@ -253,7 +253,7 @@ def _record(policy: Policy, item: PolicyItem, run: MatchRun, found: dict, by) ->
                 explanation=detail["explanation"],
                 data_as_of=policy.as_of,
             )
-            _event(grant, GrantEventType.MATCHED, by, outcome=status, amount_fen=amount)
+            _event(grant, GrantEventType.MATCHED, by, outcome=status, amount_fen=amount, amount_b_fen=amount_b)
             continue
         before = (grant.outcome, grant.amount_fen, grant.amount_b_fen)
         if before == (status, amount, amount_b) and grant.item_id == item.pk:

@@ -283,7 +283,9 @@ def preview(request):
     )
     item.rounding = request.POST.get("rounding") or "yuan"
     rows = []
-    sample = Enterprise.objects.restrict(request.user).filter(facts__isnull=False).distinct().order_by("pk")[:30]
+    # A policy's rule is written for the whole city: its keepers preview it on the city's
+    # enterprises with facts (names and answers only), whatever their own membership reaches.
+    sample = Enterprise.objects.filter(archived_at__isnull=True, facts__isnull=False).distinct().order_by("pk")[:30]
     for enterprise in sample.select_related("region"):
         facts = data.enterprise_facts(policy, enterprise)
         row = services.evaluate(policy, facts, [item])[0]
