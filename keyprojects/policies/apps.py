@@ -20,3 +20,4 @@ class PoliciesConfig(AppConfig):
         nav(_("Policy calculator"), "policies:calculator", "policies.Policy", section)
         nav(_("Grants"), "policies:grant_list", "policies.Grant", section)
         nav(_("Grants made public (公示)"), "policies:publicity", "policies.Grant", section)
+        nav(_("Grant figures"), "policies:figures", "policies.Grant", section)

@@ -193,3 +193,32 @@ class WhatIfForm(forms.Form):
             factor = {"money": 1_000_000, "count": 1, "energy": 10_000_000}[kind]
             found[(name, lag)] = int(value * factor)
         return found
+
+
+class RulesFileForm(VerbForm):
+    """A rules file (the export's format): uploaded, or pasted as text."""
+
+    file = forms.FileField(label=_("rules file (.txt)"), required=False)
+    text = forms.CharField(label=_("or the rules as text"), required=False, widget=forms.Textarea(attrs={"rows": 10}))
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > 1_000_000:
+                raise ValidationError(_("The file is too large."))
+            raw = upload.read()
+            for encoding in ("utf-8-sig", "gb18030"):
+                try:
+                    data["text"] = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise ValidationError(_("The file is neither UTF-8 nor GB18030 text."))
+        if not (data.get("text") or "").strip():
+            raise ValidationError(_("Upload a rules file or paste its text."))
+        return data
+
+    def service_kwargs(self):
+        return {"text": self.cleaned_data["text"]}

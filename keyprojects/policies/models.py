@@ -61,6 +61,7 @@ class Policy(BaseModel):
         Action.CHANGE: KEEPERS,
         Action.ARCHIVE: KEEPERS,
         "run": KEEPERS,
+        "import_rules": KEEPERS,
     }
 
     class Meta:

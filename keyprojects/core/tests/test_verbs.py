@@ -51,6 +51,7 @@ VERB_MATRIX = {
     ("campaigns.Phase", "held"): [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 401],
     # policies are public documents; the city and the policy's department run and revise them
     ("policies.Policy", "run"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
+    ("policies.Policy", "import_rules"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
     ("policies.PolicyItem", "revise"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
     ("policies.PolicyItem", "top_up"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
     # grants: the policy's department reviews, pushes and pays; the enterprise confirms its own
@@ -71,6 +72,7 @@ BODIES = {
     "review": {"decision": "grant"},
     "revise": {"condition_text": "营业收入 2亿元以上", "formula_text": "20万元"},
     "top_up": {"amount": "1000"},
+    "import_rules": {"text": "[Z9] 测试奖励\n条件: 营业收入 1亿元以上\n金额: 1万元\n"},
 }
 READ_ONLY = ["leader", "auditor", "dispatcher"]
 
@@ -128,6 +130,7 @@ def world(users, department, regions):
     grants = grants_at_every_step(policy, owner, users["city_admin"])
     return {
         ("policies.Policy", "run"): policy,
+        ("policies.Policy", "import_rules"): policy,
         ("policies.PolicyItem", "revise"): grants[GrantStatus.MATCHED].item,
         ("policies.PolicyItem", "top_up"): grants[GrantStatus.MATCHED].item,
         ("policies.Grant", "review"): grants[GrantStatus.MATCHED],
