@@ -11,7 +11,7 @@ class PoliciesConfig(AppConfig):
         from keyprojects.core.context_processors import nav
         from keyprojects.core.registry import demo_step
 
-        from . import notifications  # noqa: F401  (registers the kinds)
+        from . import attention, notifications  # noqa: F401  (register the home items and the kinds)
         from .demo import seed_policies
 
         demo_step(seed_policies, order=60)

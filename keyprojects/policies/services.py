@@ -311,13 +311,15 @@ def run_policy(policy: Policy, *, by) -> MatchRun:
             "ambiguous": int((outcome.status == AMBIGUOUS).sum()),
             "amount_fen": int(outcome.amount[outcome.status == YES].sum()),
         }
-        _record(policy, item, run, found, by)
+        counts[item.code].update(_record(policy, item, run, found, by))
     run.counts = counts
     run.save()
     return run
 
 
-def _record(policy: Policy, item: PolicyItem, run: MatchRun, found: dict, by) -> None:
+def _record(policy: Policy, item: PolicyItem, run: MatchRun, found: dict, by) -> dict:
+    """Grants follow the run; what changed since the previous run is counted for its page."""
+    tally = {"new": 0, "changed": 0, "clawback": 0}
     existing = {
         g.enterprise_id: g for g in Grant.objects.filter(item__policy=policy, item__code=item.code).order_by("created")
     }
@@ -343,6 +345,7 @@ def _record(policy: Policy, item: PolicyItem, run: MatchRun, found: dict, by) ->
                 data_as_of=data_date(detail["explanation"]) or policy.as_of,
             )
             _event(grant, GrantEventType.MATCHED, by, outcome=status, amount_fen=amount, amount_b_fen=amount_b)
+            tally["new"] += 1
             continue
         before = (grant.outcome, grant.amount_fen, grant.amount_b_fen)
         if before == (status, amount, amount_b) and grant.item_id == item.pk:
@@ -356,6 +359,7 @@ def _record(policy: Policy, item: PolicyItem, run: MatchRun, found: dict, by) ->
             grant.status = GrantStatus.MATCHED if status != NO else GrantStatus.REJECTED
             grant.save()
             _event(grant, GrantEventType.CHANGED, by, before_fen=before[1], after_fen=amount)
+            tally["changed"] += 1
         else:
             grant.rerun_outcome, grant.rerun_amount_fen = status, amount
             lower = status != YES or amount < grant.amount_due_fen
@@ -363,7 +367,9 @@ def _record(policy: Policy, item: PolicyItem, run: MatchRun, found: dict, by) ->
                 grant.clawback = True
                 after = amount if status == YES else 0
                 _event(grant, GrantEventType.CLAWBACK, by, before_fen=grant.amount_due_fen, after_fen=after)
+                tally["clawback"] += 1
             grant.save()
+    return tally
 
 
 # --- the 免申即享 flow -------------------------------------------------------------------------

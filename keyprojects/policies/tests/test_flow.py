@@ -60,7 +60,15 @@ def grant_of(world, name):
 
 def test_a_run_answers_eligible_ambiguous_with_both_amounts_and_insufficient_never_no(world):
     run = services.run_policy(world["policy"], by=world["users"]["city_admin"])
-    assert run.counts["A1"] == {"eligible": 1, "insufficient": 1, "ambiguous": 1, "amount_fen": 20_000_000}
+    assert run.counts["A1"] == {
+        "eligible": 1,
+        "insufficient": 1,
+        "ambiguous": 1,
+        "amount_fen": 20_000_000,
+        "new": 3,
+        "changed": 0,
+        "clawback": 0,
+    }
     clear, exact, missing = (grant_of(world, n) for n in ("清晰企业", "门槛企业", "缺数企业"))
     assert clear.outcome == Outcome.ELIGIBLE and clear.amount_fen == 20_000_000
     assert (exact.outcome, exact.amount_fen, exact.amount_b_fen) == (Outcome.AMBIGUOUS, 0, 20_000_000)
@@ -90,6 +98,7 @@ def test_the_grant_goes_from_review_to_payment_refused_on_an_empty_pool_then_pai
         services.push_grant(clear, by=users["department"])
     assert Notification.objects.filter(recipient=users["enterprise"], kind="policies.grant_pushed").count() == 2
     enterprise = client_for("enterprise")
+    assert "待您确认的免申即享资金" in enterprise.get("/").content.decode()
     enterprise.post(f"{exact.get_absolute_url()}confirm/")
     enterprise.post(f"{clear.get_absolute_url()}confirm/")
     exact.refresh_from_db()
@@ -136,7 +145,8 @@ def test_a_rerun_follows_open_grants_and_flags_paid_ones_for_clawback_without_ac
         number=Decimal(25000)
     )
     fact(world["firms"]["缺数企业"], "revenue", Decimal(30000))
-    services.run_policy(world["policy"], by=users["city_admin"])
+    rerun = services.run_policy(world["policy"], by=users["city_admin"])
+    assert (rerun.counts["A1"]["changed"], rerun.counts["A1"]["clawback"]) == (1, 1)
     clear.refresh_from_db()
     assert clear.status == GrantStatus.FULFILLED and clear.granted_fen == 20_000_000
     assert clear.clawback and clear.rerun_outcome == Outcome.NOT_ELIGIBLE
