@@ -127,10 +127,12 @@ class ItemForm(BaseModelForm):
 
 class ReviewForm(VerbForm):
     decision = forms.ChoiceField(
-        label=_("decision"), choices=[("grant", _("grant")), ("reject", _("reject"))], initial="grant"
+        label=_("review decision"),
+        choices=[("grant", _("grant it")), ("reject", _("do not grant"))],
+        initial="grant",
     )
     reading = forms.ChoiceField(
-        label=_("reading"),
+        label=_("which reading"),
         choices=[("A", _("the literal reading")), ("B", _("the other reading"))],
         initial="A",
         help_text=_("Only where the answer is ambiguous (有歧义): which amount to grant."),

@@ -81,8 +81,13 @@ def test_feed_rule_run_review_push_confirm_on_a_phone_pay_after_top_up_and_publi
     officer.goto(f"/policies/items/add/?policy={policy.pk}")
     officer.fill("#id_code", "A1")
     officer.fill("#id_name", "营业收入首次突破2亿元奖励")
-    officer.fill("#id_condition_text", "营业收入 突破 2亿元 [有歧义] 且 以前年度最高营业收入 不满 2亿元")
     officer.fill("#id_formula_text", "20万元")
+    officer.fill("#rb-value", "2")  # the builder types the rule: value, unit, "first crossing"
+    officer.select_option("#rb-unit", "亿元")
+    officer.get_by_test_id("rb-first").click()
+    assert (
+        officer.input_value("#id_condition_text") == "营业收入 突破 2亿元 [有歧义] 且 以前年度最高营业收入 不满 2亿元"
+    )
     officer.fill("#id_budget", "0")
     officer.get_by_test_id("rule-preview").click()
     officer.wait_for_selector("[data-testid=preview-row]")
