@@ -5,8 +5,8 @@ import pytest
 
 from keyprojects.campaigns.choices import Batch
 from keyprojects.campaigns.models import BatchEntry
-from keyprojects.projects.importers import ProjectImporter
 from keyprojects.projects.choices import Stage
+from keyprojects.projects.importers import ProjectImporter
 from keyprojects.projects.models import Project
 from keyprojects.projects.tests.test_ledger_columns import workbook
 

@@ -90,6 +90,7 @@ VERB_MATRIX = {
     },
     # policies are public documents; the city and the policy's department run and revise them
     ("policies.Policy", "run"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
+    ("policies.Policy", "import_rules"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
     ("policies.PolicyItem", "revise"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
     ("policies.PolicyItem", "top_up"): [200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 401],
     # grants: the policy's department reviews, pushes and pays; the enterprise confirms its own
@@ -128,6 +129,7 @@ BODIES = {
     "revise": {"condition_text": "营业收入 2亿元以上", "formula_text": "20万元"},
     "top_up": {"amount": "1000"},
     "replan": {"reason": "land", "note": "征地报批延后两个月", "planned_production_date": "2027-06-01"},
+    "import_rules": {"text": "[Z9] 测试奖励\n条件: 营业收入 1亿元以上\n金额: 1万元\n"},
 }
 # Verbs whose body carries a file: sent as multipart, the body built anew for each call.
 MULTIPART = {verb for verb, body in BODIES.items() if callable(body)}
@@ -204,6 +206,7 @@ def world(users, department, regions):
     return {
         **problems,
         ("policies.Policy", "run"): policy,
+        ("policies.Policy", "import_rules"): policy,
         ("policies.PolicyItem", "revise"): grants[GrantStatus.MATCHED].item,
         ("policies.PolicyItem", "top_up"): grants[GrantStatus.MATCHED].item,
         ("policies.Grant", "review"): grants[GrantStatus.MATCHED],
