@@ -246,6 +246,7 @@ def main(argv=None):
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--markdown", action="store_true", help="append the figures to bench/RESULTS.md")
     parser.add_argument("--note", default="")
+    parser.add_argument("--only", nargs="*", help="scenarios whose name contains one of these words")
     args = parser.parse_args(argv)
     setup()
     from django.conf import settings
@@ -269,6 +270,8 @@ def main(argv=None):
     )
     print(header)
     for name, request, reference, rows in scenarios(year):
+        if args.only and not any(word in name for word in args.only):
+            continue
         count = queries(request)
         timing = timed(request, args.repeat, args.warmup)
         ref = timed(reference, args.repeat, args.warmup)

@@ -26,6 +26,8 @@ class AttractionConfig(AppConfig):
         nav(_("Travelling this week"), "attraction:travelling", "attraction.Trip", section)
         nav(_("Attraction teams"), "attraction:team_list", "attraction.Team", section)
         nav(_("Attraction cadres"), "attraction:cadre_list", "attraction.Cadre", section)
+        nav(_("Year goals"), "attraction:yeargoal_list", "attraction.YearGoal", section)
+        nav(_("Chain goals"), "attraction:chaingoal_list", "attraction.ChainGoal", section)
         nav(_("Funds in place by month"), "attraction:fundsinplace_list", "attraction.FundsInPlace", section)
         nav(_("Attraction rankings"), "attraction:rankings", "attraction.Lead", section)
 

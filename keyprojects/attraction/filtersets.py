@@ -6,7 +6,19 @@ from keyprojects.core.widgets import SearchSelect
 from keyprojects.orgs.models import Region
 
 from .choices import FundSource, Gap, LeadStatus, Post, TeamKind, TripStatus
-from .models import Cadre, Chain, ChainLink, FundsInPlace, Lead, TargetEnterprise, Team, Trip, Visit
+from .models import (
+    Cadre,
+    Chain,
+    ChainGoal,
+    ChainLink,
+    FundsInPlace,
+    Lead,
+    TargetEnterprise,
+    Team,
+    Trip,
+    Visit,
+    YearGoal,
+)
 
 
 class ChainFilterSet(BaseFilterSet):
@@ -103,3 +115,20 @@ class FundsInPlaceFilterSet(BaseFilterSet):
     class Meta:
         model = FundsInPlace
         fields = ["q", "source", "project"]
+
+
+class ChainGoalFilterSet(BaseFilterSet):
+    class Meta:
+        model = ChainGoal
+        fields = ["q", "chain", "year"]
+
+
+class YearGoalFilterSet(BaseFilterSet):
+    search_fields = ("cadre__user__first_name",)
+    cadre = django_filters.ModelChoiceFilter(
+        queryset=Cadre.objects.select_related("user"), widget=SearchSelect("attraction.Cadre"), label=_("cadre")
+    )
+
+    class Meta:
+        model = YearGoal
+        fields = ["q", "year", "cadre"]

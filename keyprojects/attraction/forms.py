@@ -10,7 +10,7 @@ from keyprojects.core.widgets import SearchSelect
 from keyprojects.orgs.models import Region
 
 from .choices import Opinion, VisitKind
-from .models import Cadre, Chain, ChainLink, FundsInPlace, Lead, TargetEnterprise, Team, Trip
+from .models import Cadre, Chain, ChainGoal, ChainLink, FundsInPlace, Lead, TargetEnterprise, Team, Trip, YearGoal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input reads
 
@@ -29,6 +29,24 @@ class ChainLinkForm(BaseModelForm):
     class Meta:
         model = ChainLink
         fields = ["chain", "parent", "name", "order", "gap", "industry_codes", "note"]
+
+
+class ChainGoalForm(BaseModelForm):
+    investment = MoneyField(label=_("contracted investment (10k yuan)"), help_text=_("In 万元; 亿 is accepted too."))
+
+    class Meta:
+        model = ChainGoal
+        fields = ["chain", "year", "leads", "signings", "investment"]
+
+
+class YearGoalForm(BaseModelForm):
+    investment = MoneyField(label=_("contracted investment (10k yuan)"), help_text=_("In 万元; 亿 is accepted too."))
+    funds = MoneyField(label=_("funds in place (10k yuan)"), help_text=_("In 万元; 亿 is accepted too."))
+
+    class Meta:
+        model = YearGoal
+        fields = ["cadre", "year", "leads", "visits", "signings", "investment", "funds"]
+        widgets = {"cadre": SearchSelect("attraction.Cadre")}
 
 
 class TargetEnterpriseForm(BaseModelForm):

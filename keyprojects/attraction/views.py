@@ -21,6 +21,7 @@ from .choices import OPEN_STATUSES, LeadStatus, TripStatus
 from .filtersets import (
     CadreFilterSet,
     ChainFilterSet,
+    ChainGoalFilterSet,
     ChainLinkFilterSet,
     FundsInPlaceFilterSet,
     LeadFilterSet,
@@ -28,10 +29,12 @@ from .filtersets import (
     TeamFilterSet,
     TripFilterSet,
     VisitFilterSet,
+    YearGoalFilterSet,
 )
 from .forms import (
     CadreForm,
     ChainForm,
+    ChainGoalForm,
     ChainLinkForm,
     ConcludeForm,
     ContactForm,
@@ -47,10 +50,24 @@ from .forms import (
     TripForm,
     TripVisitForm,
     VisitForm,
+    YearGoalForm,
 )
-from .models import Cadre, Chain, ChainLink, FundsInPlace, Lead, TargetEnterprise, Team, Trip, Visit
+from .models import (
+    Cadre,
+    Chain,
+    ChainGoal,
+    ChainLink,
+    FundsInPlace,
+    Lead,
+    TargetEnterprise,
+    Team,
+    Trip,
+    Visit,
+    YearGoal,
+)
 from .tables import (
     CadreTable,
+    ChainGoalTable,
     ChainLinkTable,
     ChainTable,
     FundsInPlaceTable,
@@ -59,6 +76,7 @@ from .tables import (
     TeamTable,
     TripTable,
     VisitTable,
+    YearGoalTable,
 )
 
 
@@ -85,6 +103,24 @@ class ChainLinkViews(ModelViews):
     form = ChainLinkForm
     select_related = ("chain", "parent")
     url_prefix = "links/"
+
+
+class ChainGoalViews(ModelViews):
+    model = ChainGoal
+    filterset = ChainGoalFilterSet
+    table = ChainGoalTable
+    form = ChainGoalForm
+    select_related = ("chain",)
+    url_prefix = "chain-goals/"
+
+
+class YearGoalViews(ModelViews):
+    model = YearGoal
+    filterset = YearGoalFilterSet
+    table = YearGoalTable
+    form = YearGoalForm
+    select_related = ("cadre__user",)
+    url_prefix = "goals/"
 
 
 class TargetEnterpriseViews(ModelViews):
@@ -159,7 +195,7 @@ class LeadViews(ModelViews):
             services.evaluate,
             form=EvaluateForm,
             available=_is(LeadStatus.NEGOTIATING, LeadStatus.EVALUATED),
-            help=gettext_lazy("项目预估评审: the committee's figures and its scored opinion."),
+            help=gettext_lazy("The pre-evaluation committee's figures and its scored opinion."),
             done=gettext_lazy("The pre-evaluation is recorded."),
         ),
         Verb(

@@ -106,7 +106,7 @@ def test_a_hand_over_without_a_signed_agreement_file_is_refused(owner, users):
     Lead.objects.filter(pk=signed.pk).update(agreement="")
     with pytest.raises(ValidationError) as refused:
         services.hand_over(signed, by=users["county_a"])
-    assert "agreement" in str(refused.value)
+    assert "agreement" in refused.value.message_dict
     signed.refresh_from_db()
     assert signed.project is None and signed.status == LeadStatus.SIGNED
 
