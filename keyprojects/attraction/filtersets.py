@@ -88,6 +88,13 @@ class LeadFilterSet(BaseFilterSet):
         return stale if value else queryset.exclude(pk__in=stale.values("pk"))
 
 
+class BoardFilterSet(LeadFilterSet):
+    """The pipeline board's filters: its columns are the states."""
+
+    class Meta(LeadFilterSet.Meta):
+        fields = ["q", "region", "owner", "link", "stale"]
+
+
 class VisitFilterSet(BaseFilterSet):
     search_fields = ("people", "lead__name")
 

@@ -19,6 +19,7 @@ from keyprojects.core.views import ModelViews
 from . import board, documents, rankings, services
 from .choices import OPEN_STATUSES, LeadStatus, TripStatus
 from .filtersets import (
+    BoardFilterSet,
     CadreFilterSet,
     ChainFilterSet,
     ChainGoalFilterSet,
@@ -356,7 +357,7 @@ def _year(request):
 def pipeline(request):
     """看板: one column per state, counts and sums in the database, the largest leads first."""
     leads = Lead.objects.restrict(request.user).filter(archived_at__isnull=True)
-    filterset = LeadFilterSet(request.GET or None, queryset=leads, request=request)
+    filterset = BoardFilterSet(request.GET or None, queryset=leads, request=request)
     return render(
         request,
         "attraction/pipeline.html",
