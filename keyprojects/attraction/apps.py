@@ -11,7 +11,7 @@ class AttractionConfig(AppConfig):
         from keyprojects.core.context_processors import nav
         from keyprojects.core.registry import demo_step, panel
 
-        from . import notifications, tasks  # noqa: F401  (notification kinds and the scheduled job)
+        from . import attention, notifications, tasks  # noqa: F401  (home items, notification kinds, the job)
         from .demo import seed_attraction
 
         demo_step(seed_attraction, order=45)

@@ -357,7 +357,16 @@ class LeadEvent(Event):
         verbose_name_plural = _("lead events")
 
     def sentence_params(self):
+        from datetime import date
+
+        from keyprojects.core import display
+
         data = dict(self.data or {})
+        if data.get("date"):  # stored ISO, read the reader's way
+            try:
+                data["date"] = display.day(date.fromisoformat(data["date"]))
+            except (TypeError, ValueError):
+                pass
         if data.get("opinion") in Opinion.values:
             data["opinion"] = Opinion(data["opinion"]).label
         return data
