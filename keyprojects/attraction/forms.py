@@ -93,6 +93,29 @@ class LeadForm(BaseModelForm):
             if mine is not None and not self.initial.get("owner"):  # a cadre's own lead by default
                 self.initial.update(owner=mine.pk, region=mine.region_id, team=mine.team_id)
 
+    def clean(self):
+        """A company already followed is refused here, before anything is written (the page and
+        each row of a ledger alike), naming the lead that follows it."""
+        from .services import clean_credit_code, find_target, open_lead_for
+
+        cleaned = super().clean()
+        if self.instance.pk or not cleaned.get("company"):
+            return cleaned
+        try:
+            code = clean_credit_code(cleaned.get("credit_code"))
+        except forms.ValidationError as error:
+            self.add_error("credit_code", error.message_dict["credit_code"])
+            return cleaned
+        target = find_target(cleaned["company"], code)
+        existing = open_lead_for(target) if target is not None else None
+        if existing is not None:
+            self.add_error(
+                "company",
+                _("“%(company)s” is already followed as the lead “%(lead)s” by %(owner)s.")
+                % {"company": target.name, "lead": existing.name, "owner": existing.owner},
+            )
+        return cleaned
+
 
 class ContactForm(VerbForm):
     on = forms.DateField(label=_("date"), widget=DATE, initial=today)

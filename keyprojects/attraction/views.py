@@ -53,6 +53,7 @@ from .forms import (
     VisitForm,
     YearGoalForm,
 )
+from .importers import LeadImporter
 from .models import (
     Cadre,
     Chain,
@@ -162,6 +163,7 @@ class LeadViews(ModelViews):
     filterset = LeadFilterSet
     table = LeadTable
     form = LeadForm
+    importer = LeadImporter
     select_related = ("target", "link__chain", "region", "owner__user", "team")
     detail_template = "attraction/lead_detail.html"
     verbs = (
@@ -230,12 +232,17 @@ class LeadViews(ModelViews):
 
     @classmethod
     def save(cls, form, request):
+        return cls.save_lead(form, request.user)
+
+    @classmethod
+    def save_lead(cls, form, user):
+        """A new lead through create_lead() (the page, the ledger import); an edit as saved."""
         data = form.cleaned_data
         if form.instance.pk:
-            with acting(request.user):
+            with acting(user):
                 return form.save()
         return services.create_lead(
-            by=request.user,
+            by=user,
             name=data["name"],
             company=data["company"],
             credit_code=data.get("credit_code"),
