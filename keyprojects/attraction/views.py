@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from keyprojects.core.access import Action, can
 from keyprojects.core.context import acting
+from keyprojects.core.imports import Column
 from keyprojects.core.verbs import Verb
 from keyprojects.core.views import ModelViews
 
@@ -164,6 +165,25 @@ class LeadViews(ModelViews):
     table = LeadTable
     form = LeadForm
     importer = LeadImporter
+    # The ledger's columns first (so an export re-imports), then what the pipeline added.
+    export_columns = (
+        Column("target__name", ("目标企业",)),
+        Column("target__credit_code", ("统一社会信用代码",)),
+        Column("name", ("项目名称",)),
+        Column("region", ("落地县区",), lookup="name"),
+        Column("owner__user__first_name", ("责任人",)),
+        Column("link", ("链节",), lookup="name"),
+        Column("found_on", ("发现日期",)),
+        Column("investment", ("意向投资（万元）",)),
+        Column("next_step", ("下一步工作",)),
+        Column("next_step_on", ("下一步完成时限",)),
+        Column("status", ("状态",)),
+        Column("last_activity_on", ("最近跟进",)),
+        Column("score", ("评审得分",)),
+        Column("signed_on", ("签约日期",)),
+        Column("contracted_investment", ("合同投资额（万元）",)),
+        Column("project__name", ("移交项目",)),
+    )
     select_related = ("target", "link__chain", "region", "owner__user", "team")
     detail_template = "attraction/lead_detail.html"
     verbs = (
@@ -229,6 +249,10 @@ class LeadViews(ModelViews):
             done=gettext_lazy("The lead is dropped."),
         ),
     )
+
+    @classmethod
+    def export_queryset(cls, queryset):
+        return queryset.select_related("target", "region", "owner__user", "link", "project")
 
     @classmethod
     def save(cls, form, request):

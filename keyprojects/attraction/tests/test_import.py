@@ -52,3 +52,28 @@ def test_a_clean_ledger_creates_the_leads_with_their_targets_and_timelines(users
     created = Lead.objects.get(name="鲜道冷链物流园项目")
     assert created.investment == 80000 and created.link.name == "冷链物流" and created.owner.user.first_name == "张明"
     assert TargetEnterprise.objects.count() == 2 and LeadEvent.objects.filter(type="found").count() == 2
+
+
+def test_the_lead_export_reimports_its_ledger_columns_and_neutralises_formulas(users, client_for, run_jobs):
+    from keyprojects.core.testing.cases import read_xlsx
+
+    owner = cadre("zhang", name="张明")
+    lead(owner, by=users["county_a"], company="=HYPERLINK(1)公司", name="=1+1")
+    rows = read_xlsx(client_for("county_a").get("/attraction/leads/?export=xlsx"))
+    assert rows[0][:3] == ("目标企业", "统一社会信用代码", "项目名称") or rows[0][:3] == [
+        "目标企业",
+        "统一社会信用代码",
+        "项目名称",
+    ]
+    assert rows[1][0] == "'=HYPERLINK(1)公司" and rows[1][2] == "'=1+1" and rows[1][4] == "张明"
+
+
+@pytest.mark.parametrize(
+    "url", ["trips", "cadres", "funds", "targets", "teams", "links", "chains", "goals", "chain-goals", "visits"]
+)
+def test_every_attraction_list_exports(url, users, client_for):
+    from .factories import attraction_city
+
+    attraction_city(users)
+    response = client_for("city_admin").get(f"/attraction/{url}/?export=xlsx")
+    assert response.status_code == 200
