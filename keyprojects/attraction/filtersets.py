@@ -91,6 +91,8 @@ class LeadFilterSet(BaseFilterSet):
 class BoardFilterSet(LeadFilterSet):
     """The pipeline board's filters: its columns are the states."""
 
+    status = None  # the columns are the states
+
     class Meta(LeadFilterSet.Meta):
         fields = ["q", "region", "owner", "link", "stale"]
 
