@@ -15,7 +15,7 @@ class AttractionConfig(AppConfig):
         from .demo import seed_attraction
 
         demo_step(seed_attraction, order=45)
-        panel("projects.Project", "lead", _("Attraction lead"), "attraction/_project_lead.html", project_lead)
+        panel("projects.Project", "lead", _("Investment attraction"), "attraction/_project_lead.html", project_lead)
 
         section = _("Investment attraction")
         nav(_("Pipeline"), "attraction:pipeline", "attraction.Lead", section)
@@ -33,10 +33,22 @@ class AttractionConfig(AppConfig):
 
 
 def project_lead(request, project):
-    """The lead a project was handed over from, with its timeline, as the project page's tab."""
-    from .models import Lead
+    """The lead a project was handed over from, with its timeline, and its funds in place by
+    month and source, as the project page's tab (none of either: no tab)."""
+    from django.db.models import Sum
+
+    from .models import FundsInPlace, Lead
 
     lead = Lead.objects.restrict(request.user).filter(project=project).select_related("owner__user").first()
-    if lead is None:
+    funds = list(
+        FundsInPlace.objects.restrict(request.user).filter(project=project, archived_at__isnull=True).order_by("month")
+    )
+    if lead is None and not funds:
         return None
-    return {"lead": lead, "events": lead.events.select_related("actor")[:50]}
+    return {
+        "lead": lead,
+        "events": lead.events.select_related("actor")[:50] if lead else [],
+        "funds": funds,
+        "funds_total": sum((f.amount for f in funds), 0) if funds else None,
+        "contracted": (lead.contracted_investment if lead else None) or project.total_investment,
+    }
