@@ -35,7 +35,6 @@ class AttractionConfig(AppConfig):
 def project_lead(request, project):
     """The lead a project was handed over from, with its timeline, and its funds in place by
     month and source, as the project page's tab (none of either: no tab)."""
-    from django.db.models import Sum
 
     from .models import FundsInPlace, Lead
 
