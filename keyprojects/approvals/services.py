@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keyprojects.core.calendar import working_calendar
+from keyprojects.core.calendar import CalendarMissing, working_calendar
 from keyprojects.core.context import acting
 
 from . import notifications as notes
@@ -109,7 +109,14 @@ def elapsed_days(approval: ProjectApproval, today: datetime.date | None = None) 
 
 
 def _set_clock(approval: ProjectApproval, today: datetime.date | None = None) -> None:
-    approval.due = clock_due(approval)
+    """Due date and working days left for the matter's status. A limit that reaches into a year
+    whose calendar is not entered yet has no due date until it is (the daily job fills it in):
+    a clock is never guessed, and the department's step is never refused for it."""
+    try:
+        approval.due = clock_due(approval)
+    except CalendarMissing:
+        approval.due = approval.remaining_days = None
+        return
     if approval.due is not None:
         approval.remaining_days = working_calendar().working_days_between(today or _today(), approval.due)
     elif approval.paused and approval.accepted_on:
@@ -399,18 +406,28 @@ def refresh_clocks(today: datetime.date) -> int:
     from django.db.models import Case, IntegerField, Value, When
 
     calendar = working_calendar()
-    running = ProjectApproval.objects.filter(archived_at__isnull=True, status__in=RUNNING, due__isnull=False)
+    live = ProjectApproval.objects.filter(archived_at__isnull=True, status__in=RUNNING)
+    # the few clocks whose limit reached into a year entered since: their due date, one by one
+    for approval in live.filter(due__isnull=True, accepted_on__isnull=False).select_related("matter")[:1000]:
+        _set_clock(approval, today)
+        if approval.due is not None:
+            approval.save(update_fields=["due", "remaining_days", "updated"])
+    running = live.filter(due__isnull=False)
     dates = sorted(set(running.values_list("due", flat=True).distinct()))
     changed = 0
     for start in range(0, len(dates), 500):
-        chunk = dates[start : start + 500]
-        days = Case(
-            *[When(due=d, then=Value(calendar.working_days_between(today, d))) for d in chunk],
-            output_field=IntegerField(),
-        )
+        chunk = []
+        for d in dates[start : start + 500]:
+            try:
+                chunk.append((d, calendar.working_days_between(today, d)))
+            except CalendarMissing:
+                continue
+        if not chunk:
+            continue
+        days = Case(*[When(due=d, then=Value(n)) for d, n in chunk], output_field=IntegerField())
         # remaining_days is derived daily and kept out of the change log (log_exclude): the bare
         # UPDATE, not LoggedQuerySet.update(), which reads every row before and after to log it.
-        changed += models.QuerySet.update(running.filter(due__in=chunk), remaining_days=days)
+        changed += models.QuerySet.update(running.filter(due__in=[d for d, _n in chunk]), remaining_days=days)
     return changed
 
 

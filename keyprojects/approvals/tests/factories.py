@@ -63,3 +63,55 @@ def plan_for(project, by, kind="filed"):
 
 def matter(plan, code):
     return plan.approvals.get(matter__code=code)
+
+
+# Bodies of the approval verbs for core's role matrix (the shared "approve" body gets a 文号).
+MATRIX_BODIES = {
+    "apply": {"mode": "regular"},
+    "ask_supplement": {"note": "请补充材料"},
+    "refuse": {"note": "不符合规划"},
+}
+
+
+def matrix_world(users, department, project) -> dict:
+    """A plan of the role matrix's project whose matters all belong to the matrix department,
+    with one matter in the state each approval verb starts from."""
+    from keyprojects.approvals.choices import ApprovalMode
+    from keyprojects.approvals.models import ProjectApproval
+
+    ApprovalMatter.objects.update(department=department)
+    plan = plan_for(project, users["city_admin"])
+    by = users["city_admin"]
+    rows = iter(plan.approvals.filter(status="not_started").select_related("matter").order_by("pk"))
+
+    def next_row(mode=None):
+        for row in rows:
+            if mode is None or mode in row.matter.allowed_modes:
+                return row
+        raise AssertionError("the template ran out of matters")
+
+    fresh = next_row()
+    applied = services.apply_for(next_row(), by=by)
+    accepted = services.accept(services.apply_for(next_row(), by=by), by=by)
+    waiting = services.ask_supplement(
+        services.accept(services.apply_for(next_row(), by=by), by=by), by=by, note="请补充"
+    )
+    tolerance = services.apply_for(
+        next_row(ApprovalMode.TOLERANCE),
+        by=by,
+        mode=ApprovalMode.TOLERANCE,
+        missing_documents="环评批复",
+        supplement_deadline=date(2099, 1, 1),
+    )
+    label = ProjectApproval._meta.label
+    return {
+        (label, "apply"): fresh,
+        (label, "accept"): applied,
+        (label, "withdraw"): applied,
+        (label, "review"): accepted,
+        (label, "ask_supplement"): accepted,
+        (label, "approve"): accepted,
+        (label, "refuse"): accepted,
+        (label, "resume"): waiting,
+        (label, "supplied"): tolerance,
+    }
