@@ -169,8 +169,7 @@ def create_plan(plan: ApprovalPlan, *, by) -> ApprovalPlan:
             zone = valid_assessment(plan.project, matter.assessment_kind, today) if matter.assessment_kind else None
             if zone is not None:
                 approval.mode, approval.status, approval.zone_assessment = ApprovalMode.REGIONAL, S.SKIPPED, zone
-                approval.document_number = zone.document_number
-                approval.decided_on = today
+                approval.document_number = zone.document_number  # cleared from the start: no day of its own
             approval.save()
             _record(approval, EventType.PLANNED, by, today, "", zone=str(zone) if zone else "")
         refresh_ready(plan)
@@ -189,7 +188,8 @@ def refresh_ready(plan: ApprovalPlan) -> datetime.date | None:
         else:
             days = None
             break
-    ready = max(d for d in days if d) if days else None
+    dated = [d for d in days or () if d]
+    ready = max(dated) if dated else (plan.created.date() if days else None)
     if ready != plan.ready_on:
         plan.ready_on = ready
         plan.save(update_fields=["ready_on", "updated"])
