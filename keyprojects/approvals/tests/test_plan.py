@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from keyprojects.approvals import services
-from keyprojects.approvals.choices import ApprovalMode, ApprovalStatus as S
+from keyprojects.approvals.choices import ApprovalMode
+from keyprojects.approvals.choices import ApprovalStatus as S
 from keyprojects.approvals.models import ApprovalMatter, ApprovalPlan, ProjectApproval
 from keyprojects.core.notifications import inbox
 from keyprojects.projects import services as project_services
