@@ -23,5 +23,6 @@ urlpatterns = [
     path("attraction/", include("keyprojects.attraction.api.urls")),
     path("policies/", include("keyprojects.policies.api.urls")),
     path("dashboards/", include("keyprojects.dashboards.api.urls")),
+    path("approvals/", include("keyprojects.approvals.api.urls")),
     path("", include("keyprojects.enterprises.api.urls")),  # /api/enterprises/
 ]

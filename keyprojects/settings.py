@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "keyprojects.problems",
     "keyprojects.attraction",
     "keyprojects.policies",
+    "keyprojects.approvals",
     "keyprojects.dashboards",
 ]
 

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from keyprojects.approvals.tests.factories import MATRIX_BODIES as APPROVAL_BODIES
+from keyprojects.approvals.tests.factories import matrix_world as approval_world
 from keyprojects.attraction.tests.factories import MATRIX_BODIES, matrix_world
 from keyprojects.campaigns import services as campaign_services
 from keyprojects.campaigns.choices import Batch
@@ -99,6 +101,15 @@ VERB_MATRIX = {
     ("policies.Grant", "confirm"): [403, 403, 404, 403, 404, 404, 404, 403, 200, 403, 401],
     ("policies.Grant", "fulfil"): [200, 403, 404, 200, 404, 404, 404, 403, 403, 403, 401],
     ("policies.Grant", "close"): [200, 403, 404, 200, 404, 404, 404, 403, 403, 403, 401],
+    # a matter of the world's project handled by the world's department: the department and the
+    # county work it; the applicant (enterprise, service officer) applies, the enterprise withdraws;
+    # 大项目统筹办 and the read-only roles see it and do nothing
+    **{
+        ("approvals.ProjectApproval", verb): [200, 200, 404, 200, 403, 403, 403, 403, 403, 403, 401]
+        for verb in ("accept", "review", "ask_supplement", "resume", "supplied", "approve", "refuse")
+    },
+    ("approvals.ProjectApproval", "apply"): [200, 200, 404, 200, 403, 403, 200, 403, 200, 403, 401],
+    ("approvals.ProjectApproval", "withdraw"): [200, 200, 404, 200, 403, 403, 403, 403, 200, 403, 401],
 }
 # A body each verb accepts on the world below (the same for every role, so that only the role
 # decides the answer).
@@ -115,7 +126,8 @@ BODIES = {
     "escalate": {"note": "多次催办无果"},
     "deadline": {"due": "2026-12-31", "note": "涉及省级审批"},
     "unresolvable": {"note": "涉及基本农田"},
-    "approve": {"verdict": "approve", "decision": "同意", "note": "同意"},  # a problem's and a trip's
+    # a problem's, a trip's and an approval matter's (its 文号)
+    "approve": {"verdict": "approve", "decision": "同意", "note": "同意", "document_number": "漯审〔2026〕1号"},
     "transfer": {"note": "推诿扯皮"},
     "reopen": {"note": "问题反弹"},
     "instruct": {"instruction": "请本周内解决"},
@@ -126,6 +138,7 @@ BODIES = {
     "send_back": {"note": "请附批复"},
     **{verb: body for verb, body in MATRIX_BODIES.items() if verb != "approve"},  # attraction's
     "review": {"decision": "grant"},
+    **APPROVAL_BODIES,
     "revise": {"condition_text": "营业收入 2亿元以上", "formula_text": "20万元"},
     "top_up": {"amount": "1000"},
     "replan": {"reason": "land", "note": "征地报批延后两个月", "planned_production_date": "2027-06-01"},
@@ -231,6 +244,7 @@ def world(users, department, regions):
         ("campaigns.Phase", "lock"): planning,
         ("campaigns.Phase", "held"): locked,
         **matrix_world(users),
+        **approval_world(users, department, project),
     }
 
 
@@ -316,6 +330,7 @@ def api_path(obj):
         "policies.Policy": "/api/policies/policies/",
         "policies.PolicyItem": "/api/policies/items/",
         "policies.Grant": "/api/policies/grants/",
+        "approvals.ProjectApproval": "/api/approvals/items/",
     }
     return f"{prefixes[obj._meta.label]}{obj.pk}/"
 
