@@ -21,5 +21,6 @@ urlpatterns = [
     path("problems/", include("keyprojects.problems.api.urls")),
     path("attraction/", include("keyprojects.attraction.api.urls")),
     path("policies/", include("keyprojects.policies.api.urls")),
+    path("monitoring/", include("keyprojects.monitoring.api.urls")),
     path("", include("keyprojects.enterprises.api.urls")),  # /api/enterprises/
 ]

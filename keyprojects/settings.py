@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "keyprojects.problems",
     "keyprojects.attraction",
     "keyprojects.policies",
+    "keyprojects.monitoring",
     "keyprojects.dashboards",
 ]
 
