@@ -79,6 +79,11 @@ class InspectionForm(BaseModelForm):
         self.fields["day"].help_text = _("Today when left blank.")
 
 
+class TestForm(VerbForm):
+    """Nothing to fill in: the page exists so that a failed test shows its reason beside the
+    button, to try again after fixing the address or the password."""
+
+
 class RaiseForm(VerbForm):
     category = forms.ChoiceField(label=_("problem category"), choices=Category.choices, initial=Category.OTHER)
     title = forms.CharField(label=_("title"), max_length=100, required=False)

@@ -154,6 +154,17 @@ class Snapshot(models.Model):
     def __str__(self):
         return f"{self.camera.name} · {self.taken_at:%Y-%m-%d %H:%M}"
 
+    @classmethod
+    def url_name(cls, view):
+        return f"monitoring:snapshot_{view}"
+
+    def get_absolute_url(self):
+        return reverse("monitoring:snapshot_detail", args=[self.pk])
+
+    @property
+    def is_archived(self):
+        return False
+
     @property
     def image_url(self):
         return reverse("monitoring:snapshot_image", args=[self.pk])

@@ -20,7 +20,7 @@ from keyprojects.orgs.models import Region
 from . import dispatch, services
 from .choices import Finding
 from .filtersets import CameraFilterSet, InspectionFilterSet, SnapshotFilterSet, StoppageDayFilterSet
-from .forms import CameraForm, InspectionForm, RaiseForm, StoppageDayForm
+from .forms import CameraForm, InspectionForm, RaiseForm, StoppageDayForm, TestForm
 from .models import Camera, CameraEvent, Inspection, Snapshot, StoppageDay
 from .tables import CameraTable, InspectionTable, SnapshotTable, StoppageDayTable
 
@@ -39,6 +39,7 @@ class CameraViews(ModelViews):
             "test",
             _("Test connection"),
             services.test_connection,
+            form=TestForm,
             style="outline-primary",
             done=_("The camera answered with an image."),
             help=_("Takes one frame now and says why when none comes."),
