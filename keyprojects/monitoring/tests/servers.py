@@ -10,20 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import cv2
-import numpy as np
-
-
-def site_image(step: int, *, moving: bool = True, people: int = 0, size=(640, 360)) -> bytes:
-    """A synthetic site: sky, ground, a building; a truck that moves with `step` when moving."""
-    width, height = size
-    image = np.zeros((height, width, 3), np.uint8)
-    image[: height // 3] = (200, 170, 120)  # sky
-    image[height // 3 :] = (70, 110, 140)  # ground
-    cv2.rectangle(image, (width // 10, height // 5), (width // 3, height * 2 // 3), (150, 150, 150), -1)
-    x = (step * width // 7) % (width - 120) if moving else width // 2
-    cv2.rectangle(image, (x, height // 2), (x + 110, height // 2 + 60), (0, 140, 255), -1)
-    return cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes()
+from ..synthetic import site_image
 
 
 class SnapshotServer:

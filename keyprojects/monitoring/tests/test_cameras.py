@@ -11,8 +11,8 @@ from keyprojects.core.models import ObjectChange
 from .. import services
 from ..choices import CameraEventType, Health
 from ..models import Camera, CameraEvent, Snapshot
+from ..synthetic import site_image
 from .factories import camera, site
-from .servers import site_image
 
 pytestmark = pytest.mark.django_db
 NOON = timezone.make_aware(datetime.datetime(2026, 12, 3, 10, 0))

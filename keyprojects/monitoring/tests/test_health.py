@@ -11,8 +11,8 @@ from keyprojects.problems.models import Problem
 from .. import services
 from ..choices import CameraEventType, Health
 from ..models import Camera, CameraEvent, DailyActivity, Inspection, Snapshot, StoppageDay
+from ..synthetic import site_image
 from .factories import camera, site
-from .servers import site_image
 
 pytestmark = pytest.mark.django_db
 
