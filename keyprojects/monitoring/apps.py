@@ -20,6 +20,7 @@ class MonitoringConfig(AppConfig):
 
         section = _("Video dispatch")
         nav(_("Daily dispatch list"), "monitoring:dispatch", "monitoring.Camera", section)
+        nav(_("Coverage and weekly briefing"), "monitoring:figures", "monitoring.Camera", section)
         nav(_("Cameras"), "monitoring:camera_list", "monitoring.Camera", section)
         nav(_("Snapshots"), "monitoring:snapshot_list", "monitoring.Snapshot", section)
         nav(_("Inspections"), "monitoring:inspection_list", "monitoring.Inspection", section)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("snapshots/<int:pk>/thumbnail.jpg", views.snapshot_thumbnail, name="snapshot_thumbnail"),
     path("dispatch/", views.dispatch_list, name="dispatch"),
     path("dispatch/record/", views.record_finding, name="record_finding"),
+    path("figures/", views.figures_page, name="figures"),
 ]

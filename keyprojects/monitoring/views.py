@@ -205,3 +205,29 @@ def project_cameras(request, project):
         camera.latest = Snapshot.objects.filter(camera=camera).order_by("-taken_at", "-pk").first()
     events = list(CameraEvent.objects.restrict(request.user).filter(project=project).select_related("actor")[:20])
     return {"cameras": cameras, "events": events, "snapshots": []}
+
+
+@login_required
+def figures_page(request):
+    """全程可视: coverage, cameras online, sites active, the idle list, findings by type and region;
+    the weekly briefing as docx or xlsx."""
+    from django.http import HttpResponse
+
+    from . import figures
+
+    if not can(request.user, Action.VIEW, Camera):
+        raise PermissionDenied
+    day = _day(request)
+    data = figures.figures(request.user, day)
+    kind = request.GET.get("export")
+    if kind in {"docx", "xlsx"}:
+        body = figures.briefing_docx(data) if kind == "docx" else figures.briefing_xlsx(data)
+        types = {
+            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+        response = HttpResponse(body, content_type=types[kind])
+        name = f"video-dispatch-{day:%Y%m%d}.{kind}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "monitoring/figures.html", {"data": data, "day": day})

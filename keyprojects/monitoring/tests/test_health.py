@@ -152,3 +152,21 @@ def test_a_county_cannot_record_findings_and_the_dispatcher_sees_every_site(user
     assert a.name in page and b.name in page
     page = client_for("county_a").get("/monitoring/dispatch/").content.decode()
     assert a.name in page and b.name not in page
+
+
+def test_coverage_counts_monitored_started_projects_and_the_briefing_downloads(users, client_for):
+    import io
+
+    from docx import Document
+
+    watched = site(by=users["county_a"])
+    site("郾城区未装摄像头项目", by=users["county_a"])
+    camera(watched, by=users["county_a"], source="push")
+    services.record_inspection(Inspection(project=watched, finding="dust", note="裸土未覆盖"), by=users["dispatcher"])
+    page = client_for("dispatcher").get("/monitoring/figures/")
+    assert page.status_code == 200 and page.context["data"]["coverage"] == 50.0
+    docx = client_for("dispatcher").get("/monitoring/figures/?export=docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "50.0" in text and ("扬尘" in text or "Dust" in text)
+    xlsx = client_for("dispatcher").get("/monitoring/figures/?export=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
