@@ -24,5 +24,6 @@ urlpatterns = [
     path("policies/", include("keyprojects.policies.api.urls")),
     path("dashboards/", include("keyprojects.dashboards.api.urls")),
     path("approvals/", include("keyprojects.approvals.api.urls")),
+    path("monitoring/", include("keyprojects.monitoring.api.urls")),
     path("", include("keyprojects.enterprises.api.urls")),  # /api/enterprises/
 ]

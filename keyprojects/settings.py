@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "keyprojects.attraction",
     "keyprojects.policies",
     "keyprojects.approvals",
+    "keyprojects.monitoring",
     "keyprojects.dashboards",
 ]
 

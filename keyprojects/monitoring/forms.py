@@ -1,0 +1,98 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from keyprojects.core.forms import BaseModelForm
+from keyprojects.core.parsing import LooseDateField
+from keyprojects.core.verbs import VerbForm
+from keyprojects.core.widgets import SearchSelect
+from keyprojects.problems.choices import Category
+
+from .choices import Finding
+from .models import Camera, Inspection, StoppageDay
+
+
+class CameraForm(BaseModelForm):
+    """A camera: where its frames come from and when. The password is write-only: the form
+    never shows it back, blank keeps the stored one."""
+
+    password = forms.CharField(
+        label=_("password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Stored encrypted and never shown again; leave blank to keep the stored one."),
+    )
+    clear_password = forms.BooleanField(label=_("remove the stored password"), required=False)
+
+    class Meta:
+        model = Camera
+        fields = [
+            "project",
+            "name",
+            "position",
+            "source",
+            "url",
+            "username",
+            "live_url",
+            "interval",
+            "work_start",
+            "work_end",
+            "offline_after",
+            "active",
+        ]
+        widgets = {
+            "project": SearchSelect("projects.Project"),
+            "work_start": forms.TimeInput(attrs={"type": "time"}),
+            "work_end": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("work_start"), data.get("work_end")
+        if start and end and end <= start:
+            self.add_error("work_end", _("The working hours end before they start."))
+        return data
+
+
+class StoppageDayForm(BaseModelForm):
+    class Meta:
+        model = StoppageDay
+        fields = ["day", "region", "reason"]
+        widgets = {"day": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"day": LooseDateField}
+
+
+class InspectionForm(BaseModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["project", "day", "finding", "note", "snapshot"]
+        widgets = {
+            "project": SearchSelect("projects.Project"),
+            "day": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "snapshot": forms.HiddenInput,
+        }
+        field_classes = {"day": LooseDateField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].required = False
+        self.fields["day"].help_text = _("Today when left blank.")
+
+
+class TestForm(VerbForm):
+    """Nothing to fill in: the page exists so that a failed test shows its reason beside the
+    button, to try again after fixing the address or the password."""
+
+
+class RaiseForm(VerbForm):
+    category = forms.ChoiceField(label=_("problem category"), choices=Category.choices, initial=Category.OTHER)
+    title = forms.CharField(label=_("title"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .choices import FINDING_CATEGORY
+
+        self.fields["category"].initial = FINDING_CATEGORY.get(self.obj.finding, Category.OTHER)
+
+
+FINDING_CHOICES = Finding.choices

@@ -1,0 +1,139 @@
+"""Real sources on loopback for the tests: an HTTP snapshot server drawing a moving shape
+(optionally behind Basic auth, optionally frozen), and an ffmpeg HLS stream of a test pattern."""
+
+import base64
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from ..synthetic import site_image
+
+
+class SnapshotServer:
+    """GET /snap.jpg → a new frame each time; /auth.jpg wants Basic admin:secret; /text → not
+    an image. `frozen = True` serves the same frame."""
+
+    def __init__(self):
+        self.step = 0
+        self.frozen = False
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                if self.path.startswith("/auth.jpg"):
+                    expected = "Basic " + base64.b64encode(b"admin:secret").decode()
+                    if self.headers.get("Authorization") != expected:
+                        self.send_response(401)
+                        self.send_header("WWW-Authenticate", 'Basic realm="cam"')
+                        self.end_headers()
+                        return
+                if self.path.startswith("/text"):
+                    body, kind = b"hello", "text/plain"
+                elif self.path.startswith(("/snap.jpg", "/auth.jpg")):
+                    if not server.frozen:
+                        server.step += 1
+                    body, kind = site_image(server.step), "image/jpeg"
+                else:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path="/snap.jpg"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class HLSStream:
+    """ffmpeg writing a live HLS test pattern (moving) into a directory served over HTTP."""
+
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="kp-hls-"))
+        self.ffmpeg = subprocess.Popen(
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-re",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=320x240:rate=10",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-tune",
+                "zerolatency",
+                "-g",
+                "10",
+                "-f",
+                "hls",
+                "-hls_time",
+                "1",
+                "-hls_list_size",
+                "4",
+                "-hls_flags",
+                "delete_segments",
+                str(self.dir / "live.m3u8"),
+            ],  # fmt: skip
+        )
+        directory = str(self.dir)
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                path = Path(directory) / self.path.lstrip("/").split("?")[0]
+                if not path.is_file():
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                body = path.read_bytes()
+                self.send_response(200)
+                kind = "application/vnd.apple.mpegurl" if path.suffix == ".m3u8" else "video/mp2t"
+                self.send_header("Content-Type", kind)
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        deadline = time.monotonic() + 15
+        while not list(self.dir.glob("*.ts")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/live.m3u8"
+
+    def stop(self):
+        if self.ffmpeg.poll() is None:
+            self.ffmpeg.terminate()
+            self.ffmpeg.wait(10)
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        shutil.rmtree(self.dir, ignore_errors=True)

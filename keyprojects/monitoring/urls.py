@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "monitoring"
+urlpatterns = [
+    *views.CameraViews.urls(),
+    *views.SnapshotViews.urls(),
+    *views.InspectionViews.urls(),
+    *views.StoppageDayViews.urls(),
+    path("snapshots/<int:pk>/image.jpg", views.snapshot_image, name="snapshot_image"),
+    path("snapshots/<int:pk>/thumbnail.jpg", views.snapshot_thumbnail, name="snapshot_thumbnail"),
+    path("dispatch/", views.dispatch_list, name="dispatch"),
+    path("dispatch/record/", views.record_finding, name="record_finding"),
+    path("figures/", views.figures_page, name="figures"),
+]
