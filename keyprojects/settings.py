@@ -268,7 +268,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name per choice set, whatever the field is called (stage, to_stage …).
-    "ENUM_NAME_OVERRIDES": {"StageEnum": "keyprojects.projects.choices.Stage"},
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "keyprojects.projects.choices.Stage",
+        "ProblemCategoryEnum": "keyprojects.problems.choices.Category",
+        "AssessmentKindEnum": "keyprojects.approvals.choices.AssessmentKind",
+    },
 }
 # A filter left open reads "All" (全部), not a row of dashes.
 FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")

@@ -1,8 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.filtersets import BaseFilterSet
-from keyprojects.orgs.models import Department, Region
+from keyprojects.core.filtersets import BaseFilterSet, RegionFilter
+from keyprojects.orgs.models import Department
 
 from .choices import OPEN, ApprovalMode, ApprovalStatus, AssessmentKind, ProjectKind, ReformStage
 from .models import ApprovalMatter, ApprovalPlan, ProjectApproval, ZoneAssessment
@@ -55,18 +55,13 @@ class ProjectApprovalFilterSet(BaseFilterSet):
         field_name="matter__stage", choices=ReformStage.choices, label=_("reform stage")
     )
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("department"))
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.only("name", "path"), method="filter_region", label=_("region")
-    )
+    region = RegionFilter("project__region")
     open = django_filters.BooleanFilter(method="filter_open", label=_("open"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
 
     class Meta:
         model = ProjectApproval
         fields = ["q", "status", "open", "overdue", "mode", "stage", "department", "region", "project", "archived"]
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(project__region__path__startswith=value.path) if value else queryset
 
     def filter_open(self, queryset, name, value):
         if value is None:
