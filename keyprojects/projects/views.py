@@ -117,7 +117,7 @@ class ProjectViews(ModelViews):
             baselines.propose_replan,
             form=ReplanForm,
             available=lambda project: project.stage not in (Stage.TERMINATED, Stage.AT_CAPACITY),
-            style="outline-warning",
+            style="outline-secondary",
             done=gettext_lazy("The new plan was sent to the county for approval."),
             help=gettext_lazy(
                 "A new plan becomes a new baseline with its reason; the county approves it. Earlier baselines "
