@@ -81,7 +81,10 @@ REOPENED = register_kind(
 DIGEST = register_kind(
     "problems.digest",
     label=_("Problems due and overdue"),
-    text=_("Your department has %(due)s problems due within 3 working days and %(overdue)s overdue."),
+    text=_(
+        "Your department has %(due)s problems due within 3 working days, %(overdue)s overdue, "
+        "and %(decisions)s meeting decisions overdue."
+    ),
 )
 
 
