@@ -128,7 +128,7 @@ class ApproveForm(VerbForm):
 
 
 class InstructionForm(VerbForm):
-    instruction = forms.CharField(label=_("instruction (批示)"), widget=forms.Textarea(attrs={"rows": 3}))
+    instruction = forms.CharField(label=_("leader's instruction"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DeadlineRuleForm(BaseModelForm):

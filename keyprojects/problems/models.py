@@ -217,7 +217,7 @@ class ProblemAction(Event):
         ActionType.ESCALATED: _("Escalated to %(level)s."),
         ActionType.OVERDUE: _("Overdue by %(days)s working days."),
         ActionType.DEADLINE: _("Deadline moved from %(old)s to %(new)s."),
-        ActionType.CLOSED: _("Closed (销号)."),
+        ActionType.CLOSED: _("Closed (struck off)."),
     }
 
     class Meta(Event.Meta):

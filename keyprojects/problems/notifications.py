@@ -35,7 +35,7 @@ PROPOSED = register_kind(
 SATISFIED = register_kind(
     "problems.satisfied",
     label=_("Raiser satisfied"),
-    text=_("The raiser is satisfied with the resolution of “%(problem)s”: please close it (销号)."),
+    text=_("The raiser is satisfied with the resolution of “%(problem)s”: please close (strike off) it."),
 )
 NOT_SATISFIED = register_kind(
     "problems.not_satisfied",
@@ -45,7 +45,7 @@ NOT_SATISFIED = register_kind(
 CLOSED = register_kind(
     "problems.closed",
     label=_("Problem closed"),
-    text=_("“%(problem)s” was closed (销号) by %(actor)s."),
+    text=_("“%(problem)s” was closed (struck off) by %(actor)s."),
 )
 
 
@@ -71,7 +71,7 @@ DECIDED = register_kind(
 INSTRUCTION = register_kind(
     "problems.instruction",
     label=_("Leader's instruction"),
-    text=_("%(actor)s wrote an instruction (批示) on “%(problem)s”: %(note)s"),
+    text=_("%(actor)s wrote an instruction on “%(problem)s”: %(note)s"),
 )
 REOPENED = register_kind(
     "problems.reopened",
@@ -81,7 +81,10 @@ REOPENED = register_kind(
 DIGEST = register_kind(
     "problems.digest",
     label=_("Problems due and overdue"),
-    text=_("Your department has %(due)s problems due within 3 working days and %(overdue)s overdue."),
+    text=_(
+        "Your department has %(due)s problems due within 3 working days, %(overdue)s overdue, "
+        "and %(decisions)s meeting decisions overdue."
+    ),
 )
 
 

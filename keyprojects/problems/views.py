@@ -111,7 +111,7 @@ class ProblemViews(ModelViews):
         ),
         Verb(
             "close",
-            _("Close (销号)"),
+            _("Close (strike off)"),
             services.close_problem,
             available=on("close"),
             style="success",
@@ -172,7 +172,7 @@ class ProblemViews(ModelViews):
         ),
         Verb(
             "instruct",
-            _("Write instruction (批示)"),
+            _("Write an instruction"),
             services.instruct,
             form=InstructionForm,
             available=on("instruct"),
@@ -394,7 +394,7 @@ class DecisionViews(ModelViews):
         ),
         Verb(
             "close",
-            _("Close (销号)"),
+            _("Close (strike off)"),
             services.close_decision,
             available=lambda d: d.status == DecisionStatus.DONE,
             style="success",

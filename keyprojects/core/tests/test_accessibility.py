@@ -41,6 +41,10 @@ def walks():
     county = project_of(region__name="郾城区", stage="started")
     leader = project_of(leader=User.objects.get(username="leader")) or big
     owned = project_of(owner__users__username="enterprise") or county
+    from keyprojects.problems.models import Meeting, Problem
+
+    meeting = Meeting.objects.order_by("-number").first()
+    problem = Problem.objects.filter(enterprise__users__username="enterprise").first()
     return [
         (
             "cityadmin",
@@ -54,6 +58,9 @@ def walks():
                 ("rankings", "/campaigns/rankings/"),
                 ("indicators", "/campaigns/indicators/"),
                 ("change-log", "/core/changes/"),
+                ("problem-board", "/problems/board/"),
+                ("problem-list", "/problems/problems/"),
+                ("meeting", meeting.get_absolute_url()),
             ],
             [("project", big.get_absolute_url())],
         ),
@@ -78,8 +85,13 @@ def walks():
         (
             "enterprise",
             "enterprise",
-            [("home", "/"), ("project-list", "/projects/projects/"), ("project", owned.get_absolute_url())],
-            [("project", owned.get_absolute_url())],
+            [
+                ("home", "/"),
+                ("project-list", "/projects/projects/"),
+                ("project", owned.get_absolute_url()),
+                ("problem", problem.get_absolute_url()),
+            ],
+            [("project", owned.get_absolute_url()), ("problem", problem.get_absolute_url())],
         ),
     ]
 

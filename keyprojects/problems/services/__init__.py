@@ -57,7 +57,7 @@ def _lock(problem: Problem, verb: str) -> Problem:
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
     if problem.status not in SOURCES[verb]:
         if problem.status == S.CLOSED:
-            raise ValidationError(_("This problem is closed (销号); reopen it first."))
+            raise ValidationError(_("This problem is closed (struck off); reopen it first."))
         raise ValidationError(
             _("Not possible while the problem is “%(status)s”.") % {"status": problem.get_status_display()}
         )
@@ -174,7 +174,7 @@ def edit_problem(problem: Problem, *, by) -> Problem:
     """Save an edited problem (the form's instance); a closed problem is not edited."""
     before = Problem.objects.get(pk=problem.pk)
     if before.status in DONE:
-        raise ValidationError(_("This problem is closed (销号); reopen it first."))
+        raise ValidationError(_("This problem is closed (struck off); reopen it first."))
     if problem.raised_on != before.raised_on:
         raise ValidationError({"raised_on": _("The raise date stays as raised: the deadlines count from it.")})
     with acting(by):

@@ -86,8 +86,8 @@ def escalate_overdue(today: datetime.date) -> int:
 
 def send_digests(today: datetime.date) -> int:
     """Each department's staff hear once a day how many of its problems are due within three
-    working days and how many are overdue (nothing when there is neither); a second run the same
-    day sends nothing."""
+    working days, how many are overdue and how many of the meeting decisions it owns are overdue
+    (nothing when there is none of these); a second run the same day sends nothing."""
     from django.db.models import Count, Q
 
     from keyprojects.core.access import Role
@@ -115,9 +115,22 @@ def send_digests(today: datetime.date) -> int:
         role=Role.DEPARTMENT_STAFF, active=True, user__is_active=True
     ).select_related("user"):
         staff.setdefault(membership.department_id, []).append(membership.user)
+    from django.urls import reverse
+
+    from ..choices import DecisionStatus
+    from ..models import Decision
+
+    counts = {row["lead_department"]: {"due": row["due"], "overdue": row["overdue"]} for row in figures}
+    late_decisions = (
+        Decision.objects.filter(archived_at__isnull=True, status=DecisionStatus.OPEN, overdue_days__gt=0)
+        .values_list("owner_department")
+        .annotate(n=Count("pk"))
+    )
+    for department, n in late_decisions:
+        counts.setdefault(department, {"due": 0, "overdue": 0})["decisions"] = n
     sent = 0
-    for row in figures:
-        people = [u for u in staff.get(row["lead_department"], []) if u.pk not in told]
-        params = {"day": today.isoformat(), "due": row["due"], "overdue": row["overdue"]}
-        sent += len(notify(people, notes.DIGEST, params=params, url="/problems/queue/"))
+    for department, found in counts.items():
+        people = [u for u in staff.get(department, []) if u.pk not in told]
+        params = {"day": today.isoformat(), "decisions": 0, **found}
+        sent += len(notify(people, notes.DIGEST, params=params, url=reverse("problems:queue")))
     return sent

@@ -102,6 +102,10 @@ def test_overdue_decisions_are_marked_by_the_daily_job(users, department):
     )
     assert services.mark_overdue_decisions(date(2026, 10, 30)) == 1
     assert Decision.objects.get().overdue_days == 3
+    assert services.send_digests(date(2026, 10, 30)) == 1  # the owner department is reminded
+    digest = Notification.objects.get(kind="problems.digest", recipient=users["department"])
+    assert (digest.params["decisions"], digest.params["overdue"]) == (1, 0)
+    assert services.send_digests(date(2026, 10, 30)) == 0
 
 
 def test_agenda_minutes_and_decisions_export_as_word(users, department, client_for):
