@@ -63,6 +63,7 @@ class GrantEventType(models.TextChoices):
     REVIEWED = "reviewed", _("reviewed")
     REJECTED = "rejected", _("rejected")
     PUSHED = "pushed", _("pushed")
+    OBJECTED = "objected", _("objection received")
     CONFIRMED = "confirmed", _("confirmed")
     FULFILLED = "fulfilled", _("paid")
     REFUSED = "refused", _("payment refused")

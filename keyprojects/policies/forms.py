@@ -226,3 +226,7 @@ class RulesFileForm(VerbForm):
 
     def service_kwargs(self):
         return {"text": self.cleaned_data["text"]}
+
+
+class ObjectionForm(VerbForm):
+    reason = forms.CharField(label=_("objection"), widget=forms.Textarea(attrs={"rows": 2}))

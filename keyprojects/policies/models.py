@@ -193,6 +193,7 @@ class Grant(BaseModel):
         "push": KEEPERS,
         "confirm": frozenset({Role.ENTERPRISE}),
         "fulfil": KEEPERS,
+        "object": KEEPERS,
         "close": KEEPERS,
     }
 
@@ -225,6 +226,7 @@ class GrantEvent(Event):
         GrantEventType.REVIEWED: _("Reviewed: %(amount)s granted."),
         GrantEventType.REJECTED: _("Rejected: %(reason)s"),
         GrantEventType.PUSHED: _("Pushed to the enterprise; objections until %(until)s."),
+        GrantEventType.OBJECTED: _("Objection while made public: %(reason)s"),
         GrantEventType.CONFIRMED: _("Confirmed by the enterprise."),
         GrantEventType.FULFILLED: _("Paid: %(amount)s."),
         GrantEventType.REFUSED: _("Payment refused: %(reason)s"),
