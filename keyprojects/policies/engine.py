@@ -465,7 +465,8 @@ class Program:
                 amount = (amount // unit if rule.rounding_mode == "floor" else (amount + unit // 2) // unit) * unit
             if rule.cap is not None:
                 amount = min(amount, rule.cap)
-            status = np.where(cv, np.int8(YES), np.int8(NO)) if amount > 0 else np.zeros(n, dtype=np.int8)
+            # YES is 1 and NO 0: the condition's booleans are the status
+            status = cv.astype(np.int8) if amount > 0 else np.zeros(n, dtype=np.int8)
         else:
             if unit != 1:  # a fresh array, then in place: one allocation instead of three
                 amount = av // unit if rule.rounding_mode == "floor" else (av + unit // 2)
@@ -476,15 +477,15 @@ class Program:
                 amount = av.copy()
             if rule.cap is not None:
                 np.minimum(amount, I64(rule.cap), out=amount)
-            status = np.where(cv & (amount > 0), np.int8(YES), np.int8(NO))
+            status = (cv & (amount > 0)).view(np.int8)  # a fresh array: YES is 1, NO 0
         if ck is not None:
-            status[~ck] = MISSING
+            np.putmask(status, ~ck, MISSING)
         if ak is not None:
-            status[cv & ~ak] = MISSING
+            np.putmask(status, cv & ~ak, MISSING)
         yes = status == YES
         if np.ndim(amount) == 0:
-            return status, np.where(yes, I64(amount), I64(0))
-        amount[~yes] = 0
+            return status, np.multiply(yes, I64(amount), dtype=I64)
+        amount *= yes
         return status, amount
 
     def _cap(self, results: dict, n: int):
