@@ -79,15 +79,24 @@ FIELD_NAMES = {v: k for k, v in reversed(list(FIELD_WORDS.items()))}  # field ->
 
 # Unit words -> the factor to the stored unit (万元 for money, kWh for electricity, 1 for counts).
 UNITS = {
-    FactKind.MONEY: {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000), "": None},
+    FactKind.MONEY: {
+        "元": Decimal("0.0001"),
+        "万元": Decimal(1),
+        "亿元": Decimal(10000),
+        "yuan": Decimal("0.0001"),
+        "10k yuan": Decimal(1),
+        "100m yuan": Decimal(10000),
+        "": None,
+    },
     FactKind.ENERGY: {
         "千瓦时": Decimal(1),
         "kwh": Decimal(1),
         "度": Decimal(1),
         "万千瓦时": Decimal(10000),
         "万度": Decimal(10000),
+        "10k kwh": Decimal(10000),
     },
-    FactKind.COUNT: {"": Decimal(1), "人": Decimal(1), "个": Decimal(1)},
+    FactKind.COUNT: {"": Decimal(1), "人": Decimal(1), "个": Decimal(1), "persons": Decimal(1)},
 }
 FLAG_WORDS = {"是": 1, "否": 0, "yes": 1, "no": 0, "true": 1, "false": 0, "1": 1, "0": 0, "y": 1, "n": 0}
 SCALE_WORDS = {

@@ -74,8 +74,11 @@ def fact_feed(request):
         {
             "error": error,
             "may_load": may_load,
-            "columns": facts.COLUMN_LABELS.values(),
-            "fields": facts.FIELD_NAMES,
+            "columns": [h[0] if translation.get_language() == "zh-hans" else h[1] for h in facts.COLUMNS.values()],
+            # the words a feed may use for a field: its Chinese name, or its code in English
+            "fields": facts.FIELD_NAMES
+            if translation.get_language() == "zh-hans"
+            else {f: f for f in facts.FIELD_NAMES},
             "facts": named(
                 EnterpriseFact.objects.restrict(request.user)
                 .select_related("enterprise")

@@ -19,5 +19,5 @@ class PoliciesConfig(AppConfig):
         nav(_("Policies"), "policies:policy_list", "policies.Policy", section)
         nav(_("Policy calculator"), "policies:calculator", "policies.Policy", section)
         nav(_("Grants"), "policies:grant_list", "policies.Grant", section)
-        nav(_("Grants made public (公示)"), "policies:publicity", "policies.Grant", section)
+        nav(_("Grants made public"), "policies:publicity", "policies.Grant", section)
         nav(_("Grant figures"), "policies:figures", "policies.Grant", section)

@@ -7,9 +7,9 @@ from .semantics import AMBIGUOUS, MISSING, NO, YES
 class GrantMode(models.TextChoices):
     """How a benefit reaches the enterprise."""
 
-    AUTOMATIC = "automatic", _("granted without application (免申即享)")
-    INSTANT = "instant", _("granted on application at once (即申即享)")
-    APPLY = "apply", _("by application (申报)")
+    AUTOMATIC = "automatic", _("granted without application")
+    INSTANT = "instant", _("granted at once on application")
+    APPLY = "apply", _("by application")
 
 
 class Outcome(models.IntegerChoices):
@@ -17,8 +17,8 @@ class Outcome(models.IntegerChoices):
 
     NOT_ELIGIBLE = NO, _("not eligible")
     ELIGIBLE = YES, _("eligible")
-    INSUFFICIENT = MISSING, _("insufficient data (数据不足)")
-    AMBIGUOUS = AMBIGUOUS, _("ambiguous (有歧义)")
+    INSUFFICIENT = MISSING, _("insufficient data")
+    AMBIGUOUS = AMBIGUOUS, _("ambiguous")
 
 
 class Rounding(models.TextChoices):
@@ -30,8 +30,8 @@ class Rounding(models.TextChoices):
 
 
 class RoundingMode(models.TextChoices):
-    HALF_UP = "half_up", _("half up (四舍五入)")
-    FLOOR = "floor", _("down (舍去)")
+    HALF_UP = "half_up", _("half up")
+    FLOOR = "floor", _("rounded down")
 
 
 class GrantStatus(models.TextChoices):
@@ -63,6 +63,7 @@ class GrantEventType(models.TextChoices):
     REVIEWED = "reviewed", _("reviewed")
     REJECTED = "rejected", _("rejected")
     PUSHED = "pushed", _("pushed")
+    OBJECTED = "objected", _("objection received")
     CONFIRMED = "confirmed", _("confirmed")
     FULFILLED = "fulfilled", _("paid")
     REFUSED = "refused", _("payment refused")

@@ -189,7 +189,10 @@ def _expr(node, items) -> Expr:
 
         def rate(r):
             v, k, p = of(r)
-            return (2 * v * num + den) // (2 * den), k, p
+            out = v * (2 * num)  # one fresh column, then in place
+            out += den
+            out //= 2 * den
+            return out, k, p
 
         return rate
     if op == "per":
@@ -213,9 +216,10 @@ def _expr(node, items) -> Expr:
         code = node["code"]
 
         def item(r):
+            # an item's amount is already 0 wherever it is not YES (Program._item)
             status, amount = r.results[code]
             missing = status == MISSING
-            return np.where(status == YES, amount, I64(0)), (~missing if missing.any() else None), None
+            return amount, (~missing if missing.any() else None), None
 
         return item
     if op == "if":
@@ -256,11 +260,11 @@ def _expr(node, items) -> Expr:
             for at, _direction, inclusive, amount in tiers:
                 reached = v >= at if inclusive else v > at
                 if prior is not None:
-                    reached &= ~(pv >= at if inclusive else pv > at)
+                    reached &= pv < at if inclusive else pv <= at
                 if use == "cumulative":
-                    total += np.where(reached, amount, I64(0))
+                    np.add(total, amount, out=total, where=reached)
                 else:
-                    np.maximum(total, np.where(reached, amount, I64(0)), out=total)
+                    np.putmask(total, reached & (total < amount), amount)
             return total, k, p
 
         return ladder
@@ -276,10 +280,16 @@ def _expr(node, items) -> Expr:
             v, k, p = of(r)
             total = np.zeros(r.t.n, dtype=I64)
             for low, width, num, den in bands:
-                part = np.maximum(v - low, I64(0))
+                part = v - low  # one fresh column per band, then in place
+                if np.ndim(part) == 0:
+                    part = np.full(r.t.n, part, dtype=I64)
+                np.maximum(part, 0, out=part)
                 if width is not None:
-                    part = np.minimum(part, width)
-                total += (2 * part * num + den) // (2 * den)
+                    np.minimum(part, width, out=part)
+                part *= 2 * num
+                part += den
+                part //= 2 * den
+                total += part
             return total, k, p
 
         return brackets
@@ -465,7 +475,8 @@ class Program:
                 amount = (amount // unit if rule.rounding_mode == "floor" else (amount + unit // 2) // unit) * unit
             if rule.cap is not None:
                 amount = min(amount, rule.cap)
-            status = np.where(cv, np.int8(YES), np.int8(NO)) if amount > 0 else np.zeros(n, dtype=np.int8)
+            # YES is 1 and NO 0: the condition's booleans are the status
+            status = cv.astype(np.int8) if amount > 0 else np.zeros(n, dtype=np.int8)
         else:
             if unit != 1:  # a fresh array, then in place: one allocation instead of three
                 amount = av // unit if rule.rounding_mode == "floor" else (av + unit // 2)
@@ -476,15 +487,15 @@ class Program:
                 amount = av.copy()
             if rule.cap is not None:
                 np.minimum(amount, I64(rule.cap), out=amount)
-            status = np.where(cv & (amount > 0), np.int8(YES), np.int8(NO))
+            status = (cv & (amount > 0)).view(np.int8)  # a fresh array: YES is 1, NO 0
         if ck is not None:
-            status[~ck] = MISSING
+            np.putmask(status, ~ck, MISSING)
         if ak is not None:
-            status[cv & ~ak] = MISSING
+            np.putmask(status, cv & ~ak, MISSING)
         yes = status == YES
         if np.ndim(amount) == 0:
-            return status, np.where(yes, I64(amount), I64(0))
-        amount[~yes] = 0
+            return status, np.multiply(yes, I64(amount), dtype=I64)
+        amount *= yes
         return status, amount
 
     def _cap(self, results: dict, n: int):

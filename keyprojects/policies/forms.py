@@ -75,10 +75,12 @@ class RuleFields(forms.Form):
     condition_text = forms.CharField(
         label=_("eligibility rule"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("e.g. 营业收入 2亿元以上 且 以前年度最高营业收入 不满 2亿元"),
+        help_text=_("In the rule language (docs/policies.md); the builder above types it."),
     )
     formula_text = forms.CharField(
-        label=_("amount formula"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("e.g. 50万元")
+        label=_("amount formula"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("In the rule language: a fixed amount, a rate of a figure, tiers …"),
     )
 
     def clean_condition_text(self):
@@ -135,7 +137,7 @@ class ReviewForm(VerbForm):
         label=_("which reading"),
         choices=[("A", _("the literal reading")), ("B", _("the other reading"))],
         initial="A",
-        help_text=_("Only where the answer is ambiguous (有歧义): which amount to grant."),
+        help_text=_("Only where the answer is ambiguous: which amount to grant."),
     )
     reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -224,3 +226,7 @@ class RulesFileForm(VerbForm):
 
     def service_kwargs(self):
         return {"text": self.cleaned_data["text"]}
+
+
+class ObjectionForm(VerbForm):
+    reason = forms.CharField(label=_("objection"), widget=forms.Textarea(attrs={"rows": 2}))

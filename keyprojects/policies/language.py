@@ -231,7 +231,7 @@ def expr_kind(node, items=frozenset()) -> str:
             raise RuleError(_("The earlier value of a first crossing must be of the same kind."))
         tiers = node.get("tiers") or []
         if not tiers or node.get("mode") not in ("highest", "cumulative"):
-            raise RuleError(_("Tiers need at least one tier and a mode (就高 or 累加)."))
+            raise RuleError(_("Tiers need at least one tier and a mode (highest only or cumulative)."))
         for tier in tiers:
             if tier.get("word") not in WORDS or WORDS[tier["word"]][0] != ">" or not isinstance(tier.get("at"), int):
                 raise RuleError(_("Each tier is a threshold reached from below (以上, 超过 …) and an amount."))

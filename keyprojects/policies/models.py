@@ -25,7 +25,7 @@ class Policy(BaseModel):
     """惠企政策: a published policy document (文号, issuer, dates, full text and 解读) whose
     benefits are its items. Public: everyone signed in reads it; the city and departments keep it."""
 
-    number = models.CharField(_("document number (文号)"), max_length=100)
+    number = models.CharField(_("document number"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
     issuer = models.CharField(_("issuer"), max_length=100)
     department = models.ForeignKey(
@@ -38,19 +38,19 @@ class Policy(BaseModel):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("assessment year"), help_text=_("The year whose figures it rewards."))
     as_of = models.DateField(
-        _("reference date (基准日)"),
+        _("reference date"),
         help_text=_(
             "Titles held and ages are counted at this date, and facts older than the window before it are stale."
         ),
     )
     text = models.TextField(_("full text"), blank=True)
-    interpretation = models.TextField(_("interpretation (解读)"), blank=True)
+    interpretation = models.TextField(_("interpretation"), blank=True)
     total_cap_fen = models.BigIntegerField(
         _("total per enterprise (fen)"), null=True, blank=True,
-        help_text=_("同一企业累计不超过: the items' sum for one enterprise, in fen."),
+        help_text=_("The sum of the items for one enterprise, in fen."),
     )  # fmt: skip
     stale_days = models.PositiveSmallIntegerField(
-        _("facts older than (days)"), default=550, help_text=_("Older facts count as missing (数据不足).")
+        _("facts older than (days)"), default=550, help_text=_("Older facts count as missing data.")
     )
     objection_days = models.PositiveSmallIntegerField(_("objection window (days)"), default=7)
 
@@ -193,6 +193,7 @@ class Grant(BaseModel):
         "push": KEEPERS,
         "confirm": frozenset({Role.ENTERPRISE}),
         "fulfil": KEEPERS,
+        "object": KEEPERS,
         "close": KEEPERS,
     }
 
@@ -225,6 +226,7 @@ class GrantEvent(Event):
         GrantEventType.REVIEWED: _("Reviewed: %(amount)s granted."),
         GrantEventType.REJECTED: _("Rejected: %(reason)s"),
         GrantEventType.PUSHED: _("Pushed to the enterprise; objections until %(until)s."),
+        GrantEventType.OBJECTED: _("Objection while made public: %(reason)s"),
         GrantEventType.CONFIRMED: _("Confirmed by the enterprise."),
         GrantEventType.FULFILLED: _("Paid: %(amount)s."),
         GrantEventType.REFUSED: _("Payment refused: %(reason)s"),

@@ -441,6 +441,10 @@ def confirm_grant(grant: Grant, *, by) -> Grant:
 def fulfil_grant(grant: Grant, *, by) -> Grant:
     """兑付: paid from the item's budget pool, refused (with the reason) when the pool cannot."""
     _refuse_unless(grant.status == GrantStatus.CONFIRMED, _("Only a confirmed grant is paid."))
+    if grant.objection_until is not None and timezone.localdate() < grant.objection_until:
+        raise ValidationError(
+            _("The objection window runs until %(day)s: pay after it.") % {"day": grant.objection_until.isoformat()}
+        )
     # The item's current version, locked: two payments from one pool are made one after the other.
     current = grant.item.policy.items.filter(code=grant.item.code, archived_at__isnull=True).values("pk")[:1]
     item = PolicyItem.objects.select_for_update().get(pk__in=current)
@@ -455,6 +459,20 @@ def fulfil_grant(grant: Grant, *, by) -> Grant:
     grant.paid_on = timezone.localdate()
     grant.save()
     _event(grant, GrantEventType.FULFILLED, by, amount_fen=grant.granted_fen)
+    return grant
+
+
+def object_to_grant(grant: Grant, *, by, reason: str) -> Grant:
+    """异议: an objection received during the 公示 window sends the grant back to review; it
+    leaves the 公示 list until it is pushed again."""
+    _refuse_unless(
+        grant.status in (GrantStatus.PUSHED, GrantStatus.CONFIRMED), _("Only a grant made public takes objections.")
+    )
+    _refuse_unless(bool(reason.strip()), _("Say what the objection is."))
+    grant.status = GrantStatus.MATCHED
+    grant.granted_fen = None
+    grant.save()
+    _event(grant, GrantEventType.OBJECTED, by, reason=reason)
     return grant
 
 

@@ -18,7 +18,17 @@ from keyprojects.enterprises.models import Enterprise
 from . import data, services
 from .choices import GrantStatus, Outcome
 from .filtersets import GrantFilterSet, PolicyFilterSet, PolicyItemFilterSet
-from .forms import ItemForm, PolicyForm, ReviewForm, ReviseForm, RulesFileForm, TopUpForm, WhatIfForm, yuan_to_fen
+from .forms import (
+    ItemForm,
+    ObjectionForm,
+    PolicyForm,
+    ReviewForm,
+    ReviseForm,
+    RulesFileForm,
+    TopUpForm,
+    WhatIfForm,
+    yuan_to_fen,
+)
 from .language import RuleError, parse_condition, parse_formula
 from .models import Grant, Policy, PolicyItem
 from .tables import GrantTable, PolicyItemTable, PolicyTable
@@ -167,6 +177,16 @@ class GrantViews(ModelViews):
             available=_grant_available(GrantStatus.CONFIRMED),
             style="success",
             done=gettext_lazy("Paid."),
+        ),
+        Verb(
+            "object",
+            gettext_lazy("Record an objection"),
+            services.object_to_grant,
+            form=ObjectionForm,
+            available=_grant_available(GrantStatus.PUSHED, GrantStatus.CONFIRMED),
+            style="outline-danger",
+            help=gettext_lazy("An objection received while the grant is made public sends it back to review."),
+            done=gettext_lazy("The objection was recorded; the grant goes back to review."),
         ),
         Verb(
             "close",

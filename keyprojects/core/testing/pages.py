@@ -102,6 +102,7 @@ LATIN = re.compile(r"[A-Za-z][A-Za-z’'-]{2,}")
 # Words that stay in Latin letters on a Chinese page: formats, standards, names of things.
 LATIN_ALLOWED = {
     *("Excel", "CSV", "PDF", "PNG", "JPEG", "xlsx", "docx", "xls", "API", "English", "OpenID", "Connect", "Webhook"),
+    "Parquet",  # a file format, as CSV
     *("min", "max", "chinese-calendar"),  # a formula's functions, a package's name
 }
 IDENTIFIER = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)+\b")  # a job's code name (core.daily_digest): not a label

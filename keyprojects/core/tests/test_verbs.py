@@ -115,6 +115,7 @@ VERB_MATRIX = {
     # address, and the answer says so); the dispatcher raises a problem from a finding
     ("monitoring.Camera", "test"): [400, 400, 404, 403, 403, 403, 403, 403, 404, 403, 401],
     ("monitoring.Inspection", "raise"): [200, 403, 404, 403, 403, 403, 403, 200, 403, 403, 401],
+    ("policies.Grant", "object"): [200, 403, 404, 200, 404, 404, 404, 403, 403, 403, 401],
 }
 # A body each verb accepts on the world below (the same for every role, so that only the role
 # decides the answer).
@@ -147,6 +148,7 @@ BODIES = {
     "revise": {"condition_text": "营业收入 2亿元以上", "formula_text": "20万元"},
     "top_up": {"amount": "1000"},
     "replan": {"reason": "land", "note": "征地报批延后两个月", "planned_production_date": "2027-06-01"},
+    "object": {"reason": "该企业已列入失信名单"},
     "import_rules": {"text": "[Z9] 测试奖励\n条件: 营业收入 1亿元以上\n金额: 1万元\n"},
     "test": {},
     "raise": {"category": "other", "title": "现场停工"},
@@ -238,6 +240,7 @@ def world(users, department, regions):
         ("policies.Grant", "confirm"): grants[GrantStatus.PUSHED],
         ("policies.Grant", "fulfil"): grants[GrantStatus.CONFIRMED],
         ("policies.Grant", "close"): grants[GrantStatus.FULFILLED],
+        ("policies.Grant", "object"): grants[GrantStatus.PUSHED],
         ("projects.Project", "advance"): project,
         ("projects.Project", "request_stage"): project,
         ("projects.Project", "publish"): project,

@@ -20,6 +20,7 @@ def make_policy(department, region, **values) -> Policy:
             "valid_from": date(2024, 1, 1),
             "year": 2024,
             "as_of": date(2025, 6, 30),
+            "objection_days": 0,  # paid the day it is confirmed, unless a test opens a window
             **values,
         }
     )

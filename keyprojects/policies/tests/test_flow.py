@@ -254,3 +254,43 @@ def test_rules_export_as_text_and_import_back_all_or_nothing(world, client_for):
     assert response.status_code == 400 and "A2" in page and "利润" in page
     assert PolicyItem.objects.filter(policy=world["policy"]).count() == 2
     assert len(ITEMS) == 7
+
+
+def test_no_payment_during_the_objection_window_and_an_objection_sends_the_grant_back_to_review(world, users):
+    world["policy"].objection_days = 7
+    world["policy"].save()
+    services.run_policy(world["policy"], by=users["city_admin"])
+    clear = grant_of(world, "清晰企业")
+    services.review_grant(clear, by=users["department"], decision="grant")
+    services.push_grant(clear, by=users["department"])
+    services.confirm_grant(clear, by=users["enterprise"])
+    with pytest.raises(ValidationError):
+        services.fulfil_grant(clear, by=users["department"])
+    assert Grant.objects.get(pk=clear.pk).status == GrantStatus.CONFIRMED
+    services.object_to_grant(Grant.objects.get(pk=clear.pk), by=users["department"], reason="实际营业收入有误")
+    clear.refresh_from_db()
+    assert clear.status == GrantStatus.MATCHED and clear.granted_fen is None
+    assert clear.events.filter(type="objected").exists()
+
+
+def test_the_grant_list_costs_the_same_queries_at_3_and_30_grants(world, client_for, regions):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.run_policy(world["policy"], by=world["users"]["city_admin"])
+    client = client_for("department")
+
+    def queries():
+        client.get("/policies/grants/")  # warm: sessions, caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/policies/grants/").status_code == 200
+        return len(captured.captured_queries)
+
+    few = queries()
+    for i in range(27):
+        firm = Enterprise.objects.create(name=f"新增企业{i}", credit_code=code(200 + i), region=regions["郾城区"])
+        fact(firm, "revenue", 3 * YI_WAN)
+        fact(firm, "prior_max_revenue", YI_WAN)
+    services.run_policy(world["policy"], by=world["users"]["city_admin"])
+    assert Grant.objects.count() == 30
+    assert queries() == few
