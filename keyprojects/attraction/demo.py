@@ -231,6 +231,12 @@ REASONS = ["企业投资方向调整", "选址转向其他城市", "用地指标
 OPENERS = ["商会推介", "产业链图谱研判", "以商招商", "展会对接", "驻外招商联络处", "龙头企业配套需求"]
 
 
+def _lead_name(company, link):
+    """苏州优膳预制菜有限公司 on 预制菜 → 苏州优膳预制菜项目; 成都嘉禾饮品 on 饮料 → 成都嘉禾饮品饮料项目."""
+    base = company.replace("有限公司", "")
+    return f"{base}项目" if base.endswith((link.name, link.name[-2:])) else f"{base}{link.name}项目"
+
+
 def _day(rng, start, end):
     if end <= start:
         return start
@@ -320,7 +326,7 @@ def seed_attraction(stdout=None, *, today=None):
             plans.append((status, project, found_on, signed_on))
             leads.append(
                 Lead(
-                    name=project.name if project else f"{company.replace('有限公司', '')}{link.name}项目",
+                    name=project.name if project else _lead_name(company, link),
                     link=link,
                     region=region,
                     owner=owner,

@@ -99,7 +99,13 @@ class LeadForm(BaseModelForm):
         from .services import clean_credit_code, find_target, open_lead_for
 
         cleaned = super().clean()
-        if self.instance.pk or not cleaned.get("company"):
+        if self.instance.pk:  # an edit: the lead cannot be found after its first visit
+            first = self.instance.visits.order_by("date").values_list("date", flat=True).first()
+            found_on = cleaned.get("found_on")
+            if first and found_on and found_on > first:
+                self.add_error("found_on", _("The lead was visited on %(day)s: it was found by then.") % {"day": first})
+            return cleaned
+        if not cleaned.get("company"):
             return cleaned
         try:
             code = clean_credit_code(cleaned.get("credit_code"))

@@ -172,3 +172,19 @@ def test_the_home_page_tells_a_cadre_of_stale_leads_and_the_county_of_trips_to_a
     assert any(count == 1 for label, count in items.items() if "久未跟进" in label or "stale" in label)
     county = {item["label"]: item["count"] for item in client_for("county_a").get("/").context["attention"]}
     assert any(count == 1 for label, count in county.items() if "审批" in label or "approval" in label)
+
+
+def test_an_edit_cannot_move_the_find_after_the_first_visit(owner, users, client_for):
+    found = lead(owner, by=users["county_a"], on=date(2026, 3, 2))
+    services.record_visit(found, by=users["county_a"], kind="outgoing", date=date(2026, 3, 4), people="张明")
+    client = client_for("county_a")
+    form = client.get(f"{found.get_absolute_url()}edit/").context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(found_on="2026-03-10", investment="50000")
+    response = client.post(f"{found.get_absolute_url()}edit/", data)
+    assert response.status_code == 400 and "found_on" in response.context["form"].errors
+    found.refresh_from_db()
+    assert found.found_on == date(2026, 3, 2)
+    data["found_on"] = "2026-03-01"
+    data["loaded_version"] = ""
+    assert client.post(f"{found.get_absolute_url()}edit/", data).status_code == 302

@@ -33,6 +33,12 @@ def project_of(**where):
     return Project.objects.filter(archived_at__isnull=True, **where).order_by("-total_investment").first()
 
 
+def attraction_lead():
+    from keyprojects.attraction.models import Lead
+
+    return Lead.objects.filter(owner__user__username="zhaoshang").first().get_absolute_url()
+
+
 def walks():
     """(account, label, pages, phone pages): the main pages of each role."""
     from keyprojects.orgs.models import User
@@ -81,6 +87,19 @@ def walks():
             "leader",
             [("home", "/"), ("my-projects", "/projects/mine/"), ("project", leader.get_absolute_url())],
             [("my-projects", "/projects/mine/"), ("project", leader.get_absolute_url())],
+        ),
+        (
+            "zhaoshang",
+            "attraction-cadre",
+            [
+                ("home", "/"),
+                ("pipeline", "/attraction/"),
+                ("lead", attraction_lead()),
+                ("chain", "/attraction/chains/"),
+                ("rankings", "/attraction/rankings/"),
+                ("trip-form", "/attraction/trips/add/"),
+            ],
+            [("pipeline", "/attraction/"), ("travelling", "/attraction/travelling/")],
         ),
         (
             "enterprise",
