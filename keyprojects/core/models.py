@@ -31,6 +31,7 @@ class ChangeAction(models.TextChoices):
     LOGIN_FAILED = "login_fail", _("failed to sign in")
     LOGOUT = "logout", _("signed out")
     TOKEN = "token", _("API token created")
+    TOKEN_ENDED = "token_end", _("API token revoked")
 
 
 def _snapshot(instance):
@@ -296,6 +297,25 @@ class ChainHead(models.Model):
 
     def __str__(self):
         return self.last_hash
+
+
+class UserSession(models.Model):
+    """登录会话: one signed-in browser of a user, so that the user can see and end it
+    (core/account_views.py); the session itself lives in Django's session store."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    address = models.CharField(_("address"), max_length=45, blank=True)
+    agent = models.CharField(_("browser"), max_length=200, blank=True)
+    created = models.DateTimeField(_("signed in"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self):
+        return f"{self.user} {self.address} {self.created:%Y-%m-%d %H:%M}"
 
 
 class ObjectChange(models.Model):
