@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",  # second factor for administrators (core/two_factor.py)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "keyprojects.core",
     "keyprojects.orgs",
     "keyprojects.enterprises",
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "keyprojects.core.two_factor.SecondFactorMiddleware",  # administrators: password, then a code
     # after authentication: a user's saved language wins (core.middleware.chosen_language)
     "keyprojects.core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -178,6 +183,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# City administrators, auditors and superusers sign in with a second factor (TOTP, with recovery
+# codes: core/two_factor.py); on in production unless turned off, off in the demo unless on.
+ADMIN_SECOND_FACTOR = env_bool("ADMIN_SECOND_FACTOR", PRODUCTION)
+OTP_TOTP_ISSUER = "KeyProjects"
 # The client's address (core/network.py): REMOTE_ADDR, or with N proxies of ours in front (nginx:
 # 1) the address the outermost saw, never an X-Forwarded-For entry the client wrote.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
