@@ -299,6 +299,17 @@ class ChainHead(models.Model):
         return self.last_hash
 
 
+class Heartbeat(models.Model):
+    """The last time a background process showed it was alive (the scheduler each minute, a task
+    worker each time it runs the scheduler's heartbeat task): read by /health/ (core/health.py)."""
+
+    name = models.CharField(max_length=30, unique=True)
+    seen = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} {self.seen:%Y-%m-%d %H:%M:%S}"
+
+
 class UserSession(models.Model):
     """登录会话: one signed-in browser of a user, so that the user can see and end it
     (core/account_views.py); the session itself lives in Django's session store."""
