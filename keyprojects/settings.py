@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_prometheus",  # /metrics/ for Prometheus (core/health.py)
     "django_otp",  # second factor for administrators (core/two_factor.py)
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times the whole request
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "keyprojects.core.middleware.ActorMiddleware",
     "axes.middleware.AxesMiddleware",
     "keyprojects.core.errors.BadInputMiddleware",  # a number no database holds: 400, not 500
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: counts responses by view and status
 ]
 
 ROOT_URLCONF = "keyprojects.urls"
@@ -234,6 +237,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Exports above this many rows run as a background job instead of in the request.
 EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", 5000))
 
+# /metrics/ answers only these client addresses (Prometheus on the same machine by default).
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
 # /health/ (core/health.py) wants the scheduler's tick and a worker's heartbeat task this recent.
 HEALTH_HEARTBEAT_SECONDS = int(os.environ.get("HEALTH_HEARTBEAT_SECONDS", 180))
 

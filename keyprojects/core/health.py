@@ -76,6 +76,20 @@ def checks() -> dict[str, dict]:
 
 
 @never_cache
+def metrics(request):
+    """Prometheus metrics (django-prometheus: requests by view and status, latencies, database
+    and cache calls) for the addresses in METRICS_ALLOWED_ADDRESSES only; 404 to anyone else."""
+    from django.http import Http404
+    from django_prometheus.exports import ExportToDjangoView
+
+    from .network import client_address
+
+    if client_address(request) not in settings.METRICS_ALLOWED_ADDRESSES:
+        raise Http404
+    return ExportToDjangoView(request)
+
+
+@never_cache
 def health(request):
     result = checks()
     ok = all(check["ok"] for check in result.values())

@@ -30,3 +30,13 @@ def test_a_stale_worker_makes_health_fail(settings):
     response = Client().get("/health/")
     assert response.status_code == 503 and not response.json()["checks"]["worker"]["ok"]
     assert "Cache-Control" in response and "no-cache" in response["Cache-Control"]
+
+
+def test_metrics_answer_prometheus_on_loopback_and_nobody_else():
+    client = Client()
+    client.get("/health/")
+    local = client.get("/metrics/", REMOTE_ADDR="127.0.0.1")
+    assert local.status_code == 200 and "django_http_requests_total_by_view_transport_method" in local.content.decode()
+    assert client.get("/metrics/", REMOTE_ADDR="203.0.113.9").status_code == 404
+    # A forged header does not make a stranger local.
+    assert client.get("/metrics/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="127.0.0.1").status_code == 404
