@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times the whole request
     "django.middleware.security.SecurityMiddleware",
+    "keyprojects.core.middleware.SecurityHeadersMiddleware",  # CSP (no inline scripts) and Permissions-Policy
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
