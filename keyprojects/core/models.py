@@ -295,6 +295,10 @@ class ChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
 
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
     def __str__(self):
         return self.last_hash
 
@@ -305,6 +309,10 @@ class Heartbeat(models.Model):
 
     name = models.CharField(max_length=30, unique=True)
     seen = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
 
     def __str__(self):
         return f"{self.name} {self.seen:%Y-%m-%d %H:%M:%S}"
