@@ -63,7 +63,11 @@ def _next(request) -> str:
 @login_required
 def two_factor(request):
     """Set up the authenticator app (the first time), or enter its code (every sign-in)."""
+    from django.http import Http404
+
     user = request.user
+    if not needs_second_factor(user):
+        raise Http404  # only administrators have a second factor
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     error, codes = "", None
     if confirmed:
