@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_prometheus",  # /metrics/ for Prometheus (core/health.py)
+    "django_otp",  # second factor for administrators (core/two_factor.py)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "keyprojects.core",
     "keyprojects.orgs",
     "keyprojects.enterprises",
@@ -77,11 +81,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times the whole request
     "django.middleware.security.SecurityMiddleware",
+    "keyprojects.core.middleware.SecurityHeadersMiddleware",  # CSP (no inline scripts) and Permissions-Policy
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "keyprojects.core.two_factor.SecondFactorMiddleware",  # administrators: password, then a code
     # after authentication: a user's saved language wins (core.middleware.chosen_language)
     "keyprojects.core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -89,6 +97,7 @@ MIDDLEWARE = [
     "keyprojects.core.middleware.ActorMiddleware",
     "axes.middleware.AxesMiddleware",
     "keyprojects.core.errors.BadInputMiddleware",  # a number no database holds: 400, not 500
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: counts responses by view and status
 ]
 
 ROOT_URLCONF = "keyprojects.urls"
@@ -183,6 +192,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# City administrators, auditors and superusers sign in with a second factor (TOTP, with recovery
+# codes: core/two_factor.py); on in production unless turned off, off in the demo unless on.
+ADMIN_SECOND_FACTOR = env_bool("ADMIN_SECOND_FACTOR", PRODUCTION)
+OTP_TOTP_ISSUER = "KeyProjects"
 # The client's address (core/network.py): REMOTE_ADDR, or with N proxies of ours in front (nginx:
 # 1) the address the outermost saw, never an X-Forwarded-For entry the client wrote.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
@@ -209,7 +222,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "keyprojects.core.storage.StaticStorage"  # WhiteNoise's, source maps left alone
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -229,6 +242,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Exports above this many rows run as a background job instead of in the request.
 EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", 5000))
+
+# /metrics/ answers only these client addresses (Prometheus on the same machine by default).
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+# /health/ (core/health.py) wants the scheduler's tick and a worker's heartbeat task this recent.
+HEALTH_HEARTBEAT_SECONDS = int(os.environ.get("HEALTH_HEARTBEAT_SECONDS", 180))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -293,6 +311,8 @@ if not PRODUCTION:  # files straight from the apps' static folders, no collectst
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The load balancer and Prometheus ask gunicorn directly, over plain http on loopback.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics/$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from keyprojects.core import health
 from keyprojects.core import views as core_views
 from keyprojects.orgs import sso
 from keyprojects.projects import opendata
@@ -9,6 +10,8 @@ from keyprojects.projects import views as project_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("health/", health.health, name="health"),  # no sign-in: for the load balancer and monitoring
+    path("metrics/", health.metrics, name="metrics"),  # Prometheus, from allowed addresses only
     path("login/", sso.LoginView.as_view(), name="login"),
     path("oidc/authenticate/", sso.SignInView.as_view(), name="oidc_authentication_init"),
     path("oidc/callback/", sso.CallbackView.as_view(), name="oidc_authentication_callback"),

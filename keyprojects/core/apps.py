@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate, post_save
         from rest_framework.authtoken.models import Token
 
-        from . import audit, jobs, notifications, search  # noqa: F401  (jobs: core's scheduled work)
+        from . import audit, health, jobs, notifications, search  # noqa: F401  (jobs, health: core's scheduled work)
         from .calendar import seed_after_migrate
         from .network import on_login_failed
 

@@ -123,7 +123,20 @@ def log_auth(action: str, *, user=None, username: str = "", request=None, **deta
 
 
 def on_logged_in(sender, request, user, **kwargs):
+    from .models import UserSession
+    from .network import client_address
+
     log_auth("login", user=user, request=request)
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        UserSession.objects.update_or_create(
+            session_key=key,
+            defaults={
+                "user": user,
+                "address": client_address(request)[:45],
+                "agent": request.headers.get("User-Agent", "")[:200],
+            },
+        )
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
@@ -135,8 +148,13 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def on_logged_out(sender, request, user, **kwargs):
+    from .models import UserSession
+
     if user is not None:
         log_auth("logout", user=user, request=request)
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        UserSession.objects.filter(session_key=key).delete()
 
 
 def on_token_saved(sender, instance, created, **kwargs):

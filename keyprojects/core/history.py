@@ -26,7 +26,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from . import display
 
@@ -102,13 +102,22 @@ def _url_of(obj):
         return ""
 
 
+# What sign-in entries (core/audit.py) record beside a user, which are no fields of the user.
+AUTH_DETAILS = {
+    "address": gettext_lazy("address"),
+    "agent": gettext_lazy("browser"),
+    "token": gettext_lazy("API token"),
+    "ended": gettext_lazy("ended session"),
+}
+
+
 def _fields_by_attname(model):
     return {f.attname: f for f in model._meta.concrete_fields} if model else {}
 
 
 def _label(model_field, name):
     if model_field is None:
-        return name
+        return str(AUTH_DETAILS.get(name, name))
     label = str(model_field.verbose_name)
     return _UNIT.sub("", label) if display.is_money(model_field) else label
 

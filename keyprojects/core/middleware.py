@@ -54,3 +54,31 @@ class ActorMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every answer (Django's SecurityMiddleware
+    sets HSTS, nosniff, the referrer policy and COOP). Scripts only from our own static files: no
+    page has an inline script or an on* attribute (core/tests/test_deploy.py checks the templates),
+    so an injected <script> does not run. Styles may be inline (Bootstrap's and the charts' style
+    attributes); images may be data: URIs (Bootstrap's form controls). The API's Swagger UI page,
+    which drf-spectacular writes with an inline script, is the one exception."""
+
+    POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
+    SWAGGER = POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = self.SWAGGER if request.path_info.startswith("/api/docs/") else self.POLICY
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(self), microphone=(), geolocation=(self), payment=()"
+        )
+        return response

@@ -31,6 +31,7 @@ class ChangeAction(models.TextChoices):
     LOGIN_FAILED = "login_fail", _("failed to sign in")
     LOGOUT = "logout", _("signed out")
     TOKEN = "token", _("API token created")
+    TOKEN_ENDED = "token_end", _("API token revoked")
 
 
 def _snapshot(instance):
@@ -298,8 +299,46 @@ class ChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
 
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
     def __str__(self):
         return self.last_hash
+
+
+class Heartbeat(models.Model):
+    """The last time a background process showed it was alive (the scheduler each minute, a task
+    worker each time it runs the scheduler's heartbeat task): read by /health/ (core/health.py)."""
+
+    name = models.CharField(max_length=30, unique=True)
+    seen = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name} {self.seen:%Y-%m-%d %H:%M:%S}"
+
+
+class UserSession(models.Model):
+    """登录会话: one signed-in browser of a user, so that the user can see and end it
+    (core/account_views.py); the session itself lives in Django's session store."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    address = models.CharField(_("address"), max_length=45, blank=True)
+    agent = models.CharField(_("browser"), max_length=200, blank=True)
+    created = models.DateTimeField(_("signed in"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self):
+        return f"{self.user} {self.address} {self.created:%Y-%m-%d %H:%M}"
 
 
 class ObjectChange(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notification_views, schedule_views, views
+from . import account_views, notification_views, schedule_views, two_factor, views
 from .calendar_views import CalendarDayViews, CalendarYearViews
 
 app_name = "core"
@@ -15,6 +15,10 @@ urlpatterns = [
     path("webhooks/deliveries/<int:pk>/retry/", notification_views.webhook_retry, name="webhook_retry"),
     path("pick/", views.pick, name="pick"),
     path("changes/", views.change_log, name="change_log"),
+    path("account/security/", account_views.security, name="account_security"),
+    path("account/two-factor/", two_factor.two_factor, name="two_factor"),
+    path("account/sessions/<int:pk>/end/", account_views.end_session, name="account_end_session"),
+    path("account/token/end/", account_views.end_token, name="account_end_token"),
     path("jobs/<int:pk>/", views.JobView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
     path("jobs/<int:pk>/errors/", views.job_errors, name="job_errors"),

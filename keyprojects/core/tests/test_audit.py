@@ -102,3 +102,34 @@ def test_permission_changes_are_in_the_chained_log(users, regions):
     entry = ObjectChange.objects.filter(content_type__model="membership").latest("pk")
     assert entry.actor == "city_admin" and entry.action == "create"
     assert "intact" in verify()
+
+
+# --- a user's own sessions and token ---------------------------------------------------------
+
+
+def test_a_user_sees_and_ends_their_other_sessions_and_their_token(users):
+    office = Client(REMOTE_ADDR="192.0.2.20", HTTP_USER_AGENT="Office browser")
+    assert office.post("/login/", {"username": "county_a", "password": PASSWORD}).status_code == 302
+    phone = Client(REMOTE_ADDR="198.51.100.30", HTTP_USER_AGENT="Phone browser")
+    assert phone.post("/login/", {"username": "county_a", "password": PASSWORD}).status_code == 302
+    Client().post("/login/", {"username": "county_b", "password": PASSWORD})  # someone else's: not shown
+    api = APIClient()
+    key = api.post("/api/auth/token/", {"username": "county_a", "password": PASSWORD}, format="json").json()["token"]
+
+    page = office.get("/core/account/security/")
+    listed = {(s.address, s.agent) for s in page.context["sessions"]}
+    assert listed == {("192.0.2.20", "Office browser"), ("198.51.100.30", "Phone browser")}
+    assert "this browser" in page.content.decode() or "当前浏览器" in page.content.decode()
+    other = next(s for s in page.context["sessions"] if s.address == "198.51.100.30")
+    office.post(f"/core/account/sessions/{other.pk}/end/")
+    assert phone.get("/").status_code == 302  # signed out there: back to the sign-in page
+    assert office.get("/").status_code == 200  # still signed in here
+    assert [s.address for s in office.get("/core/account/security/").context["sessions"]] == ["192.0.2.20"]
+
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/orgs/contacts/").status_code == 200
+    office.post("/core/account/token/end/")
+    assert api.get("/api/orgs/contacts/").status_code == 401
+    actions = list(ObjectChange.objects.filter(actor="county_a").order_by("pk").values_list("action", flat=True))
+    assert actions[-2:] == ["logout", "token_end"]
+    assert "intact" in verify()

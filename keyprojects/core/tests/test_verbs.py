@@ -24,7 +24,6 @@ from keyprojects.campaigns import services as campaign_services
 from keyprojects.campaigns.choices import Batch
 from keyprojects.campaigns.tests.factories import listed, make_phase, project_at
 from keyprojects.core.management.commands.access_table import DOC, declared_verbs, render_document
-from keyprojects.core.models import ChangeAction
 from keyprojects.core.testing.cases import ROLES
 from keyprojects.enterprises.models import Enterprise
 from keyprojects.policies.choices import GrantStatus
@@ -468,9 +467,10 @@ PERSONAL = {
     "authtoken.Token",
     "authtoken.TokenProxy",
     "sessions.Session",
-    "core.ChainHead",
 }
-SIGNING_IN = (ChangeAction.LOGIN, ChangeAction.LOGIN_FAILED, ChangeAction.LOGOUT, ChangeAction.TOKEN)
+# A user's own sign-in state: sessions, the second factor, the audit chain's head that sign-ins move.
+PERSONAL |= {"core.UserSession", "core.ChainHead", "core.Heartbeat"}
+SIGN_IN_EVENTS = ("login", "login_fail", "logout", "token", "token_end")  # logged, but no data changed
 
 
 def fingerprint():
@@ -479,11 +479,11 @@ def fingerprint():
     rows = {}
     for model in apps.get_models():
         label = model._meta.label
-        if label in PERSONAL or label.startswith(("axes.", "admin.", "contenttypes.", "django_tasks")):
+        if label in PERSONAL or label.startswith(("axes.", "admin.", "contenttypes.", "django_tasks", "otp_")):
             continue
         queryset = model._base_manager.order_by("pk")
         if label == "core.ObjectChange":
-            queryset = queryset.exclude(action__in=SIGNING_IN)
+            queryset = queryset.exclude(action__in=SIGN_IN_EVENTS)
         rows[label] = [{k: v for k, v in row.items() if k != "last_login"} for row in queryset.values()]
     return rows
 
