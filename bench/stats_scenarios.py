@@ -56,7 +56,7 @@ def scenarios():
 
     admin = User.objects.get(username="bench_city_admin")
     year, month = _period()
-    reports = ProgressReport.objects.filter(archived_at__isnull=True, status__in=("submitted", "accepted"))
+    reports = ProgressReport.objects.filter(archived_at__isnull=True, status__in=("submitted", "accepted")).count()
     every = investment.reports_for(admin)
 
     def bare():

@@ -322,13 +322,25 @@ def fit(rows: list[Row]) -> Fitted:
     )
 
 
+def snapshots(history: History, first: date, last: date, now: date) -> dict[date, list[Row]]:
+    """Each month start from `first` to `last`: its rows, labelled as known on `now`. A row's
+    values never depend on `now`; only whether its label is known does — so one pass serves
+    every cut-off of the backtest (a row is known at a cut-off when it was resolved by then)."""
+    found, day = {}, first_of_month(first)
+    while day <= last:
+        found[day] = features(history, day, now=now)
+        day = add_months(day, 1)
+    return found
+
+
+def known_before(months: dict[date, list[Row]], cutoff: date) -> list[Row]:
+    """The training rows for a cut-off: snapshots before it whose outcome was known by it."""
+    return [r for day, rows in months.items() if day < cutoff for r in rows if r.resolved and r.resolved <= cutoff]
+
+
 def training_rows(history: History, before: date, first: date) -> list[Row]:
     """Monthly snapshots from `first` up to `before`, each labelled as known on `before`."""
-    rows, day = [], first_of_month(first)
-    while day < before:
-        rows += [r for r in features(history, day, now=before) if r.label is not None and r.resolved <= before]
-        day = add_months(day, 1)
-    return rows
+    return known_before(snapshots(history, first, add_months(before, -1), before), before)
 
 
 # --- the backtest ---------------------------------------------------------------------------
@@ -341,12 +353,13 @@ def backtest(history: History, today: date, months: int = 12, since: date | None
 
     since = since or add_months(first_of_month(today), -60)
     last = add_months(first_of_month(today), -3)  # a node due later is mostly still open
+    months_seen = snapshots(history, since, last, today)  # one pass: values never depend on the cut-off
     results, pooled = [], []
     for step in range(months, 0, -1):
         day = add_months(last, -step + 1)
-        train = training_rows(history, day, since)
+        train = known_before(months_seen, day)
         ok, counts = enough(train)
-        test = [r for r in features(history, day, now=today) if r.label is not None]
+        test = [r for r in months_seen.get(day, ()) if r.label is not None]
         if not ok or not test:
             results.append({"month": day, "trained": False, "counts": counts, "rows": len(test)})
             continue

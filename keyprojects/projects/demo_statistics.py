@@ -16,6 +16,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -290,6 +291,16 @@ def seed_baselines(today: date) -> dict:
     ]:
         if project.baselines.filter(status=BaselineStatus.PROPOSED).exists():
             continue
+        try:
+            _propose_delay(project, officer, waiting)
+        except ValidationError:
+            continue  # a plan whose dates are out of order already is left to its county
+        waiting += 1
+    return {"baselines": len(first_rows) + frozen, "re-plans": len(second_rows), "waiting": waiting}
+
+
+def _propose_delay(project, officer, waiting):
+    with transaction.atomic():
         propose_replan(
             project,
             by=officer,
@@ -300,8 +311,6 @@ def seed_baselines(today: date) -> dict:
             if project.planned_capacity_date
             else None,
         )
-        waiting += 1
-    return {"baselines": len(first_rows) + frozen, "re-plans": len(second_rows), "waiting": waiting}
 
 
 # --- slips from causes ------------------------------------------------------------------------
@@ -351,7 +360,9 @@ def slips_from_causes() -> int:
             milestone.planned_date = previous = planned
             changed_nodes.append(milestone)
         by_name = {m.name: m.planned_date for m in reached}
-        if "开工" in by_name:
+        if "开工" in by_name and (
+            not project.planned_production_date or by_name["开工"] <= project.planned_production_date
+        ):
             project.planned_start_date = by_name["开工"]
         if "投产" in by_name:
             project.planned_production_date = by_name["投产"]
