@@ -22,5 +22,6 @@ urlpatterns = [
     path("attraction/", include("keyprojects.attraction.api.urls")),
     path("policies/", include("keyprojects.policies.api.urls")),
     path("approvals/", include("keyprojects.approvals.api.urls")),
+    path("elements/", include("keyprojects.elements.api.urls")),
     path("", include("keyprojects.enterprises.api.urls")),  # /api/enterprises/
 ]

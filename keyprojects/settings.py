@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "keyprojects.attraction",
     "keyprojects.policies",
     "keyprojects.approvals",
+    "keyprojects.elements",
     "keyprojects.dashboards",
 ]
 

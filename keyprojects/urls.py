@@ -27,6 +27,7 @@ urlpatterns = [
     path("dashboards/", include("keyprojects.dashboards.urls")),
     path("policies/", include("keyprojects.policies.urls")),
     path("approvals/", include("keyprojects.approvals.urls")),
+    path("elements/", include("keyprojects.elements.urls")),
     path("s/<str:token>/", project_views.signboard, name="signboard"),
     path("open-data/", include(opendata.urlpatterns)),  # public: no sign-in
     path("api/", include("keyprojects.api_urls")),
