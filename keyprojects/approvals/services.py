@@ -28,7 +28,7 @@ from .models import ApprovalEvent, ApprovalMatter, ApprovalPlan, ProjectApproval
 
 S = ApprovalStatus
 SOURCES = {
-    "apply": {S.NOT_STARTED},
+    "apply": {S.NOT_STARTED, S.WITHDRAWN, S.TERMINATED},  # a withdrawn or terminated matter is applied for anew
     "accept": {S.APPLIED},
     "review": {S.ACCEPTED},
     "ask_supplement": {S.ACCEPTED, S.IN_REVIEW},
@@ -246,6 +246,8 @@ def apply_for(
         _check_tolerance(approval, missing_documents, supplement_deadline, on)
     with acting(by):
         approval.mode, approval.applied_on = mode, on
+        approval.accepted_on = approval.decided_on = approval.paused_on = approval.supplied_on = None
+        approval.paused_days, approval.working_days = 0, None
         approval.missing_documents = missing_documents if mode == ApprovalMode.TOLERANCE else ""
         approval.supplement_deadline = supplement_deadline if mode == ApprovalMode.TOLERANCE else None
         _move(approval, S.APPLIED, by, on, mode=mode)

@@ -88,8 +88,8 @@ class WhitelistEntry(BaseModel):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="whitelist_entries"
     )
-    reason = models.TextField(_("why"))
-    added_on = models.DateField(_("added on"))
+    reason = models.TextField(_("why it is on the list"))
+    added_on = models.DateField(_("added on"), blank=True, help_text=_("Today when left empty."))
     status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.ACTIVE)
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True, editable=False)
     revoke_reason = models.TextField(_("why revoked"), blank=True, editable=False)
