@@ -9,4 +9,5 @@ urlpatterns = [
     *views.ElementDemandViews.urls(),
     *views.StoppageOrderViews.urls(),
     path("board/", views.board, name="board"),
+    path("whitelists/<int:pk>/layout/<slug:layout>.xlsx", views.whitelist_layout, name="whitelist_layout"),
 ]

@@ -31,7 +31,10 @@ class WhitelistViews(ModelViews):
             .filter(whitelist=obj, archived_at__isnull=True)
             .select_related("project")
         )
-        return {"coverage": services.coverage(obj), "entries": entries[:500]}
+        from .layouts import LAYOUTS
+
+        layouts = [(key, title) for key, (title, _columns) in LAYOUTS.items()]
+        return {"coverage": services.coverage(obj), "entries": entries[:500], "layouts": layouts}
 
 
 class WhitelistEntryViews(ModelViews):
@@ -109,3 +112,30 @@ def project_panel(request, project):
     if not demands and not entries:
         return None
     return {"demands": demands, "entries": entries}
+
+
+@login_required
+def whitelist_layout(request, pk, layout):
+    """The whitelist as 生态环境, 住建 or 供电 ask for it (xlsx, formulas neutralised)."""
+    import io
+    from urllib.parse import quote
+
+    from django.http import Http404, HttpResponse
+    from django.shortcuts import get_object_or_404
+
+    from keyprojects.core.exports import neutralise, write_xlsx
+
+    from .layouts import LAYOUTS, layout_rows
+
+    whitelist = get_object_or_404(Whitelist.objects.restrict(request.user), pk=pk)
+    if layout not in LAYOUTS:
+        raise Http404
+    heads, rows = layout_rows(whitelist, request.user, layout)
+    out = io.BytesIO()
+    write_xlsx(out, heads, ([neutralise(v) for v in row] for row in rows), sheet_name=str(LAYOUTS[layout][0]))
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"{whitelist.name}-{LAYOUTS[layout][0]}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

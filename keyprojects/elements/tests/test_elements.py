@@ -161,3 +161,31 @@ def test_shortfall_board_and_department_scope(users, department, client_for):
     assert services.shortfalls(users["county_b"]) == []
     page = client_for("city_admin").get("/elements/board/").content.decode()
     assert 'data-testid="shortfalls"' in page
+
+
+def test_whitelist_exports_in_the_ecology_housing_and_power_layouts(users, whitelist, department, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    project = signed_project(users)
+    entry(whitelist, project, users["city_admin"], reason="=HYPERLINK(1)")
+    services.save_demand(
+        ElementDemand(
+            project=project,
+            element=Element.POWER,
+            requested=Decimal(8000),
+            guaranteed=Decimal(8000),
+            department=department,
+            guarantee_by=date(2026, 12, 1),
+        ),
+        by=users["city_admin"],
+    )
+    client = client_for("city_admin")
+    power = client.get(f"/elements/whitelists/{whitelist.pk}/layout/power.xlsx")
+    rows = list(load_workbook(io.BytesIO(power.content)).active.iter_rows(values_only=True))
+    assert rows[1][0] == "绿色通道项目" and rows[1][3] == 8000 and rows[1][4] == "'=HYPERLINK(1)"
+    for layout in ("ecology", "housing"):
+        assert client.get(f"/elements/whitelists/{whitelist.pk}/layout/{layout}.xlsx").status_code == 200
+    assert client.get(f"/elements/whitelists/{whitelist.pk}/layout/nothing.xlsx").status_code == 404
+    assert client_for("county_b").get(f"/elements/whitelists/{whitelist.pk}/layout/power.xlsx").status_code == 200
