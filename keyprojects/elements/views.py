@@ -11,6 +11,7 @@ from . import services
 from .choices import EntryStatus
 from .filtersets import ElementDemandFilterSet, StoppageOrderFilterSet, WhitelistEntryFilterSet, WhitelistFilterSet
 from .forms import ElementDemandForm, RevokeForm, StoppageOrderForm, WhitelistEntryForm, WhitelistForm
+from .importers import ElementDemandImporter
 from .models import ElementDemand, StoppageOrder, Whitelist, WhitelistEntry
 from .tables import ElementDemandTable, StoppageOrderTable, WhitelistEntryTable, WhitelistTable
 
@@ -71,6 +72,7 @@ class ElementDemandViews(ModelViews):
     form = ElementDemandForm
     url_prefix = "demands/"
     select_related = ("project", "department")
+    importer = ElementDemandImporter
 
     @classmethod
     def save(cls, form, request):

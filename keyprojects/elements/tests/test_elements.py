@@ -189,3 +189,28 @@ def test_whitelist_exports_in_the_ecology_housing_and_power_layouts(users, white
         assert client.get(f"/elements/whitelists/{whitelist.pk}/layout/{layout}.xlsx").status_code == 200
     assert client.get(f"/elements/whitelists/{whitelist.pk}/layout/nothing.xlsx").status_code == 404
     assert client_for("county_b").get(f"/elements/whitelists/{whitelist.pk}/layout/power.xlsx").status_code == 200
+
+
+def test_element_ledger_imports_all_or_nothing_and_the_export_re_imports(users, department, client_for):
+    from keyprojects.core.testing.cases import read_xlsx
+    from keyprojects.elements.importers import ElementDemandImporter
+
+    signed_project(users)
+    header = ["项目名称", "要素类别", "需求量", "已保障量", "来源或方式", "保障部门", "承诺保障日期", "备注"]
+    good = ["绿色通道项目", "用电", "8000", "5000", "", department.name, "2026.9.30", ""]
+    over = ["绿色通道项目", "用地", "120", "150", "出让", department.name, "2026-10-30", ""]  # above, no note
+    bad = ["不存在的项目", "交通", "x", "", "", "不存在的局", "明年", ""]
+    plan = ElementDemandImporter(users["city_admin"]).plan([header, good, over, bad])
+    found = {(e.row, e.column) for e in plan.errors}
+    assert (3, "已保障量") in found or any(e.row == 3 for e in plan.errors)
+    assert {(4, "项目名称"), (4, "要素类别"), (4, "保障部门"), (4, "承诺保障日期")} <= found
+    with pytest.raises(Exception, match="nothing was imported|没有导入"):
+        ElementDemandImporter(users["city_admin"]).commit(plan)
+    assert not ElementDemand.objects.exists()
+    plan = ElementDemandImporter(users["city_admin"]).plan([header, good])
+    assert not plan.errors, [e.message for e in plan.errors]
+    ElementDemandImporter(users["city_admin"]).commit(plan)
+    demand = ElementDemand.objects.get()
+    assert demand.element == "power" and demand.guaranteed == 5000 and demand.guarantee_by == date(2026, 9, 30)
+    rows = read_xlsx(client_for("city_admin").get("/elements/demands/?export=xlsx"))
+    assert rows[0][:2] == ["项目名称", "要素类别"] and len(rows) == 2
