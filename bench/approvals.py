@@ -47,7 +47,8 @@ def generate(projects: int, per_project: int = 15):
     from keyprojects.orgs.models import Department, Region
     from keyprojects.projects.models import Project
 
-    if Project.objects.filter(name__startswith="bench-approvals-").count() >= projects:
+    made = Project.objects.filter(name__startswith="bench-approvals-").count()
+    if made >= projects:
         return
     rng = random.Random(13)
     city = Region.objects.get(code="411100")
@@ -61,7 +62,7 @@ def generate(projects: int, per_project: int = 15):
     statuses = [S.NOT_STARTED, S.APPLIED, S.ACCEPTED, S.IN_REVIEW, S.AWAITING_APPLICANT, S.APPROVED, S.APPROVED]
     bulk = models.QuerySet.bulk_create
     with transaction.atomic():
-        for start in range(0, projects, 2000):
+        for start in range(made, projects, 2000):
             batch = bulk(
                 Project.objects.all(),
                 [
