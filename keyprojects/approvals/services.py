@@ -415,7 +415,7 @@ def refresh_clocks(today: datetime.date) -> int:
         if approval.due is not None:
             approval.save(update_fields=["due", "remaining_days", "updated"])
     running = live.filter(due__isnull=False)
-    dates = sorted(set(running.values_list("due", flat=True).distinct()))
+    dates = sorted(set(running.order_by().values_list("due", flat=True).distinct()))
     changed = 0
     for start in range(0, len(dates), 500):
         chunk = []

@@ -214,3 +214,28 @@ def test_element_ledger_imports_all_or_nothing_and_the_export_re_imports(users, 
     assert demand.element == "power" and demand.guaranteed == 5000 and demand.guarantee_by == date(2026, 9, 30)
     rows = read_xlsx(client_for("city_admin").get("/elements/demands/?export=xlsx"))
     assert rows[0][:2] == ["项目名称", "要素类别"] and len(rows) == 2
+
+
+def test_api_scopes_demands_to_the_guaranteeing_department(users, department, api_for):
+    project = signed_project(users)
+    power = Department.objects.create(region=Region.objects.get(code="411100"), name="供电公司")
+    for element, by_department in ((Element.LAND, department), (Element.POWER, power)):
+        services.save_demand(
+            ElementDemand(
+                project=project,
+                element=element,
+                requested=Decimal(100),
+                guaranteed=Decimal(100),
+                department=by_department,
+                guarantee_by=date(2026, 12, 31),
+            ),
+            by=users["city_admin"],
+        )
+    seen = {
+        role: {r["element"] for r in api_for(role).get("/api/elements/demands/").json()["results"]} for role in users
+    }
+    assert seen["department"] == {"land"} and seen["county_a"] == {"land", "power"} and seen["county_b"] == set()
+    assert seen["enterprise"] == {"land", "power"}  # its own project's
+    over = {"project": project.pk, "element": "gas", "requested": "10", "guaranteed": "20", "department": power.pk}
+    answer = api_for("city_admin").post("/api/elements/demands/", {**over, "guarantee_by": "2026-12-01"}, format="json")
+    assert answer.status_code == 400 and "guaranteed" in answer.json()
