@@ -25,5 +25,6 @@ urlpatterns = [
     path("dashboards/", include("keyprojects.dashboards.api.urls")),
     path("approvals/", include("keyprojects.approvals.api.urls")),
     path("monitoring/", include("keyprojects.monitoring.api.urls")),
+    path("elements/", include("keyprojects.elements.api.urls")),
     path("", include("keyprojects.enterprises.api.urls")),  # /api/enterprises/
 ]

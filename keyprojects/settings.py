@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "keyprojects.policies",
     "keyprojects.approvals",
     "keyprojects.monitoring",
+    "keyprojects.elements",
     "keyprojects.dashboards",
 ]
 

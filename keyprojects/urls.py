@@ -31,6 +31,7 @@ urlpatterns = [
     path("policies/", include("keyprojects.policies.urls")),
     path("approvals/", include("keyprojects.approvals.urls")),
     path("monitoring/", include("keyprojects.monitoring.urls")),
+    path("elements/", include("keyprojects.elements.urls")),
     path("s/<str:token>/", project_views.signboard, name="signboard"),
     path("open-data/", include(opendata.urlpatterns)),  # public: no sign-in
     path("api/", include("keyprojects.api_urls")),

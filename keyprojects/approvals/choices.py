@@ -26,7 +26,7 @@ class ApprovalStatus(models.TextChoices):
 
     NOT_STARTED = "not_started", _("Not started")  # 未启动
     APPLIED = "applied", _("Applied")  # 已申请
-    ACCEPTED = "accepted", _("Accepted")  # 已受理
+    ACCEPTED = "accepted", _("Accepted for processing")  # 已受理
     IN_REVIEW = "in_review", _("Under review")  # 审查中
     AWAITING_APPLICANT = "awaiting", _("Awaiting documents (待补正)")  # 待补正: the clock pauses
     APPROVED = "approved", _("Approved")  # 已批准

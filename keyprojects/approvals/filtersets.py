@@ -50,7 +50,7 @@ class ApprovalPlanFilterSet(BaseFilterSet):
 class ProjectApprovalFilterSet(BaseFilterSet):
     search_fields = ("project__name", "matter__name", "document_number")
     status = django_filters.MultipleChoiceFilter(choices=ApprovalStatus.choices, label=_("status"))
-    mode = django_filters.MultipleChoiceFilter(choices=ApprovalMode.choices, label=_("mode"))
+    mode = django_filters.MultipleChoiceFilter(choices=ApprovalMode.choices, label=_("handling mode"))
     stage = django_filters.MultipleChoiceFilter(
         field_name="matter__stage", choices=ReformStage.choices, label=_("reform stage")
     )

@@ -61,7 +61,7 @@ class DateForm(VerbForm):
 
 class ApplyForm(VerbForm):
     on = _date(_("applied on"))
-    mode = forms.ChoiceField(label=_("mode"), choices=MODES, initial=ApprovalMode.REGULAR)
+    mode = forms.ChoiceField(label=_("handling mode"), choices=MODES, initial=ApprovalMode.REGULAR)
     missing_documents = forms.CharField(
         label=_("missing documents"),
         required=False,

@@ -165,7 +165,9 @@ class ProjectApproval(BaseModel):
         on_delete=models.PROTECT,
         related_name="approvals",
     )
-    mode = models.CharField(_("mode"), max_length=20, choices=ApprovalMode.choices, default=ApprovalMode.REGULAR)
+    mode = models.CharField(
+        _("handling mode"), max_length=20, choices=ApprovalMode.choices, default=ApprovalMode.REGULAR
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.NOT_STARTED, db_index=True
     )

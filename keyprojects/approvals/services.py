@@ -28,7 +28,7 @@ from .models import ApprovalEvent, ApprovalMatter, ApprovalPlan, ProjectApproval
 
 S = ApprovalStatus
 SOURCES = {
-    "apply": {S.NOT_STARTED},
+    "apply": {S.NOT_STARTED, S.WITHDRAWN, S.TERMINATED},  # a withdrawn or terminated matter is applied for anew
     "accept": {S.APPLIED},
     "review": {S.ACCEPTED},
     "ask_supplement": {S.ACCEPTED, S.IN_REVIEW},
@@ -246,6 +246,8 @@ def apply_for(
         _check_tolerance(approval, missing_documents, supplement_deadline, on)
     with acting(by):
         approval.mode, approval.applied_on = mode, on
+        approval.accepted_on = approval.decided_on = approval.paused_on = approval.supplied_on = None
+        approval.paused_days, approval.working_days = 0, None
         approval.missing_documents = missing_documents if mode == ApprovalMode.TOLERANCE else ""
         approval.supplement_deadline = supplement_deadline if mode == ApprovalMode.TOLERANCE else None
         _move(approval, S.APPLIED, by, on, mode=mode)
@@ -413,7 +415,7 @@ def refresh_clocks(today: datetime.date) -> int:
         if approval.due is not None:
             approval.save(update_fields=["due", "remaining_days", "updated"])
     running = live.filter(due__isnull=False)
-    dates = sorted(set(running.values_list("due", flat=True).distinct()))
+    dates = sorted(set(running.order_by().values_list("due", flat=True).distinct()))
     changed = 0
     for start in range(0, len(dates), 500):
         chunk = []

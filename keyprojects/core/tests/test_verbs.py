@@ -25,6 +25,8 @@ from keyprojects.campaigns.choices import Batch
 from keyprojects.campaigns.tests.factories import listed, make_phase, project_at
 from keyprojects.core.management.commands.access_table import DOC, declared_verbs, render_document
 from keyprojects.core.testing.cases import ROLES
+from keyprojects.elements.tests.factories import MATRIX_BODIES as ELEMENT_BODIES
+from keyprojects.elements.tests.factories import matrix_world as element_world
 from keyprojects.enterprises.models import Enterprise
 from keyprojects.policies.choices import GrantStatus
 from keyprojects.policies.tests.factories import grants_at_every_step, make_policy
@@ -115,6 +117,8 @@ VERB_MATRIX = {
     ("monitoring.Camera", "test"): [400, 400, 404, 403, 403, 403, 403, 403, 404, 403, 401],
     ("monitoring.Inspection", "raise"): [200, 403, 404, 403, 403, 403, 403, 200, 403, 403, 401],
     ("policies.Grant", "object"): [200, 403, 404, 200, 404, 404, 404, 403, 403, 403, 401],
+    # a whitelist entry of the world's project: only the city revokes it
+    ("elements.WhitelistEntry", "revoke"): [200, 403, 404, 403, 403, 403, 403, 403, 403, 403, 401],
 }
 # A body each verb accepts on the world below (the same for every role, so that only the role
 # decides the answer).
@@ -144,6 +148,7 @@ BODIES = {
     **{verb: body for verb, body in MATRIX_BODIES.items() if verb != "approve"},  # attraction's
     "review": {"decision": "grant"},
     **APPROVAL_BODIES,
+    **ELEMENT_BODIES,
     "revise": {"condition_text": "营业收入 2亿元以上", "formula_text": "20万元"},
     "top_up": {"amount": "1000"},
     "replan": {"reason": "land", "note": "征地报批延后两个月", "planned_production_date": "2027-06-01"},
@@ -259,6 +264,7 @@ def world(users, department, regions):
         **matrix_world(users),
         **approval_world(users, department, project),
         **monitoring_world(users, project),
+        **element_world(users, project),
     }
 
 
@@ -361,6 +367,7 @@ def api_path(obj):
         "approvals.ProjectApproval": "/api/approvals/items/",
         "monitoring.Camera": "/api/monitoring/cameras/",
         "monitoring.Inspection": "/api/monitoring/inspections/",
+        "elements.WhitelistEntry": "/api/elements/entries/",
     }
     return f"{prefixes[obj._meta.label]}{obj.pk}/"
 
