@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 MAX_UPLOAD = 5 * 1024 * 1024  # a pushed snapshot: 5 MB is a 4K JPEG with room to spare
 STALE_HOURS = 2  # the same image this long is a frozen stream, not a quiet site
-FROZEN_CHANGE = 0.5  # % moved below which two frames with the same hash are "the same image"
+FROZEN_NOISE = 0.1  # mean grey levels: below, two frames with the same hash are "the same image"
 MAX_BACKOFF = 120  # minutes
 
 
@@ -127,7 +127,7 @@ def store_snapshot(
     mask = detection.mask_for(processed.small.grey.shape, camera.masks)
     score = detection.detector().score(processed.small, _thumbnail_frame(previous), mask)
     people = detection.detector().people_in(processed.frame, camera.masks) if score.moved else 0
-    score = detection.Score(change=score.change, people=people)
+    score = detection.Score(change=score.change, people=people, noise=score.noise)
     digest = processed.digest
     snapshot = Snapshot(
         camera=camera,
@@ -146,7 +146,7 @@ def store_snapshot(
     snapshot.image.save(f"c{camera.pk}-{stamp}.jpg", ContentFile(processed.jpeg), save=False)
     snapshot.thumbnail.save(f"c{camera.pk}-{stamp}-t.jpg", ContentFile(processed.thumbnail), save=False)
     with transaction.atomic(), acting(by):
-        same = previous is not None and previous.digest == digest and score.change < FROZEN_CHANGE
+        same = previous is not None and previous.digest == digest and score.noise < FROZEN_NOISE
         camera = Camera.objects.select_for_update().get(pk=camera.pk)
         if same:
             camera.same_since = camera.same_since or previous.taken_at

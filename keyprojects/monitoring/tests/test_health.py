@@ -75,7 +75,8 @@ def test_the_same_image_for_hours_is_flagged_frozen_never_live(users):
 
 def _quiet_day(cam, day):
     for hour in (9, 11, 15):
-        services.store_snapshot(Camera.objects.get(pk=cam.pk), site_image(3, moving=False), taken_at=at(day, hour))
+        still = site_image(3, moving=False, grain=day.toordinal() + hour)
+        services.store_snapshot(Camera.objects.get(pk=cam.pk), still, taken_at=at(day, hour))
     services.refresh_activity(day)
 
 
