@@ -140,7 +140,11 @@ def dispatch_list(request):
     left = request.GET.get("left") == "1"
     idle = request.GET.get("idle") == "1"
     rows = dispatch.dispatch_rows(request.user, day, left_only=left, region=region, idle_only=idle)
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    summary = dispatch.summary(request.user, day)
+    paginator = Paginator(rows, 30)
+    if not (left or idle or region):
+        paginator.count = summary["sites"]  # the same sites, already counted: no second count
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = dispatch.attach_snapshots(page.object_list)
     return render(
         request,
@@ -150,7 +154,7 @@ def dispatch_list(request):
             "yesterday": day - datetime.timedelta(days=1),
             "is_today": day == timezone.localdate(),
             "page": page,
-            "summary": dispatch.summary(request.user, day),
+            "summary": summary,
             "findings": Finding.choices,
             "can_record": can(request.user, Action.ADD, Inspection),
             "idle_after": services.idle_after(),
