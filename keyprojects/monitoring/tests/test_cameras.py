@@ -120,3 +120,16 @@ def test_a_county_cannot_push_to_another_countys_camera(users, api_for):
     )
     assert answer.status_code == 400
     assert not Snapshot.objects.exists()
+
+
+def test_connection_test_says_the_stream_has_no_video(users):
+    from .servers import HLSStream
+
+    sound_only = HLSStream(video=False)
+    try:
+        cam = camera(site(by=users["county_a"]), by=users["county_a"], url=sound_only.url, source="hls")
+        with pytest.raises(ValidationError) as refused:
+            services.test_connection(cam, by=users["county_a"])
+    finally:
+        sound_only.stop()
+    assert "no video" in str(refused.value) or "没有视频" in str(refused.value)
