@@ -133,3 +133,16 @@ def test_connection_test_says_the_stream_has_no_video(users):
     finally:
         sound_only.stop()
     assert "no video" in str(refused.value) or "没有视频" in str(refused.value)
+
+
+def test_masks_are_polygons_inside_the_picture_or_the_camera_is_not_saved(users, client_for):
+    project = site(by=users["county_a"])
+    data = {
+        "project": project.pk, "name": "球机", "source": "push", "interval": 10, "work_start": "07:00",
+        "work_end": "19:00", "offline_after": 30, "active": "on", "masks": "[[[0, 0], [1, 0], [1, 2]]]",
+    }  # fmt: skip
+    answer = client_for("county_a").post("/monitoring/cameras/add/", data)
+    assert answer.status_code == 400 and not Camera.objects.exists()
+    data["masks"] = "[[[0, 0], [1, 0], [1, 0.3], [0, 0.3]]]"
+    assert client_for("county_a").post("/monitoring/cameras/add/", data).status_code == 302
+    assert Camera.objects.get().masks == [[[0, 0], [1, 0], [1, 0.3], [0, 0.3]]]
