@@ -64,7 +64,13 @@ def seed_monitoring(stdout=None, *, today=None):
             frozen = n % 31 == 4 and day_offset == 0
             for k, hour in enumerate(HOURS):
                 step = 0 if frozen else day_offset * 3 + k
-                content = site_image(step, moving=not still and not frozen, seed=n, floors=2 + (DAYS - day_offset) // 2)
+                content = site_image(
+                    step,
+                    moving=not still and not frozen,
+                    seed=n,
+                    floors=2 + (DAYS - day_offset) // 2,
+                    grain=None if frozen else day_offset * 10 + k,
+                )
                 services.store_snapshot(camera, content, source=SnapshotSource.DEMO, taken_at=_at(day, hour))
         services.refresh_activity(day)
     with acting(admin, "seed_demo"), transaction.atomic():

@@ -38,6 +38,9 @@ class Frame:
 class Score:
     change: float  # % of unmasked pixels that moved
     people: int
+    # Mean grey-level difference from the previous frame: a live camera's sensor noise keeps it
+    # above zero even on a still site; a frozen stream repeats the very same picture.
+    noise: float = 99.0
 
     @property
     def moved(self) -> bool:
@@ -158,13 +161,15 @@ class OpenCVDetector:
     def score(self, frame: Frame, previous: Frame | None, mask: np.ndarray | None) -> Score:
         if previous is None or previous.grey.shape != frame.grey.shape:
             return Score(change=0.0, people=0)
-        moved = cv2.absdiff(frame.grey, previous.grey) > self.threshold
+        diff = cv2.absdiff(frame.grey, previous.grey)
+        noise = round(float(diff.mean()), 2)
+        moved = diff > self.threshold
         if mask is not None:
             moved &= mask > 0
             area = int(np.count_nonzero(mask)) or 1
         else:
             area = moved.size
-        return Score(change=round(100.0 * int(np.count_nonzero(moved)) / area, 2), people=0)
+        return Score(change=round(100.0 * int(np.count_nonzero(moved)) / area, 2), people=0, noise=noise)
 
     def people_in(self, frame: Frame, polygons: list) -> int:
         grey = frame.grey

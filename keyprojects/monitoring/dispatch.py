@@ -56,7 +56,9 @@ def dispatch_rows(user, day: datetime.date, *, left_only=False, region=None, idl
             finding=Subquery(inspection.values("finding")[:1]),
             problem_pk=Subquery(inspection.values("problem_id")[:1]),
         )
-        .order_by("-n_offline", "-idle_days", "region__path", "pk")
+        # By county then id: the page's subqueries then run for its 30 rows only (ordering by a
+        # computed figure would compute it for every site). Offline and idle have their filters.
+        .order_by("region__path", "pk")
     )
     if left_only:
         rows = rows.filter(inspection_pk__isnull=True)
@@ -70,21 +72,28 @@ def dispatch_rows(user, day: datetime.date, *, left_only=False, region=None, idl
 
 
 def summary(user, day: datetime.date) -> dict:
-    """The list's header: sites, looked at, left, cameras offline, suspected idle."""
+    """The list's header: sites, looked at, left, cameras offline, suspected idle; three
+    aggregates, each joined through its own model's scope (no IN over the sites)."""
     from .services import idle_after
 
-    sites = monitored(user)
-    total = sites.count()
-    done = Inspection.objects.filter(day=day, archived_at__isnull=True, project__in=sites).count()
-    cameras = Camera.objects.filter(project__in=sites, active=True, archived_at__isnull=True).aggregate(
-        n=Count("pk"), offline=Count("pk", filter=Q(health=Health.OFFLINE)), stale=Count("pk", filter=Q(stale=True))
+    live = {"archived_at__isnull": True, "project__archived_at__isnull": True}
+    cameras = (
+        Camera.objects.restrict(user)
+        .filter(active=True, **live)
+        .aggregate(
+            sites=Count("project_id", distinct=True),
+            n=Count("pk"),
+            offline=Count("pk", filter=Q(health=Health.OFFLINE)),
+            stale=Count("pk", filter=Q(stale=True)),
+        )
     )
-    latest = DailyActivity.objects.filter(project__in=sites, day__lte=day, day__gte=day - datetime.timedelta(days=1))
-    idle = latest.filter(idle_days__gte=idle_after()).values("project_id").distinct().count()
+    done = Inspection.objects.restrict(user).filter(day=day, **live).count()
+    recent = DailyActivity.objects.restrict(user).filter(day__in=[day, day - datetime.timedelta(days=1)])
+    idle = recent.filter(idle_days__gte=idle_after()).values("project_id").distinct().count()
     return {
-        "sites": total,
+        "sites": cameras["sites"],
         "done": done,
-        "left": total - done,
+        "left": max(0, cameras["sites"] - done),
         "cameras": cameras["n"],
         "offline": cameras["offline"],
         "stale": cameras["stale"],

@@ -37,13 +37,34 @@ class CameraForm(BaseModelForm):
             "work_start",
             "work_end",
             "offline_after",
+            "masks",
             "active",
         ]
         widgets = {
             "project": SearchSelect("projects.Project"),
             "work_start": forms.TimeInput(attrs={"type": "time"}),
             "work_end": forms.TimeInput(attrs={"type": "time"}),
+            "masks": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {
+            "masks": _(
+                "Areas left out of the activity score (roads, sky): polygons of [x, y] from 0 to 1 of the "
+                "picture, e.g. [[[0, 0], [1, 0], [1, 0.3], [0, 0.3]]] for the top third."
+            )
+        }
+
+    def clean_masks(self):
+        masks = self.cleaned_data.get("masks") or []
+        try:
+            ok = isinstance(masks, list) and all(
+                len(polygon) >= 3 and all(0 <= float(x) <= 1 and 0 <= float(y) <= 1 for x, y in polygon)
+                for polygon in masks
+            )
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise forms.ValidationError(_("Each mask is a list of at least three [x, y] points between 0 and 1."))
+        return masks
 
     def clean(self):
         data = super().clean()

@@ -223,6 +223,7 @@ class DailyActivity(models.Model):
         verbose_name = _("daily activity")
         verbose_name_plural = _("daily activity")
         constraints = [models.UniqueConstraint(fields=["project", "day"], name="dailyactivity_one_per_day")]
+        indexes = [models.Index(fields=["day", "idle_days"])]  # the dispatch list's idle count
 
     def __str__(self):
         return f"{self.project} · {self.day}"
@@ -294,6 +295,7 @@ class Inspection(BaseModel):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         constraints = [models.UniqueConstraint(fields=["project", "day"], name="inspection_one_per_site_day")]
+        indexes = [models.Index(fields=["day"])]  # the day's round, city-wide
 
     def __str__(self):
         return f"{self.project} · {self.day} · {self.get_finding_display()}"

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 MAX_UPLOAD = 5 * 1024 * 1024  # a pushed snapshot: 5 MB is a 4K JPEG with room to spare
 STALE_HOURS = 2  # the same image this long is a frozen stream, not a quiet site
-FROZEN_CHANGE = 0.5  # % moved below which two frames with the same hash are "the same image"
+FROZEN_NOISE = 0.1  # mean grey levels: below, two frames with the same hash are "the same image"
 MAX_BACKOFF = 120  # minutes
 
 
@@ -112,22 +112,39 @@ def _thumbnail_frame(snapshot: Snapshot | None):
     return detection.decode_small(content)
 
 
+def prepare(content: bytes) -> detection.Processed:
+    """The CPU part of keeping a frame (checks, decode, thumbnail, hash): thread-safe and
+    outside the GIL (OpenCV releases it), so the pull's pool runs it beside the downloads."""
+    check_upload(content)
+    try:
+        return detection.process(content)
+    except detection.NotAnImage as error:
+        raise ValidationError({"image": _("The file is not a readable JPEG or PNG image.")}) from error
+
+
+def _grab_and_prepare(camera: Camera, timeout: float) -> detection.Processed:
+    return prepare(capture.grab(camera, timeout))
+
+
 def store_snapshot(
-    camera: Camera, content: bytes, *, source: str = SnapshotSource.PULLED, taken_at=None, by=None
+    camera: Camera,
+    content: bytes | None,
+    *,
+    source: str = SnapshotSource.PULLED,
+    taken_at=None,
+    by=None,
+    processed: detection.Processed | None = None,
+    next_pull_at=None,
 ) -> Snapshot:
     """Keep one frame: checked, stored as JPEG with a thumbnail, scored against the camera's
     previous frame, and the camera's health brought up to date (back online, frozen)."""
-    check_upload(content)
     taken_at = taken_at or timezone.now()
-    try:
-        processed = detection.process(content)
-    except detection.NotAnImage as error:
-        raise ValidationError({"image": _("The file is not a readable JPEG or PNG image.")}) from error
+    processed = processed or prepare(content)
     previous = _previous(camera)
     mask = detection.mask_for(processed.small.grey.shape, camera.masks)
     score = detection.detector().score(processed.small, _thumbnail_frame(previous), mask)
     people = detection.detector().people_in(processed.frame, camera.masks) if score.moved else 0
-    score = detection.Score(change=score.change, people=people)
+    score = detection.Score(change=score.change, people=people, noise=score.noise)
     digest = processed.digest
     snapshot = Snapshot(
         camera=camera,
@@ -146,7 +163,7 @@ def store_snapshot(
     snapshot.image.save(f"c{camera.pk}-{stamp}.jpg", ContentFile(processed.jpeg), save=False)
     snapshot.thumbnail.save(f"c{camera.pk}-{stamp}-t.jpg", ContentFile(processed.thumbnail), save=False)
     with transaction.atomic(), acting(by):
-        same = previous is not None and previous.digest == digest and score.change < FROZEN_CHANGE
+        same = previous is not None and previous.digest == digest and score.noise < FROZEN_NOISE
         camera = Camera.objects.select_for_update().get(pk=camera.pk)
         if same:
             camera.same_since = camera.same_since or previous.taken_at
@@ -156,6 +173,8 @@ def store_snapshot(
         snapshot.stale = stale
         snapshot.save()
         _frame_arrived(camera, taken_at, stale)
+        if next_pull_at is not None:
+            camera.next_pull_at = next_pull_at
         camera.save()
     return snapshot
 
@@ -222,12 +241,13 @@ def pull_due(now=None, *, timeout: float = capture.TIMEOUT) -> dict:
     touched = set()
     if cameras:
         with ThreadPoolExecutor(max_workers=min(workers(), len(cameras))) as pool:
-            futures = {pool.submit(capture.grab, camera, timeout): camera for camera in cameras}
+            futures = {pool.submit(_grab_and_prepare, camera, timeout): camera for camera in cameras}
             for future in as_completed(futures):
                 camera = futures[future]
                 try:
-                    content = future.result()
-                    store_snapshot(camera, content, taken_at=now)
+                    processed = future.result()
+                    later = now + datetime.timedelta(minutes=camera.interval)
+                    store_snapshot(camera, None, taken_at=now, processed=processed, next_pull_at=later)
                 except (capture.CaptureError, ValidationError) as error:
                     reason = str(error) if isinstance(error, capture.CaptureError) else " ".join(error.messages)
                     _failed(camera, reason, now)
@@ -237,9 +257,6 @@ def pull_due(now=None, *, timeout: float = capture.TIMEOUT) -> dict:
                     _failed(camera, str(error)[:300], now)
                     counts["failed"] += 1
                 else:
-                    Camera.objects.filter(pk=camera.pk).update(
-                        next_pull_at=now + datetime.timedelta(minutes=camera.interval)
-                    )
                     counts["pulled"] += 1
                     touched.add(camera.project_id)
     counts["offline"] = check_health(now)

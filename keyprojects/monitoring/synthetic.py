@@ -8,7 +8,11 @@ import cv2
 import numpy as np
 
 
-def site_image(step: int, *, moving: bool = True, seed: int = 0, size=(640, 360), floors: int = 4) -> bytes:
+def site_image(
+    step: int, *, moving: bool = True, seed: int = 0, size=(640, 360), floors: int = 4, grain: int | None = None
+) -> bytes:
+    """`grain` adds a live sensor's noise (seeded): a still site through a live camera; without
+    it the same arguments give the very same picture, as a frozen stream does."""
     width, height = size
     rng = random.Random(seed)
     image = np.zeros((height, width, 3), np.uint8)
@@ -29,4 +33,7 @@ def site_image(step: int, *, moving: bool = True, seed: int = 0, size=(640, 360)
         for person in range(3):
             px = (x + 150 + person * 40 + step * 25) % (width - 20)
             cv2.rectangle(image, (px, height * 3 // 4), (px + 10, height * 3 // 4 + 34), (30, 30, 200), -1)
+    if grain is not None:
+        noise = np.random.default_rng(grain).normal(0, 3, image.shape)
+        image = np.clip(image + noise, 0, 255).astype(np.uint8)
     return cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes()

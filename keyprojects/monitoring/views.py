@@ -140,7 +140,11 @@ def dispatch_list(request):
     left = request.GET.get("left") == "1"
     idle = request.GET.get("idle") == "1"
     rows = dispatch.dispatch_rows(request.user, day, left_only=left, region=region, idle_only=idle)
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    summary = dispatch.summary(request.user, day)
+    paginator = Paginator(rows, 30)
+    if not (left or idle or region):
+        paginator.count = summary["sites"]  # the same sites, already counted: no second count
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = dispatch.attach_snapshots(page.object_list)
     return render(
         request,
@@ -150,7 +154,7 @@ def dispatch_list(request):
             "yesterday": day - datetime.timedelta(days=1),
             "is_today": day == timezone.localdate(),
             "page": page,
-            "summary": dispatch.summary(request.user, day),
+            "summary": summary,
             "findings": Finding.choices,
             "can_record": can(request.user, Action.ADD, Inspection),
             "idle_after": services.idle_after(),
@@ -231,3 +235,21 @@ def figures_page(request):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     return render(request, "monitoring/figures.html", {"data": data, "day": day})
+
+
+@login_required
+def camera_timelapse(request, pk):
+    """The month's timelapse of a camera in the user's scope (?month=2026-12, this month by default)."""
+    from django.http import HttpResponse
+
+    from .timelapse import month_frames, timelapse_mp4
+
+    camera = get_object_or_404(Camera.objects.restrict(request.user), pk=pk)
+    month = parse_date(f"{request.GET.get('month', '')}-01") if request.GET.get("month") else None
+    month = month or timezone.localdate().replace(day=1)
+    frames = month_frames(camera, month)
+    if not frames:
+        raise Http404(_("No snapshot kept for this month."))
+    response = HttpResponse(timelapse_mp4(frames), content_type="video/mp4")
+    response["Content-Disposition"] = f'inline; filename="timelapse-{camera.pk}-{month:%Y%m}.mp4"'
+    return response

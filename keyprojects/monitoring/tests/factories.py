@@ -4,8 +4,8 @@ from .. import services
 from ..models import Camera
 
 
-def site(name="漯河中心医院新院区", region="郾城区", *, by):
-    return start_project(make_project(region, name=name, by=by), by=by)
+def site(name="漯河中心医院新院区", region="郾城区", *, by, **values):
+    return start_project(make_project(region, name=name, by=by, **values), by=by)
 
 
 def camera(project, *, by, url="", source="http", password=None, **values):

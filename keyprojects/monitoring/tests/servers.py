@@ -66,38 +66,17 @@ class SnapshotServer:
 class HLSStream:
     """ffmpeg writing a live HLS test pattern (moving) into a directory served over HTTP."""
 
-    def __init__(self):
+    def __init__(self, video=True):
         self.dir = Path(tempfile.mkdtemp(prefix="kp-hls-"))
-        self.ffmpeg = subprocess.Popen(
-            [
-                "ffmpeg",
-                "-nostdin",
-                "-loglevel",
-                "error",
-                "-re",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc2=size=320x240:rate=10",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-tune",
-                "zerolatency",
-                "-g",
-                "10",
-                "-f",
-                "hls",
-                "-hls_time",
-                "1",
-                "-hls_list_size",
-                "4",
-                "-hls_flags",
-                "delete_segments",
-                str(self.dir / "live.m3u8"),
-            ],  # fmt: skip
-        )
+        if video:
+            source = ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10"]
+            codec = ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "10"]
+        else:  # a platform stream that carries only sound
+            source = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000"]
+            codec = ["-c:a", "aac", "-b:a", "32k"]
+        hls = ["-f", "hls", "-hls_time", "1", "-hls_list_size", "4", "-hls_flags", "delete_segments"]
+        command = ["ffmpeg", "-nostdin", "-loglevel", "error", "-re", *source, *codec, *hls]
+        self.ffmpeg = subprocess.Popen([*command, str(self.dir / "live.m3u8")])
         directory = str(self.dir)
 
         class Handler(BaseHTTPRequestHandler):

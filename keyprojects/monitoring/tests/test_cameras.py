@@ -120,3 +120,29 @@ def test_a_county_cannot_push_to_another_countys_camera(users, api_for):
     )
     assert answer.status_code == 400
     assert not Snapshot.objects.exists()
+
+
+def test_connection_test_says_the_stream_has_no_video(users):
+    from .servers import HLSStream
+
+    sound_only = HLSStream(video=False)
+    try:
+        cam = camera(site(by=users["county_a"]), by=users["county_a"], url=sound_only.url, source="hls")
+        with pytest.raises(ValidationError) as refused:
+            services.test_connection(cam, by=users["county_a"])
+    finally:
+        sound_only.stop()
+    assert "no video" in str(refused.value) or "没有视频" in str(refused.value)
+
+
+def test_masks_are_polygons_inside_the_picture_or_the_camera_is_not_saved(users, client_for):
+    project = site(by=users["county_a"])
+    data = {
+        "project": project.pk, "name": "球机", "source": "push", "interval": 10, "work_start": "07:00",
+        "work_end": "19:00", "offline_after": 30, "active": "on", "masks": "[[[0, 0], [1, 0], [1, 2]]]",
+    }  # fmt: skip
+    answer = client_for("county_a").post("/monitoring/cameras/add/", data)
+    assert answer.status_code == 400 and not Camera.objects.exists()
+    data["masks"] = "[[[0, 0], [1, 0], [1, 0.3], [0, 0.3]]]"
+    assert client_for("county_a").post("/monitoring/cameras/add/", data).status_code == 302
+    assert Camera.objects.get().masks == [[[0, 0], [1, 0], [1, 0.3], [0, 0.3]]]

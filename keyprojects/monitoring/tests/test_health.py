@@ -75,7 +75,8 @@ def test_the_same_image_for_hours_is_flagged_frozen_never_live(users):
 
 def _quiet_day(cam, day):
     for hour in (9, 11, 15):
-        services.store_snapshot(Camera.objects.get(pk=cam.pk), site_image(3, moving=False), taken_at=at(day, hour))
+        still = site_image(3, moving=False, grain=day.toordinal() + hour)
+        services.store_snapshot(Camera.objects.get(pk=cam.pk), still, taken_at=at(day, hour))
     services.refresh_activity(day)
 
 
@@ -170,3 +171,16 @@ def test_coverage_counts_monitored_started_projects_and_the_briefing_downloads(u
     assert "50.0" in text and ("扬尘" in text or "Dust" in text)
     xlsx = client_for("dispatcher").get("/monitoring/figures/?export=xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_a_month_of_snapshots_plays_as_a_timelapse(users, client_for):
+    cam = camera(site(by=users["county_a"]), by=users["county_a"], source="push")
+    for n in range(3):
+        day = DAY - datetime.timedelta(days=n)
+        for hour in (9, 15):
+            services.store_snapshot(Camera.objects.get(pk=cam.pk), site_image(n, grain=hour), taken_at=at(day, hour))
+    answer = client_for("county_a").get(f"/monitoring/cameras/{cam.pk}/timelapse.mp4?month=2026-12")
+    assert answer.status_code == 200 and answer["Content-Type"] == "video/mp4"
+    assert answer.content[4:8] == b"ftyp"
+    assert client_for("county_b").get(f"/monitoring/cameras/{cam.pk}/timelapse.mp4?month=2026-12").status_code == 404
+    assert client_for("county_a").get(f"/monitoring/cameras/{cam.pk}/timelapse.mp4?month=2025-01").status_code == 404

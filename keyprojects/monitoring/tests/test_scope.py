@@ -1,0 +1,93 @@
+"""Each role's scope over cameras, snapshots and findings (API and pages), and the dispatch
+list's query count, which does not grow with its rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from keyprojects.enterprises.models import Enterprise
+
+from .. import services
+from ..models import Inspection
+from ..synthetic import site_image
+from .factories import camera, site
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sites(users, regions):
+    owner = Enterprise.objects.create(
+        name="范围企业有限公司", credit_code="91411100MA9SCOPE1K", region=regions["郾城区"]
+    )
+    owner.users.add(users["enterprise"])
+    ours = site("郾城区范围项目", owner=owner.pk, by=users["county_a"])
+    theirs = site("舞阳县范围项目", "舞阳县", by=users["county_b"])
+    for project in (ours, theirs):
+        cam = camera(project, by=users["city_admin"], source="push", password="cam-pass-123")
+        services.store_snapshot(cam, site_image(1, grain=1), taken_at=timezone.now())
+        services.record_inspection(Inspection(project=project, finding="working"), by=users["dispatcher"])
+    return ours, theirs
+
+
+# role -> (cameras, snapshots, findings) the API lists
+SEEN = {
+    "city_admin": (2, 2, 2),
+    "county_a": (1, 1, 1),
+    "county_b": (1, 1, 1),
+    "dispatcher": (2, 2, 2),
+    "auditor": (2, 2, 2),
+    "enterprise": (0, 1, 1),  # its own site's snapshots and findings, never the cameras
+}
+
+
+@pytest.mark.parametrize("role", SEEN)
+def test_each_role_lists_the_cameras_snapshots_and_findings_of_its_scope(sites, api_for, role):
+    api = api_for(role)
+    counts = tuple(
+        api.get(f"/api/monitoring/{name}/").json()["count"] for name in ("cameras", "snapshots", "inspections")
+    )
+    assert counts == SEEN[role]
+    assert "cam-pass-123" not in str(api.get("/api/monitoring/cameras/").json())
+
+
+def test_out_of_scope_snapshot_and_camera_answer_404(sites, client_for):
+    ours, theirs = sites
+    snapshot = theirs.cameras.get().snapshots.get()
+    client = client_for("county_a")
+    assert client.get(f"/monitoring/snapshots/{snapshot.pk}/thumbnail.jpg").status_code == 404
+    assert client.get(f"/monitoring/cameras/{theirs.cameras.get().pk}/").status_code == 404
+    own = ours.cameras.get().snapshots.get()
+    answer = client.get(f"/monitoring/snapshots/{own.pk}/thumbnail.jpg")
+    assert answer.status_code == 200 and answer["Content-Type"] == "image/jpeg"
+
+
+def test_the_dispatcher_cannot_record_a_finding_outside_a_regional_dispatchers_scope(sites, users, client_for):
+    from keyprojects.orgs.models import Membership
+
+    ours, theirs = sites
+    Membership.objects.filter(user=users["dispatcher"]).update(region=ours.region)
+    answer = client_for("dispatcher").post(
+        "/monitoring/dispatch/record/", {"project": theirs.pk, "finding": "hazard", "back": "/monitoring/dispatch/"}
+    )
+    assert answer.status_code == 302
+    assert Inspection.objects.get(project=theirs).finding == "working"  # unchanged
+
+
+def test_the_dispatch_list_costs_the_same_queries_for_more_sites(users, client_for):
+    client = client_for("dispatcher")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/monitoring/dispatch/").status_code == 200
+        return len(captured)
+
+    for n in range(2):
+        project = site(f"查询项目{n}", by=users["county_a"])
+        services.store_snapshot(camera(project, by=users["county_a"], source="push"), site_image(n, grain=n))
+    few = queries()
+    for n in range(2, 7):
+        project = site(f"查询项目{n}", by=users["county_a"])
+        services.store_snapshot(camera(project, by=users["county_a"], source="push"), site_image(n, grain=n))
+    assert queries() == few
