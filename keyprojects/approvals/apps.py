@@ -9,17 +9,18 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from keyprojects.core.context_processors import nav
-        from keyprojects.core.registry import demo_step, panel
+        from keyprojects.core.registry import demo_step, home_section, panel
 
         from . import (
             notifications,  # noqa: F401  (registers the kinds)
             tasks,  # noqa: F401  (registers the scheduled jobs)
         )
         from .demo import seed_approvals
-        from .views import project_panel
+        from .views import home_approvals, project_panel
 
         demo_step(seed_approvals, order=55)
         panel("projects.Project", "approvals", _("Approvals"), "approvals/_project_panel.html", project_panel, order=60)
+        home_section("approvals/_home_approvals.html", home_approvals, order=25)
         section = _("Approvals")
         nav(_("Approval queue"), "approvals:queue", "approvals.ProjectApproval", section)
         nav(_("Approval plans"), "approvals:approvalplan_list", "approvals.ApprovalPlan", section)

@@ -241,3 +241,14 @@ def circular(request, fmt):
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('联审联批进展通报.' + fmt)}"
     return response
+
+
+def home_approvals(request):
+    """工作台: a department's matters with the fewest working days left (running or paused)."""
+    departments = _my_departments(request.user)
+    if not departments or not can(request.user, Action.VIEW, ProjectApproval):
+        return None
+    rows = [a for a in queue_rows(request.user, departments).filter(remaining_days__isnull=False)[:8]]
+    if not rows:
+        return None
+    return {"rows": rows, "overdue": sum(1 for a in rows if a.overdue)}

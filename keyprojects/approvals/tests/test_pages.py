@@ -103,3 +103,16 @@ def test_circular_in_xlsx_and_docx(plan, users, client_for):
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert "1" in text and docx.status_code == 200
     assert client_for("city_admin").get("/approvals/circular.pdf").status_code == 404
+
+
+def test_department_home_shows_its_matters_fewest_days_left_first(plan, users, client_for):
+    by = users["city_admin"]
+    land = services.accept(
+        services.apply_for(matter(plan, "land_supply"), by=by, on=date(2026, 11, 2)), by=by, on=date(2026, 11, 2)
+    )
+    services.refresh_clocks(date(2026, 12, 4))
+    home = client_for("department").get("/").content.decode()
+    assert 'data-testid="home-approvals"' in home and "国有建设用地供地" in home
+    land.refresh_from_db()
+    assert land.overdue
+    assert 'data-testid="home-approvals"' not in client_for("county_a").get("/").content.decode()
