@@ -252,6 +252,61 @@ def hand(t):
     return results
 
 
+def openfisca_columns(t):
+    """The same enterprises as the OpenFisca peer reads them: yuan as floats, missing as 0,
+    titles as held or not, codes as flags and indices."""
+    import numpy as np
+
+    def num(key, scale=100):
+        values, known = t.numbers[key]
+        values = values if known is None else np.where(known, values, 0)
+        return (values / scale).astype(np.float32)
+
+    columns = {
+        "revenue": num(("revenue", 0)),
+        "revenue_last": num(("revenue", 1)),
+        "prior_max": num(("prior_max_revenue", 0)),
+        "tax": num(("tax_paid", 0)),
+        "rd": num(("rd_expense", 0)),
+        "employees": num(("employees", 0), 1).astype(np.int32),
+        "power": num(("electricity", 0), 1000),
+        "power_last": num(("electricity", 1), 1000),
+        "exports": num(("exports", 0)),
+        "founded_year": (t.numbers[("founded", 0)][0] // 10000).astype(np.int32),
+    }
+    for name, column in (("high_tech", "high_tech"), ("specialised", "specialised"), ("little_giant", "little_giant"),
+                         ("above_scale", "above_scale")):  # fmt: skip
+        days, present = t.titles[column]
+        columns[name] = present & (days <= t.ref)
+        if name in ("high_tech", "above_scale"):
+            columns[f"{name}_year"] = np.where(present, days // 10000, 0).astype(np.int32)
+    codes, vocab = t.codes["industry"]
+    columns["industry_in_set"] = np.array([any(w.startswith(p) for p in INDUSTRY_SET) for w in vocab] + [False])[codes]
+    codes, vocab = t.codes["region"]
+    columns["district"] = np.array([w in DISTRICTS for w in vocab] + [False])[codes]
+    codes, vocab = t.codes["scale"]
+    index = {"medium": 1, "micro": 2, "small": 3}
+    columns["scale"] = np.array([index.get(w, 0) for w in vocab] + [0], dtype=np.int32)[codes]
+    return columns
+
+
+def openfisca_seconds(python, table, repeat):
+    """The OpenFisca peer's median seconds on the same enterprises (its own environment)."""
+    import json
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    import numpy as np
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "enterprises.npz"
+        np.savez(path, **openfisca_columns(table))
+        script = Path(__file__).with_name("openfisca_peer.py")
+        done = subprocess.run([python, str(script), str(path), str(repeat)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+
+
 def rules():
     from keyprojects.policies.engine import ItemRule
     from keyprojects.policies.language import parse_condition, parse_formula
@@ -270,7 +325,7 @@ def median_seconds(function, repeat):
     return statistics.median(samples)
 
 
-def engine_rows(sizes, repeat):
+def engine_rows(sizes, repeat, openfisca=None):
     import numpy as np
 
     from keyprojects.policies import reference
@@ -291,7 +346,8 @@ def engine_rows(sizes, repeat):
             hand_s.append(median_seconds(lambda t=table: hand(t), 1))
         e, h = statistics.median(engine_s), statistics.median(hand_s)
         eligible = sum(int((got[code].status == 1).sum()) for code, _c, _f in ITEMS)
-        rows.append((n, e, h, eligible))
+        peer = openfisca_seconds(openfisca, table, repeat) if openfisca else None
+        rows.append((n, e, h, eligible, peer))
     # one enterprise with its explanation: the reference evaluator and explain() for all 20 items
     table = synthetic(1000)
     firms = []
@@ -373,7 +429,7 @@ def feed_rows(count):
                     code,
                     name,
                     "2024",
-                    f"{rng.randint(1, 99999)}.{rng.randint(0, 99):02d}",
+                    str(rng.randint(1, 9999)) if unit == "人" else f"{rng.randint(1, 99999)}.{rng.randint(0, 99):02d}",
                     unit,
                     "市税务局",
                     "2025-03-31",
@@ -439,6 +495,7 @@ def main(argv=None):
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--feed", type=int, default=0, help="also load a fact feed of this many rows")
+    parser.add_argument("--openfisca", help="a Python with openfisca-core installed: time the OpenFisca peer too")
     parser.add_argument("--markdown", action="store_true", help="append the figures to bench/RESULTS.md")
     args = parser.parse_args(argv)
     django.setup()
@@ -446,17 +503,22 @@ def main(argv=None):
 
     lines = []
     if args.sizes:
-        rows, one_ms = engine_rows(args.sizes, args.repeat)
+        rows, one_ms = engine_rows(args.sizes, args.repeat, args.openfisca)
         lines += [
-            "| enterprises | engine ms | hand NumPy ms | ratio | goal | eligible answers |",
-            "|---:|---:|---:|---:|---|---:|",
+            "| enterprises | engine ms | hand NumPy ms | ratio | goal "
+            "| OpenFisca ms | OpenFisca / engine | goal | eligible answers |",
+            "|---:|---:|---:|---:|---|---:|---:|---|---:|",
         ]
-        for n, e, h, eligible in rows:
+        for n, e, h, eligible, peer in rows:
             ratio = e / h
             verdict = "ok" if ratio <= 1.0 else "**missed**"
-            lines.append(
-                f"| {n:,} | {e * 1000:.1f} | {h * 1000:.1f} | {ratio:.2f} | {verdict} (≤ 1.0) | {eligible:,} |"
-            )
+            if peer:
+                speedup = peer / e
+                peer_cells = f"{peer * 1000:.1f} | {speedup:.1f} | {'ok' if speedup >= 3 else '**missed**'} (≥ 3)"
+            else:
+                peer_cells = "— | — | not run"
+            cells = f"{n:,} | {e * 1000:.1f} | {h * 1000:.1f} | {ratio:.2f} | {verdict} (≤ 1.0) | {peer_cells}"
+            lines.append(f"| {cells} | {eligible:,} |")
         lines.append("")
         lines.append(
             f"One enterprise, all 20 items with the explanation (reference evaluator): {one_ms:.3f} ms "

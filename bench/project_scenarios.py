@@ -224,6 +224,7 @@ def dashboard_exists():
 
 @dataclass
 class ImportResult:
+    name: str
     rows: int
     plan_seconds: float
     commit_seconds: float
@@ -241,11 +242,13 @@ class ImportResult:
         return self.seconds <= IMPORT_TARGET_S
 
 
-def ledger_file(path, rows, user):
+def ledger_file(path, rows, user, *, real_world=False):
     """A real xlsx in the importer's headings, with a merged title row above the header and the
     real-world text the importer takes (亿/万 amounts, 2024.3 dates, full-width digits):
     `rows` new projects in the county user's 郾城区 with owners from the enterprises it sees, half of
-    them with a project code."""
+    them with a project code. `real_world` adds the columns read since issue 17: 所属行业 by name,
+    a 签约日期 on every third row, 期次 + 类别 (the latest phase's 签约一批) on every other row,
+    and a 备注 column that is not imported."""
     import xlsxwriter
 
     from keyprojects.enterprises.models import Enterprise
@@ -258,8 +261,13 @@ def ledger_file(path, rows, user):
     fields = ["code", "name", "region", "owner", "location", "field", "industry_code", "nature", "total_investment"]
     fields += ["prior_investment", "funding_sources", "construction_content", "designed_capacity"]
     fields += ["planned_start_date", "planned_production_date", "responsible_person", "statistics_id"]
+    if real_world:
+        fields += ["industry_name", "signed_on", "phase", "batch"]
+        from keyprojects.campaigns.models import Phase
+
+        phase = Phase.objects.filter(archived_at__isnull=True).order_by("-number").first()
     columns = [c for c in ProjectImporter.columns if c.field in fields]
-    headings = [c.heading for c in columns]
+    headings = [c.heading for c in columns] + (["备注"] if real_world else [])
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = workbook.add_worksheet("台账")
     sheet.merge_range(0, 0, 0, len(headings) - 1, "漯河市重点项目台账（bench）")
@@ -285,11 +293,22 @@ def ledger_file(path, rows, user):
             "responsible_person": "王建国",
             "statistics_id": "",
         }
-        sheet.write_row(number + 2, 0, [values.get(c.field, "") for c in columns])
+        if real_world:
+            values["industry_name"] = "食品制造业"
+            values["signed_on"] = "2024-03-05" if number % 3 == 0 else ""
+            if number % 2 == 0 and phase is not None:
+                values.update(phase=f"第{phase.number}期", batch="签约一批")
+        remark = ["总投资含土地款"] if real_world else []
+        sheet.write_row(number + 2, 0, [values.get(c.field, "") for c in columns] + remark)
     workbook.close()
 
 
-def run_import(rows=IMPORT_ROWS, out=print):
+def run_imports(rows=IMPORT_ROWS, out=print):
+    """The ledger as it was when the target was set, then with the real-world columns."""
+    return [run_import(rows, out), run_import(rows, out, real_world=True)]
+
+
+def run_import(rows=IMPORT_ROWS, out=print, *, real_world=False):
     """The job's work (core.views.import_job): read the file, plan (the dry run), commit, as the
     county user; the rows are rolled back afterwards so the next run starts from the same data."""
     from django.db import connection, transaction
@@ -305,7 +324,7 @@ def run_import(rows=IMPORT_ROWS, out=print):
         return execute(sql, params, many, context)
 
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-        ledger_file(handle.name, rows, user)
+        ledger_file(handle.name, rows, user, real_world=real_world)
         with connection.execute_wrapper(count), transaction.atomic():
             started = time.perf_counter()
             importer = ProjectImporter(user)
@@ -315,7 +334,9 @@ def run_import(rows=IMPORT_ROWS, out=print):
                 importer.commit(plan)
             committed = time.perf_counter()
             transaction.set_rollback(True)
+    name = "with 所属行业, 签约日期, 期次 + 类别, 备注" if real_world else "the 17 columns of the target"
     result = ImportResult(
+        name,
         rows,
         planned - started,
         committed - planned,
@@ -327,7 +348,7 @@ def run_import(rows=IMPORT_ROWS, out=print):
     if plan.errors:
         out(f"import errors (first 3): {[e.__dict__ for e in plan.errors[:3]]}")
     out(
-        f"{'ledger import (plan + commit)':34} {rows:>8} rows: plan {result.plan_seconds:5.1f} s, commit "
+        f"{'ledger import (plan + commit)':34} {rows:>8} rows ({name}): plan {result.plan_seconds:5.1f} s, commit "
         f"{result.commit_seconds:5.1f} s, {result.queries} queries, {result.creates} creates  "
         + ("ok" if result.ok else f"MISSED (> {IMPORT_TARGET_S} s)")
     )
@@ -357,3 +378,35 @@ def run_exports(out=print):
         )
         results.append((small, full))
     return results
+
+
+def open_data_memory(rows):
+    """Peak Python memory (tracemalloc) while streaming the OC4IDS package (JSON) of `rows` projects."""
+    import tracemalloc
+
+    from keyprojects.projects import opendata
+
+    from .scenarios import ExportResult
+
+    projects = Project.objects.filter(archived_at__isnull=True).order_by("pk")
+    last = projects.values_list("pk", flat=True)[rows - 1 : rows].first()
+    tracemalloc.start()
+    started = time.perf_counter()
+    pieces = opendata.package_json("https://example.org/oc4ids", "", projects.filter(pk__lte=last))
+    written = sum(1 for _piece in pieces) - 2  # the head and the closing bracket
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return ExportResult("OC4IDS package (json)", written, peak / 1024, seconds)
+
+
+def run_open_data(out=print):
+    """A fifth against every project: flat memory means the package streams."""
+    total = Project.objects.filter(archived_at__isnull=True).count()
+    small, full = open_data_memory(max(1, total // 5)), open_data_memory(total)
+    out(
+        f"{'OC4IDS package memory':34} {small.rows:>8} rows: peak {small.peak_kib:8.0f} KiB in {small.seconds:5.1f} s"
+        f" | {full.rows:>8} rows: peak {full.peak_kib:8.0f} KiB in {full.seconds:5.1f} s"
+        f" | ratio {full.peak_kib / small.peak_kib:4.2f}"
+    )
+    return [(small, full)]

@@ -20,7 +20,7 @@ from keyprojects.core.search import contains_lookup
 from keyprojects.orgs.models import Contact, Department, Region, User
 from keyprojects.orgs.views import ContactViews
 
-from . import project_scenarios
+from . import project_scenarios, stats_scenarios
 
 TARGET_MS = 150  # DESIGN.md: list pages and API lists answer p95 ≤ 150 ms
 SEARCH_TEXT = "建国"
@@ -181,6 +181,7 @@ def scenarios():
             search_rows(everything, SEARCH_TEXT).count(),
         ),
         *project_scenarios.scenarios(),
+        *stats_scenarios.scenarios(),
     ]
 
 

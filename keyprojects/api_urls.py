@@ -1,14 +1,15 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
+
+from keyprojects.core.network import AddressThrottle, UsernameThrottle
 
 
 class TokenView(ObtainAuthToken):
-    """Username and password in, token out; throttled against guessing."""
+    """Username and password in, token out; throttled per client address and per username
+    against guessing (core/network.py)."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
+    throttle_classes = [AddressThrottle, UsernameThrottle]
 
 
 urlpatterns = [
@@ -21,6 +22,8 @@ urlpatterns = [
     path("problems/", include("keyprojects.problems.api.urls")),
     path("attraction/", include("keyprojects.attraction.api.urls")),
     path("policies/", include("keyprojects.policies.api.urls")),
+    path("dashboards/", include("keyprojects.dashboards.api.urls")),
+    path("approvals/", include("keyprojects.approvals.api.urls")),
     path("monitoring/", include("keyprojects.monitoring.api.urls")),
     path("", include("keyprojects.enterprises.api.urls")),  # /api/enterprises/
 ]

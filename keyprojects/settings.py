@@ -22,9 +22,15 @@ def env_list(name, default=""):
 
 
 def _secret_key():
-    """A key generated once into var/ so that sessions survive restarts without set-up."""
+    """A key generated once into var/ so that sessions survive restarts without set-up; in
+    production it must be given (a generated key would differ per machine and sign nothing
+    another process could check), so production refuses to start without it."""
     if key := os.environ.get("SECRET_KEY"):
         return key
+    if env_bool("KEYPROJECTS_PRODUCTION"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SECRET_KEY is required with KEYPROJECTS_PRODUCTION=1 (see docs/operations.md).")
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(64))
@@ -65,6 +71,7 @@ INSTALLED_APPS = [
     "keyprojects.problems",
     "keyprojects.attraction",
     "keyprojects.policies",
+    "keyprojects.approvals",
     "keyprojects.monitoring",
     "keyprojects.dashboards",
 ]
@@ -176,6 +183,16 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client's address (core/network.py): REMOTE_ADDR, or with N proxies of ours in front (nginx:
+# 1) the address the outermost saw, never an X-Forwarded-For entry the client wrote.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "keyprojects.core.network.client_address"
+# Failed sign-ins per address and per username over a window; a browser that signed in as the
+# user before is exempt from the per-username limit (core/network.py, docs/operations.md).
+SIGN_IN_WINDOW_SECONDS = int(os.environ.get("SIGN_IN_WINDOW_SECONDS", 900))
+SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_LIMIT", 30))
+SIGN_IN_USERNAME_LIMIT = int(os.environ.get("SIGN_IN_USERNAME_LIMIT", 20))
+DEVICE_COOKIE_AGE = 90 * 24 * 3600
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -237,7 +254,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "keyprojects.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "keyprojects.core.schema.Schema",  # error answers documented once
-    "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
+    "DEFAULT_THROTTLE_RATES": {"token": "10/min", "token-username": "5/min"},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "keyprojects.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -250,7 +268,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name per choice set, whatever the field is called (stage, to_stage …).
-    "ENUM_NAME_OVERRIDES": {"StageEnum": "keyprojects.projects.choices.Stage"},
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "keyprojects.projects.choices.Stage",
+        "ProblemCategoryEnum": "keyprojects.problems.choices.Category",
+        "AssessmentKindEnum": "keyprojects.approvals.choices.AssessmentKind",
+    },
 }
 # A filter left open reads "All" (全部), not a row of dashes.
 FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")

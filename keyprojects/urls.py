@@ -26,6 +26,7 @@ urlpatterns = [
     path("attraction/", include("keyprojects.attraction.urls")),
     path("dashboards/", include("keyprojects.dashboards.urls")),
     path("policies/", include("keyprojects.policies.urls")),
+    path("approvals/", include("keyprojects.approvals.urls")),
     path("monitoring/", include("keyprojects.monitoring.urls")),
     path("s/<str:token>/", project_views.signboard, name="signboard"),
     path("open-data/", include(opendata.urlpatterns)),  # public: no sign-in
@@ -34,4 +35,5 @@ urlpatterns = [
 ]
 
 handler400 = "keyprojects.core.errors.bad_request"  # our messages, in the user's language
+handler404 = "keyprojects.core.errors.page_not_found"  # JSON under /api/
 handler500 = "keyprojects.core.errors.server_error"  # a sentence and the request id, never a traceback

@@ -48,6 +48,13 @@ def _starts(field, codes):
     return q
 
 
+def _deepest(codes: dict, industry: str):
+    """The link whose code is the longest prefix of `industry` (C1351 sits on 肉制品加工 (C135),
+    not on 食品加工 (C13))."""
+    found = [k for k in codes if industry.startswith(k)]
+    return codes[max(found, key=len)] if found else None
+
+
 def chain_map(chain, user) -> dict:
     """The chain as a tree of links, each with its gap, its leads by state and the enterprises
     and projects already on it (by industry code): one query per kind, not per link."""
@@ -63,11 +70,11 @@ def chain_map(chain, user) -> dict:
         for pk, name, industry in visible.filter(_starts("industry", codes)).values_list("pk", "name", "industry")[
             :500
         ]:
-            link = next((v for k, v in codes.items() if industry.startswith(k)), None)
+            link = _deepest(codes, industry)
             enterprises.setdefault(link, []).append({"pk": pk, "name": name})
         found = Project.objects.restrict(user, Action.VIEW).filter(archived_at__isnull=True)
         for row in found.filter(_starts("industry_code", codes)).values("pk", "name", "industry_code", "stage")[:500]:
-            link = next((v for k, v in codes.items() if row["industry_code"].startswith(k)), None)
+            link = _deepest(codes, row["industry_code"])
             projects.setdefault(link, []).append(row)
     children = {}
     for link in links:

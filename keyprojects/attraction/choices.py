@@ -45,7 +45,7 @@ TOP_POSTS = frozenset({Post.SECRETARY, Post.HEAD})
 
 
 class TeamKind(models.TextChoices):
-    SIX_POSTS = "six_posts", _("six posts (六职)")
+    SIX_POSTS = "six_posts", _("six posts")
     TASK_FORCE = "task_force", _("attraction task force")
     ALL_STAFF = "all_staff", _("all staff")
 
@@ -82,8 +82,8 @@ class Opinion(models.TextChoices):
 
 
 class VisitKind(models.TextChoices):
-    OUTGOING = "outgoing", _("we visited them (拜访)")
-    INCOMING = "incoming", _("they visited us (来访)")
+    OUTGOING = "outgoing", _("we visited them")
+    INCOMING = "incoming", _("they visited us")
 
 
 class TripStatus(models.TextChoices):
@@ -96,8 +96,8 @@ class TripStatus(models.TextChoices):
 class FundSource(models.TextChoices):
     """到位资金 as the province counts it."""
 
-    OUT_OF_PROVINCE = "out_of_province", _("from outside the province (省外)")
-    FOREIGN = "foreign", _("from abroad (境外)")
+    OUT_OF_PROVINCE = "out_of_province", _("from outside the province")
+    FOREIGN = "foreign", _("from abroad")
 
 
 class LeadEventType(models.TextChoices):

@@ -280,7 +280,10 @@ def seed_attraction(stdout=None, *, today=None):
             if project is not None:
                 company = project.owner.name if project.owner else f"{project.name}投资方"
                 region = project.region
-                owner = next((c for c in six if c.region_id == region.pk), rng.choice(six))
+                owner = rng.choice([c for c in six if c.region_id == region.pk] or six)
+                # the link the project's industry code sits on (C1351 → 肉制品加工), else none
+                on = [k for k in links if any(project.industry_code.startswith(code) for code in k.codes)]
+                link = max(on, key=lambda k: max(len(c) for c in k.codes)) if on else None
                 investment = project.total_investment
             else:
                 words = COMPANY_WORDS.get(link.name, ["实业"])
@@ -303,7 +306,7 @@ def seed_attraction(stdout=None, *, today=None):
                 name_key=name_key(company),
                 credit_code=code,
                 headquarters=company[:2] if not project else (project.owner.region.name if project.owner else ""),
-                industry=(link.codes or [""])[0][:5],
+                industry=project.industry_code if project else (link.codes or [""])[0][:5],
                 link=link,
                 size=rng.choice([Size.LARGE, Size.LARGE, Size.MEDIUM, Size.SMALL]),
                 listed=rng.random() < 0.3,
@@ -415,9 +418,10 @@ def _histories(rng, today, leads, plans):
     for lead in leads:
         for day, type_, data in lead._history:
             events.append(LeadEvent(lead=lead, type=type_, data=data, actor=lead.owner.user, time=_at(day)))
+    times = [event.time for event in events]  # bulk_create stamps them now (auto_now_add)
     created = LeadEvent.objects.bulk_create(events)
-    for event, original in zip(created, events, strict=True):
-        event.time = original.time
+    for event, time_ in zip(created, times, strict=True):
+        event.time = time_
     LeadEvent.objects.bulk_update(created, ["time"], batch_size=500)
     for visit in visits:
         visit.lead_id = visit.lead.pk

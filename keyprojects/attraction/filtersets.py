@@ -6,7 +6,19 @@ from keyprojects.core.widgets import SearchSelect
 from keyprojects.orgs.models import Region
 
 from .choices import FundSource, Gap, LeadStatus, Post, TeamKind, TripStatus
-from .models import Cadre, Chain, ChainLink, FundsInPlace, Lead, TargetEnterprise, Team, Trip, Visit
+from .models import (
+    Cadre,
+    Chain,
+    ChainGoal,
+    ChainLink,
+    FundsInPlace,
+    Lead,
+    TargetEnterprise,
+    Team,
+    Trip,
+    Visit,
+    YearGoal,
+)
 
 
 class ChainFilterSet(BaseFilterSet):
@@ -76,6 +88,15 @@ class LeadFilterSet(BaseFilterSet):
         return stale if value else queryset.exclude(pk__in=stale.values("pk"))
 
 
+class BoardFilterSet(LeadFilterSet):
+    """The pipeline board's filters: its columns are the states."""
+
+    status = None  # the columns are the states
+
+    class Meta(LeadFilterSet.Meta):
+        fields = ["q", "region", "owner", "link", "stale"]
+
+
 class VisitFilterSet(BaseFilterSet):
     search_fields = ("people", "lead__name")
 
@@ -103,3 +124,20 @@ class FundsInPlaceFilterSet(BaseFilterSet):
     class Meta:
         model = FundsInPlace
         fields = ["q", "source", "project"]
+
+
+class ChainGoalFilterSet(BaseFilterSet):
+    class Meta:
+        model = ChainGoal
+        fields = ["q", "chain", "year"]
+
+
+class YearGoalFilterSet(BaseFilterSet):
+    search_fields = ("cadre__user__first_name",)
+    cadre = django_filters.ModelChoiceFilter(
+        queryset=Cadre.objects.select_related("user"), widget=SearchSelect("attraction.Cadre"), label=_("cadre")
+    )
+
+    class Meta:
+        model = YearGoal
+        fields = ["q", "year", "cadre"]

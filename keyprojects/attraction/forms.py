@@ -10,7 +10,7 @@ from keyprojects.core.widgets import SearchSelect
 from keyprojects.orgs.models import Region
 
 from .choices import Opinion, VisitKind
-from .models import Cadre, Chain, ChainLink, FundsInPlace, Lead, TargetEnterprise, Team, Trip
+from .models import Cadre, Chain, ChainGoal, ChainLink, FundsInPlace, Lead, TargetEnterprise, Team, Trip, YearGoal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date input reads
 
@@ -29,6 +29,24 @@ class ChainLinkForm(BaseModelForm):
     class Meta:
         model = ChainLink
         fields = ["chain", "parent", "name", "order", "gap", "industry_codes", "note"]
+
+
+class ChainGoalForm(BaseModelForm):
+    investment = MoneyField(label=_("contracted investment (10k yuan)"), help_text=_("In 万元; 亿 is accepted too."))
+
+    class Meta:
+        model = ChainGoal
+        fields = ["chain", "year", "leads", "signings", "investment"]
+
+
+class YearGoalForm(BaseModelForm):
+    investment = MoneyField(label=_("contracted investment (10k yuan)"), help_text=_("In 万元; 亿 is accepted too."))
+    funds = MoneyField(label=_("funds in place (10k yuan)"), help_text=_("In 万元; 亿 is accepted too."))
+
+    class Meta:
+        model = YearGoal
+        fields = ["cadre", "year", "leads", "visits", "signings", "investment", "funds"]
+        widgets = {"cadre": SearchSelect("attraction.Cadre")}
 
 
 class TargetEnterpriseForm(BaseModelForm):
@@ -74,6 +92,29 @@ class LeadForm(BaseModelForm):
             mine = Cadre.objects.filter(user=self.user).select_related("team").first() if self.user else None
             if mine is not None and not self.initial.get("owner"):  # a cadre's own lead by default
                 self.initial.update(owner=mine.pk, region=mine.region_id, team=mine.team_id)
+
+    def clean(self):
+        """A company already followed is refused here, before anything is written (the page and
+        each row of a ledger alike), naming the lead that follows it."""
+        from .services import clean_credit_code, find_target, open_lead_for
+
+        cleaned = super().clean()
+        if self.instance.pk or not cleaned.get("company"):
+            return cleaned
+        try:
+            code = clean_credit_code(cleaned.get("credit_code"))
+        except forms.ValidationError as error:
+            self.add_error("credit_code", error.message_dict["credit_code"])
+            return cleaned
+        target = find_target(cleaned["company"], code)
+        existing = open_lead_for(target) if target is not None else None
+        if existing is not None:
+            self.add_error(
+                "company",
+                _("“%(company)s” is already followed as the lead “%(lead)s” by %(owner)s.")
+                % {"company": target.name, "lead": existing.name, "owner": existing.owner},
+            )
+        return cleaned
 
 
 class ContactForm(VerbForm):

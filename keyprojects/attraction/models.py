@@ -105,7 +105,7 @@ class TargetEnterprise(BaseModel):
     name (`name_key`), against itself and against the enterprise library (`enterprise`)."""
 
     name = models.CharField(_("name"), max_length=200)
-    name_key = models.CharField(max_length=200, db_index=True, editable=False)
+    name_key = models.CharField(_("normalised name"), max_length=200, db_index=True, editable=False)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True, null=True, blank=True)
     headquarters = models.CharField(_("headquarters"), max_length=100, blank=True)
     industry = models.CharField(_("industry code"), max_length=5, blank=True)
@@ -293,6 +293,7 @@ class Lead(BaseModel):
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         indexes = [
+            models.Index(fields=["-found_on", "-id"], name="lead_list_order"),  # the list's order: a page, not a sort
             models.Index(fields=["status", "-investment"]),
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["region", "status"]),
@@ -356,7 +357,16 @@ class LeadEvent(Event):
         verbose_name_plural = _("lead events")
 
     def sentence_params(self):
+        from datetime import date
+
+        from keyprojects.core import display
+
         data = dict(self.data or {})
+        if data.get("date"):  # stored ISO, read the reader's way
+            try:
+                data["date"] = display.day(date.fromisoformat(data["date"]))
+            except (TypeError, ValueError):
+                pass
         if data.get("opinion") in Opinion.values:
             data["opinion"] = Opinion(data["opinion"]).label
         return data

@@ -20,7 +20,7 @@ STARTED_OR_LATER = LIFECYCLE[LIFECYCLE.index(Stage.STARTED) :]
 GROUPS = {
     "cadre": (_("cadre"), "owner", "pk"),
     "team": (_("team"), "team", "team"),
-    "region": (_("region"), "region", "region"),
+    "region": (_("region"), "owner__region", "region"),  # the cadre's county, as their goals are
 }
 SHOWN = 100  # rows a ranking page shows (a province has thousands of cadres)
 MEASURES = (

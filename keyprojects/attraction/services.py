@@ -336,7 +336,9 @@ def hand_over(lead: Lead, *, by) -> Project:
     lead = Lead.objects.select_for_update().select_related("target", "region").get(pk=lead.pk)
     _from(lead, [LeadStatus.SIGNED], _("handed over"))
     if not lead.agreement or not lead.signed_on:
-        raise ValidationError(_("A lead is handed over with its signed agreement: upload it when signing."))
+        raise ValidationError(
+            {"agreement": _("A lead is handed over with its signed agreement: upload it when signing.")}
+        )
     target = lead.target
     with acting(by):
         owner = target.enterprise

@@ -4,7 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from keyprojects.core import display
 from keyprojects.core.tables import BaseTable, MoneyColumn
 
-from .models import Cadre, Chain, ChainLink, FundsInPlace, Lead, TargetEnterprise, Team, Trip, Visit
+from .models import (
+    Cadre,
+    Chain,
+    ChainGoal,
+    ChainLink,
+    FundsInPlace,
+    Lead,
+    TargetEnterprise,
+    Team,
+    Trip,
+    Visit,
+    YearGoal,
+)
 
 
 class ChainTable(BaseTable):
@@ -92,3 +104,22 @@ class FundsInPlaceTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = FundsInPlace
         fields = ["project", "month", "source", "amount", "note"]
+
+
+class ChainGoalTable(BaseTable):
+    chain = tables.Column(linkify=lambda record: record.get_absolute_url())
+    investment = MoneyColumn(display.YI, verbose_name=_("contracted investment (100m yuan)"))
+
+    class Meta(BaseTable.Meta):
+        model = ChainGoal
+        fields = ["chain", "year", "leads", "signings", "investment"]
+
+
+class YearGoalTable(BaseTable):
+    cadre = tables.Column(linkify=lambda record: record.get_absolute_url())
+    investment = MoneyColumn(display.YI, verbose_name=_("contracted investment (100m yuan)"))
+    funds = MoneyColumn(display.YI, verbose_name=_("funds in place (100m yuan)"))
+
+    class Meta(BaseTable.Meta):
+        model = YearGoal
+        fields = ["cadre", "year", "leads", "visits", "signings", "investment", "funds"]

@@ -11,6 +11,8 @@ urlpatterns = [
     path("review.docx", views.review_docx, name="review"),
     *views.ChainViews.urls(),
     *views.ChainLinkViews.urls(),
+    *views.ChainGoalViews.urls(),
+    *views.YearGoalViews.urls(),
     *views.TargetEnterpriseViews.urls(),
     *views.TeamViews.urls(),
     *views.CadreViews.urls(),

@@ -13,14 +13,17 @@ from django.utils.translation import gettext_lazy
 
 from keyprojects.core.access import Action, can
 from keyprojects.core.context import acting
+from keyprojects.core.imports import Column
 from keyprojects.core.verbs import Verb
 from keyprojects.core.views import ModelViews
 
 from . import board, documents, rankings, services
 from .choices import OPEN_STATUSES, LeadStatus, TripStatus
 from .filtersets import (
+    BoardFilterSet,
     CadreFilterSet,
     ChainFilterSet,
+    ChainGoalFilterSet,
     ChainLinkFilterSet,
     FundsInPlaceFilterSet,
     LeadFilterSet,
@@ -28,10 +31,12 @@ from .filtersets import (
     TeamFilterSet,
     TripFilterSet,
     VisitFilterSet,
+    YearGoalFilterSet,
 )
 from .forms import (
     CadreForm,
     ChainForm,
+    ChainGoalForm,
     ChainLinkForm,
     ConcludeForm,
     ContactForm,
@@ -47,10 +52,25 @@ from .forms import (
     TripForm,
     TripVisitForm,
     VisitForm,
+    YearGoalForm,
 )
-from .models import Cadre, Chain, ChainLink, FundsInPlace, Lead, TargetEnterprise, Team, Trip, Visit
+from .importers import LeadImporter
+from .models import (
+    Cadre,
+    Chain,
+    ChainGoal,
+    ChainLink,
+    FundsInPlace,
+    Lead,
+    TargetEnterprise,
+    Team,
+    Trip,
+    Visit,
+    YearGoal,
+)
 from .tables import (
     CadreTable,
+    ChainGoalTable,
     ChainLinkTable,
     ChainTable,
     FundsInPlaceTable,
@@ -59,6 +79,7 @@ from .tables import (
     TeamTable,
     TripTable,
     VisitTable,
+    YearGoalTable,
 )
 
 
@@ -85,6 +106,24 @@ class ChainLinkViews(ModelViews):
     form = ChainLinkForm
     select_related = ("chain", "parent")
     url_prefix = "links/"
+
+
+class ChainGoalViews(ModelViews):
+    model = ChainGoal
+    filterset = ChainGoalFilterSet
+    table = ChainGoalTable
+    form = ChainGoalForm
+    select_related = ("chain",)
+    url_prefix = "chain-goals/"
+
+
+class YearGoalViews(ModelViews):
+    model = YearGoal
+    filterset = YearGoalFilterSet
+    table = YearGoalTable
+    form = YearGoalForm
+    select_related = ("cadre__user",)
+    url_prefix = "goals/"
 
 
 class TargetEnterpriseViews(ModelViews):
@@ -125,6 +164,26 @@ class LeadViews(ModelViews):
     filterset = LeadFilterSet
     table = LeadTable
     form = LeadForm
+    importer = LeadImporter
+    # The ledger's columns first (so an export re-imports), then what the pipeline added.
+    export_columns = (
+        Column("target__name", ("目标企业",)),
+        Column("target__credit_code", ("统一社会信用代码",)),
+        Column("name", ("项目名称",)),
+        Column("region", ("落地县区",), lookup="name"),
+        Column("owner__user__first_name", ("责任人",)),
+        Column("link", ("链节",), lookup="name"),
+        Column("found_on", ("发现日期",)),
+        Column("investment", ("意向投资（万元）",)),
+        Column("next_step", ("下一步工作",)),
+        Column("next_step_on", ("下一步完成时限",)),
+        Column("status", ("状态",)),
+        Column("last_activity_on", ("最近跟进",)),
+        Column("score", ("评审得分",)),
+        Column("signed_on", ("签约日期",)),
+        Column("contracted_investment", ("合同投资额（万元）",)),
+        Column("project__name", ("移交项目",)),
+    )
     select_related = ("target", "link__chain", "region", "owner__user", "team")
     detail_template = "attraction/lead_detail.html"
     verbs = (
@@ -159,7 +218,7 @@ class LeadViews(ModelViews):
             services.evaluate,
             form=EvaluateForm,
             available=_is(LeadStatus.NEGOTIATING, LeadStatus.EVALUATED),
-            help=gettext_lazy("项目预估评审: the committee's figures and its scored opinion."),
+            help=gettext_lazy("The pre-evaluation committee's figures and its scored opinion."),
             done=gettext_lazy("The pre-evaluation is recorded."),
         ),
         Verb(
@@ -192,13 +251,22 @@ class LeadViews(ModelViews):
     )
 
     @classmethod
+    def export_queryset(cls, queryset):
+        return queryset.select_related("target", "region", "owner__user", "link", "project")
+
+    @classmethod
     def save(cls, form, request):
+        return cls.save_lead(form, request.user)
+
+    @classmethod
+    def save_lead(cls, form, user):
+        """A new lead through create_lead() (the page, the ledger import); an edit as saved."""
         data = form.cleaned_data
         if form.instance.pk:
-            with acting(request.user):
+            with acting(user):
                 return form.save()
         return services.create_lead(
-            by=request.user,
+            by=user,
             name=data["name"],
             company=data["company"],
             credit_code=data.get("credit_code"),
@@ -320,7 +388,7 @@ def _year(request):
 def pipeline(request):
     """看板: one column per state, counts and sums in the database, the largest leads first."""
     leads = Lead.objects.restrict(request.user).filter(archived_at__isnull=True)
-    filterset = LeadFilterSet(request.GET or None, queryset=leads, request=request)
+    filterset = BoardFilterSet(request.GET or None, queryset=leads, request=request)
     return render(
         request,
         "attraction/pipeline.html",

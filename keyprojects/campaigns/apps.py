@@ -8,11 +8,13 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaign")
 
     def ready(self):
-        from keyprojects.core.registry import demo_step, panel
+        from keyprojects.core.registry import demo_step, import_columns, panel
 
         from .demo import seed_campaign
+        from .importers import LedgerEntries
 
         demo_step(seed_campaign, order=40)
+        import_columns("projects.Project", LedgerEntries)
         from django.core import checks
 
         from keyprojects.core.context_processors import nav

@@ -6,15 +6,17 @@ row and column; as with every import, a file with any bad row writes nothing."""
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from keyprojects.core.access import Action
+from keyprojects.core.access import Action, region_ids
 from keyprojects.core.imports import Column, Importer, normalise
+from keyprojects.orgs.models import Region
 from keyprojects.orgs.regions import region_finder
 from keyprojects.projects.models import Project
 
 from . import services
-from .choices import BATCH_WORDS
+from .choices import BATCH_WORDS, Batch
 from .forms import BatchEntryImportForm
 from .models import BatchEntry, Phase
 
@@ -139,3 +141,98 @@ class BatchEntryImporter(Importer):
             total_investment=data.get("total_investment"),
             planned_investment=data.get("planned_investment"),
         )
+
+
+class LedgerEntries:
+    """期次 + 类别 of the project ledger (第十三期 / 开工一批): the row's project is listed in that
+    batch of that phase through add_entries(), under the history import's rules, checked at the
+    preview so that a file reports every such row before anything is written. A 期次 without its
+    类别 (or the reverse) is not guessed from the stage: it is left out, said on the row."""
+
+    key = "campaign_entry"
+    columns = (
+        Column("phase", ("期次", "期数", "期别")),
+        Column("batch", ("类别", "批次", "入选类别", "三个一批类别")),
+    )
+
+    def __init__(self, user):
+        self.user = user
+        self._phases = None
+        self._listed = None
+        self.regions = region_ids(self.user, Action.ADD, Region, BatchEntry)  # None: all of them
+        words = {normalise(word): batch for word, batch in BATCH_WORDS.items()}
+        for batch in Batch:
+            words[batch.value] = batch
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    words[normalise(str(batch.label)).lower()] = batch
+        self.words = words
+
+    def phases(self):
+        if self._phases is None:
+            self._phases = {p.number: p for p in Phase.objects.filter(archived_at__isnull=True)}
+        return self._phases
+
+    def read(self, texts):
+        phase_column, batch_column = self.columns
+        phase_text, batch_text = texts.get(phase_column, ""), texts.get(batch_column, "")
+        if not phase_text and not batch_text:
+            return None, []
+        if not phase_text or not batch_text:
+            return ("missing", phase_text or batch_text), []
+        errors, phase, batch = [], None, None
+        try:
+            phase = self.phases().get(parse_phase_number(phase_text))
+        except ValidationError as error:
+            errors.append((phase_column, error.messages[0]))
+        else:
+            if phase is None:
+                message = _("There is no phase “%(value)s” on the platform; add the phase first.")
+                errors.append((phase_column, message % {"value": phase_text}))
+        batch = self.words.get(normalise(batch_text).lower())
+        if batch is None:
+            message = _("“%(value)s” is not a batch: write 签约一批, 开工一批 or 投产一批.")
+            errors.append((batch_column, message % {"value": batch_text}))
+        if errors:
+            return None, errors
+        return (phase.number, batch.value), []
+
+    def review(self, form):
+        """Whether the row's listing is new, already there, or refused by the campaign's rules."""
+        value = form.data.get(self.key)
+        if not value:
+            return []
+        if value[0] == "missing":
+            form.data[self.key] = None
+            message = _("Not listed in a phase: the row gives “%(value)s” but not both 期次 and 类别.")
+            return [("phase", message % {"value": value[1]}, "warning")]
+        phase, batch = self.phases()[value[0]], Batch(value[1])
+        project = form.instance
+        region = form.cleaned_data.get("region", project.region if project.pk else None)
+        if self.regions is not None and getattr(region, "pk", region) not in self.regions:
+            form.data[self.key] = None
+            message = _("Not listed in %(phase)s: your role does not list projects in phases.")
+            return [("phase", message % {"phase": phase}, "warning")]
+        if project.pk:
+            if self.listed(project.pk, phase.pk, batch):
+                form.data[self.key] = None  # already there: nothing to write
+                return []
+            if problem := services.listing_problem(phase, project, batch, history=True):
+                return [("phase", problem, "error")]
+        message = _("Listed in the %(batch)s of %(phase)s.")
+        return [("phase", message % {"batch": batch.label, "phase": phase}, "note")]
+
+    def listed(self, project, phase, batch):
+        """The file's projects' live entries, read once for the file."""
+        if self._listed is None:
+            rows = BatchEntry.objects.filter(archived_at__isnull=True).values_list("project", "phase", "batch")
+            self._listed = set(rows)
+        return (project, phase, batch.value) in self._listed
+
+    def write(self, forms, projects):
+        listings = [
+            services.Listing(self.phases()[value[0]], project, value[1])
+            for form, project in zip(forms, projects, strict=True)
+            if (value := form.data.get(self.key))
+        ]
+        services.add_entries(listings, by=self.user, history=True)

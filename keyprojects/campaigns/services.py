@@ -63,9 +63,10 @@ def _live_entries(phase):
 # --- listing -----------------------------------------------------------------------------
 
 
-def listing_problem(phase, project, batch, *, history=False, exclude=None):
+def listing_problem(phase, project, batch, *, history=False, exclude=None, listed=None):
     """Why `project` cannot be listed in `batch` of `phase`, or None (the importer's dry run
-    asks too, so that a file reports every such row before anything is written)."""
+    asks too, so that a file reports every such row before anything is written). `listed` may
+    hold the project's live entries of that batch, read beforehand for many projects at once."""
     batch = Batch(batch)
     if phase.status != PhaseStatus.PLANNING and not history:
         return _("The list of %(phase)s is locked; entries can no longer change.") % {"phase": phase}
@@ -73,12 +74,13 @@ def listing_problem(phase, project, batch, *, history=False, exclude=None):
         return _("%(project)s is terminated; a terminated project cannot be listed.") % {"project": project}
     if project.archived_at:
         return _("%(project)s is archived; it cannot be listed.") % {"project": project}
-    listed = BatchEntry.objects.filter(project=project, batch=batch, archived_at__isnull=True)
-    if not once_per_batch():
-        listed = listed.filter(phase=phase)
-    if exclude is not None:
-        listed = listed.exclude(pk=exclude)
-    earlier = listed.select_related("phase").first()
+    if listed is None:
+        listed = BatchEntry.objects.filter(project=project, batch=batch, archived_at__isnull=True)
+        listed = listed.select_related("phase").order_by("pk")
+    earlier = next(
+        (e for e in listed if (once_per_batch() or e.phase_id == phase.pk) and e.pk != exclude),
+        None,
+    )
     if earlier:
         return _(
             "%(project)s is already listed in the %(batch)s of %(phase)s; a project is listed once per batch type."
@@ -86,37 +88,90 @@ def listing_problem(phase, project, batch, *, history=False, exclude=None):
     return None
 
 
-@transaction.atomic
 def add_entry(phase, project, batch, *, by, history=False, total_investment=None, planned_investment=None, event=True):
     """List `project` in `batch` of `phase`, with copies of its figures as they are now.
 
     `history=True` is the history import: past (locked or held) phases accept entries, the
     figures may come from the old list, the stage is the one the project had on the phase date,
     and a project terminated after the phase was legitimately listed then."""
-    batch = Batch(batch)
-    phase = Phase.objects.select_for_update().get(pk=phase.pk)
-    problem = listing_problem(phase, project, batch, history=history)
-    if problem:
-        raise ValidationError(problem)
-    if planned_investment is None:
-        plan = YearPlan.objects.filter(project=project, year=phase.date.year, archived_at__isnull=True).first()
-        planned_investment = plan.planned_investment if plan else 0
+    listing = Listing(phase, project, batch, total_investment, planned_investment)
+    return add_entries([listing], by=by, history=history, event=event)[0]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One project to list in one batch of one phase; figures left None are copied from the project."""
+
+    phase: Phase
+    project: Project
+    batch: str
+    total_investment: object = None
+    planned_investment: object = None
+
+
+@transaction.atomic
+def add_entries(listings, *, by, history=False, event=True):
+    """add_entry() for many listings (a ledger's 期次 and 类别): the same rules and figures, read
+    and written a fixed number of queries at a time, not some six per entry. All or nothing."""
+    listings = list(listings)
+    if not listings:
+        return []
+    phases = Phase.objects.select_for_update().in_bulk({listing.phase.pk for listing in listings})
+    projects = [listing.project for listing in listings]
+    live, known = {}, {}
+    for entry in BatchEntry.objects.filter(project__in=projects).select_related("phase").order_by("pk"):
+        known[entry.phase_id, entry.project_id, entry.batch] = entry
+        if entry.archived_at is None:
+            live.setdefault((entry.project_id, entry.batch), []).append(entry)
+    years = {phase.date.year for phase in phases.values()}
+    plans = YearPlan.objects.filter(project__in=projects, year__in=years, archived_at__isnull=True)
+    plans = {(pk, year): planned for pk, year, planned in plans.values_list("project", "year", "planned_investment")}
+    entries, new, revived = [], [], []
+    for listing in listings:
+        phase, project, batch = phases[listing.phase.pk], listing.project, Batch(listing.batch)
+        problem = listing_problem(phase, project, batch, history=history, listed=live.get((project.pk, batch), ()))
+        if problem:
+            raise ValidationError(problem)
+        planned = listing.planned_investment
+        if planned is None:
+            planned = plans.get((project.pk, phase.date.year), 0)
+        figures = {
+            "total_investment": project.total_investment
+            if listing.total_investment is None
+            else listing.total_investment,
+            "planned_investment": planned,
+            "stage": stage_on(project, phase.date) if history else project.stage,
+            "region_id": project.region_id,
+            "archived_at": None,
+        }
+        entry = known.get((phase.pk, project.pk, batch.value))  # an archived listing comes back, refreshed
+        if entry is None:
+            entry = BatchEntry(phase=phase, project=project, batch=batch, **figures)
+            new.append(entry)
+        else:
+            for name, value in figures.items():
+                setattr(entry, name, value)
+            revived.append(entry)
+        live.setdefault((project.pk, batch), []).append(entry)
+        entries.append(entry)
     with acting(by):
-        entry, _created = BatchEntry.objects.update_or_create(  # an archived listing comes back, refreshed
-            phase=phase,
-            project=project,
-            batch=batch,
-            defaults={
-                "total_investment": project.total_investment if total_investment is None else total_investment,
-                "planned_investment": planned_investment,
-                "stage": stage_on(project, phase.date) if history else project.stage,
-                "region_id": project.region_id,
-                "archived_at": None,
-            },
-        )
+        BatchEntry.objects.bulk_create(new)
+        if revived:
+            BatchEntry.objects.bulk_update(
+                revived, ["total_investment", "planned_investment", "stage", "region", "archived_at"]
+            )
         if event:
-            _event(phase, PhaseEventType.ENTRY_ADDED, by, entry=entry.pk, project=project.pk, batch=batch.value)
-    return entry
+            actor = by if getattr(by, "pk", None) else None
+            PhaseEvent.objects.bulk_create(
+                PhaseEvent(
+                    phase=entry.phase,
+                    type=PhaseEventType.ENTRY_ADDED,
+                    actor=actor,
+                    data={"entry": entry.pk, "project": entry.project_id, "batch": Batch(entry.batch).value},
+                )
+                for entry in entries
+            )
+    return entries
 
 
 @dataclass(frozen=True)

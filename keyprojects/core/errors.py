@@ -104,6 +104,15 @@ def bad_request(request, exception=None, template_name="400.html"):
     return render(request, template_name, {"message": message}, status=400)
 
 
+def page_not_found(request, exception=None):
+    """404: JSON under /api/ (an address no route matches, such as /api/enterprises/0.5/)."""
+    if _api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    from django.views.defaults import page_not_found as default
+
+    return default(request, exception)
+
+
 def server_error(request, template_name="500.html"):
     """500: a sentence and the request id, never a traceback (the log has it)."""
     request_id = getattr(request, "id", "")

@@ -49,6 +49,21 @@ def bound_filter(found) -> None:
         found.field_class = bounded_field(found.field_class)
 
 
+class RegionFilter(django_filters.ModelChoiceFilter):
+    """A region and every region under it (the city: all; a county: its towns and zones).
+    `field_name` is the path to the record's region, from which the API schema reads its type."""
+
+    def __init__(self, field_name="region", **kwargs):
+        from keyprojects.orgs.models import Region
+
+        kwargs.setdefault("queryset", Region.objects.only("name", "path"))
+        kwargs.setdefault("label", _("region"))
+        super().__init__(field_name=field_name, **kwargs)
+
+    def filter(self, qs, value):
+        return qs.filter(**{f"{self.field_name}__path__startswith": value.path}) if value else qs
+
+
 class BaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     archived = django_filters.BooleanFilter(method="filter_archived", label=_("Records"), widget=ArchivedWidget)

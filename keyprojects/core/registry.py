@@ -6,7 +6,12 @@ the way Django's admin autodiscovers: core names no app.
   `context(request)` returns something for (a leader's own projects, red first);
 - detail-page panels: `panel("projects.Project", "entries", _("Batch entries"), template, context)`
   gives a model's page a tab from another app (the project page gets the campaign's entries
-  without `projects` importing `campaigns`; the problem ledger will add its tab the same way).
+  without `projects` importing `campaigns`; the problem ledger will add its tab the same way);
+- ledger columns: `import_columns("projects.Project", Extension)` lets another app read columns
+  of a model's ledger into its own records (the campaign reads 期次 + 类别 of the project ledger
+  into batch entries). An extension class takes the importing user and has `columns`, `key`,
+  `read(texts) -> (value, errors)`, `review(form) -> [(field, message, level)]` and
+  `write(forms, objects)`, called inside the import's transaction.
 
 Home-page items register with `core.attention.provider`, menu entries with
 `core.context_processors.nav`, search with each app's `search.py`, notification kinds with
@@ -23,6 +28,7 @@ from django.utils.functional import Promise
 _DEMO: list[tuple[int, Callable[..., Any]]] = []
 _PANELS: dict[str, list["Panel"]] = {}
 _HOME: list[tuple[int, str, Callable[..., Any]]] = []
+_IMPORT_COLUMNS: dict[str, list[type]] = {}
 
 
 def demo_step(fn: Callable[..., Any], *, order: int) -> Callable[..., Any]:
@@ -80,3 +86,14 @@ def home_sections(request) -> list[dict]:
         if found is not None:
             shown.append({"template": template, "context": found})
     return shown
+
+
+def import_columns(model_label: str, extension: type) -> type:
+    extensions = _IMPORT_COLUMNS.setdefault(model_label, [])
+    if extension not in extensions:
+        extensions.append(extension)
+    return extension
+
+
+def import_extensions(model_label: str) -> list[type]:
+    return list(_IMPORT_COLUMNS.get(model_label, ()))

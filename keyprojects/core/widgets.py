@@ -8,6 +8,7 @@ every project of a county was 371 KB of HTML.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 
@@ -20,6 +21,7 @@ class SearchSelect(forms.Select):
         chosen = [v for v in self.format_value(value) if v]
         queryset = getattr(self.choices, "queryset", None)
         if queryset is not None:
+            chosen = [v for v in chosen if _is_key(queryset.model, v)]  # ?owner=x re-shows the filter, empty
             found = list(queryset.filter(pk__in=chosen)) if chosen else []
             self.choices = [("", "")] + [(obj.pk, str(obj)) for obj in found]
         context = super().get_context(name, value, attrs)
@@ -27,3 +29,11 @@ class SearchSelect(forms.Select):
             f"{reverse('core:pick')}?model={self.model}&action={self.action}"
         )
         return context
+
+
+def _is_key(model, value) -> bool:
+    try:
+        model._meta.pk.to_python(value)
+    except ValidationError:
+        return False
+    return True

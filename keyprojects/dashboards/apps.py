@@ -20,9 +20,24 @@ class DashboardsConfig(AppConfig):
         nav(_("Official statistics figures"), "projects:officialfigure_list", "projects.OfficialFigure", section)
         nav(_("Slips and their reasons"), "dashboards:slips", "projects.Baseline", section)
         nav(_("Durations"), "dashboards:durations", "projects.Project", section)
-        from keyprojects.core.registry import panel
+        nav(_("Slip-risk forecast"), "dashboards:forecast", "projects.RiskModel", section)
+        nav(_("Most at risk this week"), "dashboards:at_risk", "projects.RiskForecast", section)
+        from keyprojects.core.registry import demo_step, panel
 
-        from .views import project_durations_panel
+        from . import tasks  # noqa: F401  (register the scheduled jobs)
+        from .demo import seed_forecast
+
+        demo_step(seed_forecast, order=60)  # after every app's history
+        from .views import project_durations_panel, project_forecast_panel
+
+        panel(
+            "projects.Project",
+            "forecast",
+            _("Delivery confidence"),
+            "dashboards/_project_forecast.html",
+            project_forecast_panel,
+            order=5,
+        )
 
         panel(
             "projects.Project",

@@ -168,9 +168,11 @@ def outcome(node: dict, now: date) -> tuple[int | None, date | None]:
     return (1, deadline) if deadline <= now else (None, None)
 
 
-def features(history: History, day: date, now: date | None = None) -> list[Row]:
+def features(history: History, day: date, now: date | None = None, include_known: bool = False) -> list[Row]:
     """One row per project under way on `day`, from what was known on `day`; labels as known
-    on `now` (default: `day` itself, so that nothing after it is read)."""
+    on `now` (default: `day` itself, so that nothing after it is read). A project whose next
+    node is already more than 30 days late has nothing left to forecast: left out, unless the
+    daily run asks for it (its confidence still has to be rated)."""
     now = now or day
     rows = []
     expected = Decimal(day.month - 1) * 100 / 12
@@ -184,7 +186,7 @@ def features(history: History, day: date, now: date | None = None) -> list[Row]:
             continue
         node = upcoming[0]
         overdue = max(0, (day - node["planned"]).days)
-        if overdue > LATE_DAYS:
+        if overdue > LATE_DAYS and not include_known:
             continue  # already more than 30 days late: known, nothing to forecast (the lights show it)
         due_in = (node["planned"] - day).days
         reports = [r for r in history.reports.get(pk, ()) if r["filed"] <= day]
@@ -470,7 +472,7 @@ def describe(reason: dict) -> str:
     texts = {
         "overdue_months": _("node “%(name)s” is %(days)s days past its planned date"),
         "due_soon": _("node “%(name)s” falls due within %(days)s days"),
-        "investment_behind": _("investment %(points)s points behind the schedule (序时进度)"),
+        "investment_behind": _("investment %(points)s points behind the schedule"),
         "months_without_report": _("no monthly report for %(months)s months"),
         "late_nodes": _("%(n)s earlier nodes more than 30 days late"),
         "land_open_months": _("land or approvals open %(days)s days past the plan"),
@@ -542,11 +544,12 @@ def refresh_forecasts(today: date | None = None, model: RiskModel | None = None)
         return 0
     fitted = Fitted.from_json(model.parameters)
     history = History.load(Project.objects.filter(stage=Stage.STARTED))
-    rows = features(history, today)
+    rows = features(history, today, include_known=True)
     existing = {f.project_id: f for f in RiskForecast.objects.filter(project_id__in=[r.project for r in rows])}
     changed, created = [], []
     for row in rows:
-        p = fitted.probability(row.values)
+        known = row.params["overdue_months"]["days"] > LATE_DAYS  # already late: certain, not forecast
+        p = 1.0 if known else fitted.probability(row.values)
         item = existing.get(row.project) or RiskForecast(project_id=row.project)
         item.model, item.as_of, item.node = model, today, row.node[:50]
         item.probability = Decimal(str(round(p, 4)))

@@ -12,4 +12,6 @@ urlpatterns = [
     path("investment/briefing.docx", views.investment_docx, name="investment_docx"),
     path("slips/", views.slips, name="slips"),
     path("durations/", views.durations_page, name="durations"),
+    path("forecast/", views.forecast_page, name="forecast"),
+    path("at-risk/", views.at_risk, name="at_risk"),
 ]

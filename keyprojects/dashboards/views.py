@@ -95,6 +95,7 @@ def campaign_screen(request):
             "map": queries.region_map(indicators.entries_for(request.user)),
             "boundaries": static(settings.KEYPROJECTS_BOUNDARIES),
             "red": queries.red_projects(request.user),
+            "at_risk": _at_risk(request.user, 8),
         },
     )
 
@@ -326,3 +327,79 @@ def project_durations_panel(request, project):
 
     found = durations.one_project(project)
     return {"intervals": found} if any(item["days"] is not None for item in found) else None
+
+
+# --- slip-risk forecast and delivery confidence (forecast.py) --------------------------------
+
+
+def _confidence_words():
+    from keyprojects.projects.views import CONFIDENCE_WORDS
+
+    return {level: str(words) for level, words in CONFIDENCE_WORDS}
+
+
+@login_required
+def forecast_page(request):
+    """The model's card and backtest beside the lights; the forecast itself only if it beats them."""
+    from keyprojects.projects.models import RiskModel
+
+    from . import forecast
+
+    model = RiskModel.objects.order_by("-version").first()
+    card = model.card if model else {}
+    return render(
+        request,
+        "dashboards/forecast.html",
+        {
+            "model": model,
+            "card": card,
+            "backtest": card.get("backtest", {}),
+            "needed": {"rows": forecast.MIN_ROWS, "each": forecast.MIN_EACH},
+            "late_days": forecast.LATE_DAYS,
+        },
+    )
+
+
+def _at_risk(user, limit=50):
+    from keyprojects.projects.models import RiskForecast
+
+    from . import forecast
+
+    rows = list(
+        RiskForecast.objects.restrict(user)
+        .filter(project__archived_at__isnull=True, project__stage="started")
+        .select_related("project", "project__region", "model")
+        .order_by("confidence", "-probability", "project_id")[:limit]
+    )
+    words = _confidence_words()
+    for row in rows:
+        row.words = words[row.confidence]
+        row.texts = [forecast.describe(reason) for reason in row.reasons]
+        row.shown = row.model.beats_lights
+        row.percent = row.probability * 100
+    return rows
+
+
+@login_required
+def at_risk(request):
+    """本周风险最高的项目: the week's most-at-risk list for the weekly meeting, made for a phone."""
+    return render(request, "dashboards/at_risk.html", {"rows": _at_risk(request.user)})
+
+
+def project_forecast_panel(request, project):
+    """The project page's delivery confidence: level, reasons, and the probability where shown."""
+    from keyprojects.projects.models import RiskForecast
+
+    from . import forecast
+
+    found = RiskForecast.objects.filter(project=project).select_related("model").first()
+    if found is None:
+        return None
+    return {
+        "forecast": found,
+        "words": _confidence_words()[found.confidence],
+        "texts": [forecast.describe(reason) for reason in found.reasons],
+        "shown": found.model.beats_lights,
+        "percent": found.probability * 100,
+        "late_days": forecast.LATE_DAYS,
+    }

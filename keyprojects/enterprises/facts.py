@@ -117,12 +117,25 @@ class FeedResult:
             self.errors.append({"row": row, "column": COLUMN_LABELS.get(column, column), "message": str(message)})
 
 
+_NORMALISED: dict[str, str] = {}
+
+
 def _plain(value) -> str:
+    """A cell as plain text: full-width characters folded (NFKC), once per distinct text — a
+    million rows repeat a few dozen field names, units, sources and dates."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    text = value if isinstance(value, str) else str(value)
+    if text.isascii():
+        return text.strip()
+    found = _NORMALISED.get(text)
+    if found is None:
+        found = unicodedata.normalize("NFKC", text).strip()
+        if len(_NORMALISED) < 100_000:
+            _NORMALISED[text] = found
+    return found
 
 
 def read_table(path_or_bytes) -> tuple[list[str], list[list]]:
@@ -265,7 +278,7 @@ def _value(kind, value_text, unit_text, reader):
     return number, None, ""
 
 
-def check_rows(records, *, user, result: FeedResult, first_row=2) -> list[EnterpriseFact]:
+def check_rows(records, *, user, result: FeedResult, first_row=2) -> list[tuple]:
     """Every record (a dict of the feed's column keys) checked; the facts to write, or [] with
     every bad row in `result`."""
     reader = _Reader(user)
@@ -324,17 +337,19 @@ def check_rows(records, *, user, result: FeedResult, first_row=2) -> list[Enterp
         seen[key] = row
         codes_needed.setdefault(code, []).append(row)
         number, day, code_text = values
+        # a plain tuple (the columns of FACT_COLUMNS after the enterprise): a million model
+        # instances cost more than checking the rows
         facts.append(
-            EnterpriseFact(
-                field=fact_field,
-                period=FactPeriod.QUARTER if period[1] else FactPeriod.YEAR,
-                year=period[0],
-                quarter=period[1],
-                number=number,
-                day=day,
-                text=code_text,
-                source=source[:100],
-                as_of=as_of,
+            (
+                fact_field.value,
+                FactPeriod.QUARTER.value if period[1] else FactPeriod.YEAR.value,
+                period[0],
+                period[1],
+                number,
+                day,
+                code_text,
+                source[:100],
+                as_of,
             )
         )
         fact_codes.append(code)
@@ -346,9 +361,7 @@ def check_rows(records, *, user, result: FeedResult, first_row=2) -> list[Enterp
     if result.error_count:
         result.errors.sort(key=lambda e: e["row"])
         return []
-    for fact, code in zip(facts, fact_codes, strict=True):
-        fact.enterprise_id = ids[code]
-    return facts
+    return [(ids[code], *fact) for fact, code in zip(facts, fact_codes, strict=True)]
 
 
 def enterprise_ids(codes: list[str], user) -> dict[str, int]:
@@ -365,20 +378,43 @@ def enterprise_ids(codes: list[str], user) -> dict[str, int]:
     return found
 
 
+FACT_COLUMNS = ["enterprise_id", "field", "period", "year", "quarter", "number", "day", "text", "source", "as_of"]
+UNIQUE = ["enterprise", "field", "year", "quarter"]
 UPDATE_FIELDS = ["period", "number", "day", "text", "source", "as_of", "job", "updated"]
 
 
-def write_facts(facts: list[EnterpriseFact], *, job=None, progress=None) -> int:
-    """Insert or replace each period's value, a few thousand rows to a statement."""
-    for fact in facts:
-        fact.job = job
-    size = 2000
+def write_facts(facts: list[tuple], *, job=None, progress=None) -> int:
+    """Insert or replace each period's value: on PostgreSQL by COPY and one upsert
+    (core/bulk.py), elsewhere a few thousand rows to a statement."""
+    from django.db import connection
+    from django.utils import timezone
+
+    now = timezone.now()
+    job_id = job.pk if job is not None else None
     with transaction.atomic():
+        if connection.vendor == "postgresql" and len(facts) >= 1000:
+            from keyprojects.core.bulk import copy_upsert
+
+            columns = [*FACT_COLUMNS, "job_id", "updated"]
+            copy_upsert(
+                EnterpriseFact,
+                columns,
+                ((*fact, job_id, now) for fact in facts),
+                unique=["enterprise_id", "field", "year", "quarter"],
+                update=["period", "number", "day", "text", "source", "as_of", "job_id", "updated"],
+            )
+            if progress:
+                progress(len(facts), len(facts))
+            return len(facts)
+        size = 2000
         for start in range(0, len(facts), size):
             EnterpriseFact.objects.bulk_create(
-                facts[start : start + size],
+                [
+                    EnterpriseFact(**dict(zip(FACT_COLUMNS, fact, strict=True)), job_id=job_id)
+                    for fact in facts[start : start + size]
+                ],
                 update_conflicts=True,
-                unique_fields=["enterprise", "field", "year", "quarter"],
+                unique_fields=UNIQUE,
                 update_fields=UPDATE_FIELDS,
             )
             if progress:

@@ -139,7 +139,7 @@ class EnterpriseFact(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="facts"
     )
-    field = models.CharField(_("field"), max_length=30, choices=FactField.choices)
+    field = models.CharField(_("fact field"), max_length=30, choices=FactField.choices)
     period = models.CharField(_("period"), max_length=10, choices=FactPeriod.choices, default=FactPeriod.YEAR)
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), default=0, help_text=_("0 for the whole year"))

@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.filtersets import BaseFilterSet
-from keyprojects.orgs.models import Region
+from keyprojects.core.filtersets import BaseFilterSet, RegionFilter
 
 from .choices import Finding, Health, SnapshotSource, SourceKind
 from .models import Camera, Inspection, Snapshot, StoppageDay
@@ -12,16 +11,11 @@ class CameraFilterSet(BaseFilterSet):
     search_fields = ("name", "position", "project__name")
     health = django_filters.MultipleChoiceFilter(choices=Health.choices, label=_("health"))
     source = django_filters.MultipleChoiceFilter(choices=SourceKind.choices, label=_("source"))
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.only("name", "path"), method="filter_region", label=_("region")
-    )
+    region = RegionFilter("project__region")
 
     class Meta:
         model = Camera
         fields = ["q", "health", "source", "stale", "region", "archived"]
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(project__region__path__startswith=value.path) if value else queryset
 
 
 class SnapshotFilterSet(django_filters.FilterSet):
@@ -42,16 +36,11 @@ class InspectionFilterSet(BaseFilterSet):
     search_fields = ("note", "project__name")
     finding = django_filters.MultipleChoiceFilter(choices=Finding.choices, label=_("finding"))
     day = django_filters.DateFilter(label=_("day"))
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.only("name", "path"), method="filter_region", label=_("region")
-    )
+    region = RegionFilter("project__region")
 
     class Meta:
         model = Inspection
         fields = ["q", "finding", "day", "region", "archived"]
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(project__region__path__startswith=value.path) if value else queryset
 
 
 class StoppageDayFilterSet(BaseFilterSet):

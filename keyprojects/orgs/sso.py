@@ -97,3 +97,24 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "sso": enabled()}
+
+    def post(self, request, *args, **kwargs):
+        from keyprojects.core.network import sign_in_refused
+
+        if sign_in_refused(request, request.POST.get("username", "")):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None,
+                _("Too many failed sign-ins from here or for this account. Wait %(minutes)s minutes and try again.")
+                % {"minutes": settings.SIGN_IN_WINDOW_SECONDS // 60},
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        from keyprojects.core.network import remember_device
+
+        response = super().form_valid(form)
+        remember_device(response, form.get_user().get_username())
+        return response

@@ -11,7 +11,7 @@ class PoliciesConfig(AppConfig):
         from keyprojects.core.context_processors import nav
         from keyprojects.core.registry import demo_step
 
-        from . import notifications  # noqa: F401  (registers the kinds)
+        from . import attention, notifications  # noqa: F401  (register the home items and the kinds)
         from .demo import seed_policies
 
         demo_step(seed_policies, order=60)
@@ -20,3 +20,4 @@ class PoliciesConfig(AppConfig):
         nav(_("Policy calculator"), "policies:calculator", "policies.Policy", section)
         nav(_("Grants"), "policies:grant_list", "policies.Grant", section)
         nav(_("Grants made public (公示)"), "policies:publicity", "policies.Grant", section)
+        nav(_("Grant figures"), "policies:figures", "policies.Grant", section)

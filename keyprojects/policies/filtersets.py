@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.filtersets import BaseFilterSet
-from keyprojects.orgs.models import Region
+from keyprojects.core.filtersets import BaseFilterSet, RegionFilter
 
 from .choices import GrantMode, GrantStatus, Outcome
 from .models import Grant, Policy, PolicyItem
@@ -32,12 +31,9 @@ class GrantFilterSet(BaseFilterSet):
     policy = django_filters.ModelChoiceFilter(
         field_name="item__policy", queryset=Policy.objects.all(), label=_("policy")
     )
-    region = django_filters.ModelChoiceFilter(method="filter_region", queryset=Region.objects.all(), label=_("region"))
+    region = RegionFilter("enterprise__region")
     clawback = django_filters.BooleanFilter(label=_("clawback flagged"))
 
     class Meta:
         model = Grant
         fields = ["q", "status", "outcome", "policy", "region", "clawback"]
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(enterprise__region__path__startswith=value.path) if value else queryset

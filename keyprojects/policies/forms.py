@@ -111,6 +111,8 @@ class ItemForm(BaseModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["valid_from"].required = False  # today, when not given
+        self.fields["order"].required = False
         item = self.instance
         if item.pk:
             self.initial.update(
@@ -125,10 +127,12 @@ class ItemForm(BaseModelForm):
 
 class ReviewForm(VerbForm):
     decision = forms.ChoiceField(
-        label=_("decision"), choices=[("grant", _("grant")), ("reject", _("reject"))], initial="grant"
+        label=_("review decision"),
+        choices=[("grant", _("grant it")), ("reject", _("do not grant"))],
+        initial="grant",
     )
     reading = forms.ChoiceField(
-        label=_("reading"),
+        label=_("which reading"),
         choices=[("A", _("the literal reading")), ("B", _("the other reading"))],
         initial="A",
         help_text=_("Only where the answer is ambiguous (有歧义): which amount to grant."),
@@ -191,3 +195,32 @@ class WhatIfForm(forms.Form):
             factor = {"money": 1_000_000, "count": 1, "energy": 10_000_000}[kind]
             found[(name, lag)] = int(value * factor)
         return found
+
+
+class RulesFileForm(VerbForm):
+    """A rules file (the export's format): uploaded, or pasted as text."""
+
+    file = forms.FileField(label=_("rules file (.txt)"), required=False)
+    text = forms.CharField(label=_("or the rules as text"), required=False, widget=forms.Textarea(attrs={"rows": 10}))
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > 1_000_000:
+                raise ValidationError(_("The file is too large."))
+            raw = upload.read()
+            for encoding in ("utf-8-sig", "gb18030"):
+                try:
+                    data["text"] = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise ValidationError(_("The file is neither UTF-8 nor GB18030 text."))
+        if not (data.get("text") or "").strip():
+            raise ValidationError(_("Upload a rules file or paste its text."))
+        return data
+
+    def service_kwargs(self):
+        return {"text": self.cleaned_data["text"]}

@@ -61,6 +61,7 @@ class Policy(BaseModel):
         Action.CHANGE: KEEPERS,
         Action.ARCHIVE: KEEPERS,
         "run": KEEPERS,
+        "import_rules": KEEPERS,
     }
 
     class Meta:
@@ -78,7 +79,7 @@ class PolicyItem(BaseModel):
     with the same code; the old one is closed (valid_to) and archived, and keeps its grants."""
 
     policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="items")
-    code = models.CharField(_("code"), max_length=20)
+    code = models.CharField(_("item code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
     mode = models.CharField(_("mode"), max_length=10, choices=GrantMode.choices, default=GrantMode.AUTOMATIC)
     condition = models.JSONField(_("eligibility rule"), default=dict)
@@ -239,6 +240,8 @@ class GrantEvent(Event):
                 params[key[:-4]] = fen_text(value)
         if "outcome" in params:
             params["answer"] = Outcome(params["outcome"]).label
+            if params["outcome"] == Outcome.AMBIGUOUS and "amount_b_fen" in params:
+                params["amount"] = f"{fen_text(params['amount_fen'])} / {fen_text(params['amount_b_fen'])}"
         return params
 
     class Meta(Event.Meta):

@@ -10,6 +10,7 @@ from .language import (
     FIELD_TEXT,
     LAG_TEXT,
     MONEY,
+    OPEN,
     comparison,
     cond_text,
     const_text,
@@ -378,6 +379,14 @@ def filled_text(node, ev: Evaluator) -> str:
     return ev.prepared.expr_text(node)
 
 
+def _result(text, value, known, left, right) -> str:
+    if not known:
+        return "未知（数据不足）"
+    if text.endswith(OPEN) and left is not None and left == right:
+        return "恰在界限上，两种理解结果不同"
+    return "是" if value else "否"
+
+
 def explain(ev: Evaluator, code: str, answer, trace: Trace, *, version: str = "") -> dict:
     """The decision in Chinese: values read (with source and as-of), each condition, the formula
     with numbers, the answer."""
@@ -405,8 +414,8 @@ def explain(ev: Evaluator, code: str, answer, trace: Trace, *, version: str = ""
                 {"name": field_name(name, lag), "value": value_text(name, fact), "source": "", "as_of": "", "note": ""}
             )
     conditions = [
-        {"text": text, "result": ("是" if value else "否") if known else "未知"}
-        for text, value, known, _left, _right in trace.conditions
+        {"text": text, "result": _result(text, value, known, left, right)}
+        for text, value, known, left, right in trace.conditions
     ]
     kind = ev.prepared.formula_kind[code]
     formula = filled_text(rule.formula, ev)

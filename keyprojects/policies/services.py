@@ -125,6 +125,45 @@ def revise_item(item: PolicyItem, *, by, condition_text: str, formula_text: str,
     )
 
 
+@transaction.atomic
+def import_rules(policy: Policy, *, by, text: str) -> Policy:
+    """导入规则: a rules file (rulefile.py), all items or none; an unchanged item stays as it is,
+    a changed one gets a new version."""
+    from .rulefile import read_rules
+
+    current = {i.code: i for i in current_items(policy)}
+    items = read_rules(text, known_codes=current)
+    # checked together with the items the file does not name, before anything is written
+    others = [i for code, i in current.items() if code not in {item["code"] for item in items}]
+    order_items(
+        {
+            **{i.code: [i.condition, i.formula] for i in others},
+            **{i["code"]: [i["condition"], i["formula"]] for i in items},
+        }
+    )
+    for order, item in enumerate(items, start=1):
+        existing = current.get(item["code"])
+        compared = ("condition", "formula", "name", "mode", "rounding", "rounding_mode", "cap_fen", "budget_fen")
+        same = existing is not None and all(getattr(existing, key) == item[key] for key in compared)
+        if same:
+            continue
+        save_item(
+            policy,
+            by=by,
+            code=item["code"],
+            name=item["name"],
+            condition_text=item["condition_text"],
+            formula_text=item["formula_text"],
+            mode=item["mode"],
+            rounding=item["rounding"],
+            rounding_mode=item["rounding_mode"],
+            cap_fen=item["cap_fen"],
+            budget_fen=item["budget_fen"],
+            order=existing.order if existing else len(current) + order,
+        )
+    return policy
+
+
 def pool(item: PolicyItem) -> tuple[int, int]:
     """(budget, spent) in fen for the item's code, over its versions."""
     spent = (
@@ -191,6 +230,56 @@ def risks_of(status: int, facts: reference.Enterprise, explanation: dict, near: 
     return [str(r) for r in risks]
 
 
+def data_date(explanation: dict) -> date | None:
+    """The newest as-of date of the facts a decision read: "days from data to payment" counts
+    from it."""
+    days = [v["as_of"] for v in explanation.get("values", ()) if v.get("as_of")]
+    return date.fromisoformat(max(days)) if days else None
+
+
+def figures(user) -> dict:
+    """兑现统计: per policy and region, enterprises matched, pushed, confirmed, paid, the amount
+    paid and the days from the data to the payment; and each item's budget use. One query for
+    the counts, one for the days, one for the pools."""
+    from django.db.models import Count, Q
+
+    grants = Grant.objects.restrict(user).filter(archived_at__isnull=True)
+    reached = {
+        "pushed": (GrantStatus.PUSHED, GrantStatus.CONFIRMED, *SPENT),
+        "confirmed": (GrantStatus.CONFIRMED, *SPENT),
+        "paid": SPENT,
+    }
+    rows = list(
+        grants.values("item__policy", "item__policy__title", "enterprise__region__name")
+        .annotate(
+            matched=Count("enterprise", distinct=True, filter=~Q(outcome=Outcome.NOT_ELIGIBLE)),
+            pushed=Count("enterprise", distinct=True, filter=Q(status__in=reached["pushed"])),
+            confirmed=Count("enterprise", distinct=True, filter=Q(status__in=reached["confirmed"])),
+            paid=Count("enterprise", distinct=True, filter=Q(status__in=reached["paid"])),
+            amount=Sum("granted_fen", filter=Q(status__in=SPENT)),
+        )
+        .order_by("item__policy__title", "enterprise__region__name")
+    )
+    days: dict = {}
+    for policy, region, paid_on, as_of in grants.filter(status__in=SPENT, paid_on__isnull=False).values_list(
+        "item__policy", "enterprise__region__name", "paid_on", "data_as_of"
+    ):
+        if as_of is not None:
+            days.setdefault((policy, region), []).append((paid_on - as_of).days)
+    for row in rows:
+        found = days.get((row["item__policy"], row["enterprise__region__name"]))
+        row["days"] = round(sum(found) / len(found), 1) if found else None
+    pools = []
+    for item in (
+        PolicyItem.objects.filter(archived_at__isnull=True).select_related("policy").order_by("policy", "order")
+    ):
+        budget, spent = pool(item)
+        pools.append(
+            {"item": item, "budget": budget, "spent": spent, "share": (spent * 1000 // budget) / 10 if budget else None}
+        )
+    return {"rows": rows, "pools": pools}
+
+
 def _event(grant: Grant, type_: str, by, **payload) -> GrantEvent:
     return GrantEvent.objects.create(grant=grant, type=type_, actor=by, data=payload)
 
@@ -222,13 +311,15 @@ def run_policy(policy: Policy, *, by) -> MatchRun:
             "ambiguous": int((outcome.status == AMBIGUOUS).sum()),
             "amount_fen": int(outcome.amount[outcome.status == YES].sum()),
         }
-        _record(policy, item, run, found, by)
+        counts[item.code].update(_record(policy, item, run, found, by))
     run.counts = counts
     run.save()
     return run
 
 
-def _record(policy: Policy, item: PolicyItem, run: MatchRun, found: dict, by) -> None:
+def _record(policy: Policy, item: PolicyItem, run: MatchRun, found: dict, by) -> dict:
+    """Grants follow the run; what changed since the previous run is counted for its page."""
+    tally = {"new": 0, "changed": 0, "clawback": 0}
     existing = {
         g.enterprise_id: g for g in Grant.objects.filter(item__policy=policy, item__code=item.code).order_by("created")
     }
@@ -251,9 +342,10 @@ def _record(policy: Policy, item: PolicyItem, run: MatchRun, found: dict, by) ->
                 amount_b_fen=amount_b,
                 risks=detail["risks"],
                 explanation=detail["explanation"],
-                data_as_of=policy.as_of,
+                data_as_of=data_date(detail["explanation"]) or policy.as_of,
             )
-            _event(grant, GrantEventType.MATCHED, by, outcome=status, amount_fen=amount)
+            _event(grant, GrantEventType.MATCHED, by, outcome=status, amount_fen=amount, amount_b_fen=amount_b)
+            tally["new"] += 1
             continue
         before = (grant.outcome, grant.amount_fen, grant.amount_b_fen)
         if before == (status, amount, amount_b) and grant.item_id == item.pk:
@@ -267,6 +359,7 @@ def _record(policy: Policy, item: PolicyItem, run: MatchRun, found: dict, by) ->
             grant.status = GrantStatus.MATCHED if status != NO else GrantStatus.REJECTED
             grant.save()
             _event(grant, GrantEventType.CHANGED, by, before_fen=before[1], after_fen=amount)
+            tally["changed"] += 1
         else:
             grant.rerun_outcome, grant.rerun_amount_fen = status, amount
             lower = status != YES or amount < grant.amount_due_fen
@@ -274,7 +367,9 @@ def _record(policy: Policy, item: PolicyItem, run: MatchRun, found: dict, by) ->
                 grant.clawback = True
                 after = amount if status == YES else 0
                 _event(grant, GrantEventType.CLAWBACK, by, before_fen=grant.amount_due_fen, after_fen=after)
+                tally["clawback"] += 1
             grant.save()
+    return tally
 
 
 # --- the 免申即享 flow -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from keyprojects.enterprises.models import Enterprise
 from . import data, services
 from .choices import GrantStatus, Outcome
 from .filtersets import GrantFilterSet, PolicyFilterSet, PolicyItemFilterSet
-from .forms import ItemForm, PolicyForm, ReviewForm, ReviseForm, TopUpForm, WhatIfForm, yuan_to_fen
+from .forms import ItemForm, PolicyForm, ReviewForm, ReviseForm, RulesFileForm, TopUpForm, WhatIfForm, yuan_to_fen
 from .language import RuleError, parse_condition, parse_formula
 from .models import Grant, Policy, PolicyItem
 from .tables import GrantTable, PolicyItemTable, PolicyTable
@@ -41,6 +41,17 @@ class PolicyViews(ModelViews):
             services.run_policy,
             help=gettext_lazy("Every item over every enterprise; grants not yet pushed follow the new answers."),
             done=gettext_lazy("The match has run."),
+        ),
+        Verb(
+            "import_rules",
+            gettext_lazy("Import rules"),
+            services.import_rules,
+            form=RulesFileForm,
+            style="outline-primary",
+            help=gettext_lazy(
+                "A rules file as the export writes it: every item is checked before anything is written."
+            ),
+            done=gettext_lazy("The rules were imported."),
         ),
     )
 
@@ -283,7 +294,9 @@ def preview(request):
     )
     item.rounding = request.POST.get("rounding") or "yuan"
     rows = []
-    sample = Enterprise.objects.restrict(request.user).filter(facts__isnull=False).distinct().order_by("pk")[:30]
+    # A policy's rule is written for the whole city: its keepers preview it on the city's
+    # enterprises with facts (names and answers only), whatever their own membership reaches.
+    sample = Enterprise.objects.filter(archived_at__isnull=True, facts__isnull=False).distinct().order_by("pk")[:30]
     for enterprise in sample.select_related("region"):
         facts = data.enterprise_facts(policy, enterprise)
         row = services.evaluate(policy, facts, [item])[0]
@@ -334,3 +347,26 @@ def publicity(request):
         )
         return exports.xlsx_response(columns, rows, _("Grants made public"))
     return render(request, "policies/publicity.html", {"grants": grants[:1000], "today": timezone.localdate()})
+
+
+@login_required
+def figures(request):
+    """兑现统计: what the policies reached, by policy and region, and each pool's use."""
+    if not can(request.user, Action.VIEW, Grant):
+        raise PermissionDenied
+    return render(request, "policies/figures.html", services.figures(request.user))
+
+
+@login_required
+def rules_file(request, pk):
+    """导出规则: the policy's current items as the readable text file an import reads."""
+    from django.http import HttpResponse
+
+    from .rulefile import write_rules
+
+    policy = get_object_or_404(Policy.objects.restrict(request.user), pk=pk)
+    response = HttpResponse(
+        write_rules(policy, services.current_items(policy)), content_type="text/plain; charset=utf-8"
+    )
+    response["Content-Disposition"] = f"attachment; filename=rules-{policy.pk}.txt"
+    return response

@@ -1,6 +1,7 @@
 """动态清零: the figures of the problem ledger per department, office or region, and by week.
-One aggregate query per table whatever the number of problems, plus one read of the closed
-problems' working days for the medians (no database computes a median portably). Every figure
+One aggregate query per table whatever the number of problems, one over the raisers' answers
+(satisfaction), plus one read of the closed problems' working days for the medians (no database
+computes a median portably). Every figure
 is over the problems the user may see (restrict)."""
 
 import datetime
@@ -12,8 +13,8 @@ from django.db.models.functions import TruncWeek
 
 from keyprojects.core.access import Action
 
-from .choices import OPEN, Status
-from .models import Problem
+from .choices import OPEN, ActionType, Status
+from .models import Problem, ProblemAction
 
 GROUPS = {  # ?by= -> (the problem's field, the name path)
     "department": ("lead_department", "lead_department__name"),
@@ -36,21 +37,38 @@ def figures() -> dict:
         "overdue": Count("pk", filter=LATE),
         "closed": Count("pk", filter=CLOSED),
         "on_time": Count("pk", filter=CLOSED & Q(on_time=True)),
-        "rated": Count("pk", filter=Q(satisfied__isnull=False)),
-        "satisfied": Count("pk", filter=Q(satisfied=True)),
     }
 
 
-def _finish(row, days):
+def _median(days):
+    if not days:
+        return None
+    found = median(days)
+    return int(found) if found == int(found) else round(found, 1)
+
+
+def _finish(row, days, answers=(0, 0)):
     row["on_time_rate"] = _rate(row["on_time"], row["closed"])
-    row["satisfaction"] = _rate(row["satisfied"], row["rated"])
-    row["median_days"] = median(days) if days else None
+    row["satisfied"], row["rated"] = answers
+    row["satisfaction"] = _rate(*answers)
+    row["median_days"] = _median(days)
     row["zero"] = row["overdue"] == 0  # 动态清零: nothing open past its deadline
     return row
 
 
 def problems_for(user):
     return Problem.objects.restrict(user, Action.VIEW).filter(archived_at__isnull=True)
+
+
+def _answers(problems, field) -> dict:
+    """Satisfaction counts every answer a raiser gave (满意 or 不满意, a problem sent back and
+    confirmed later counts both), not the last one only: group -> (satisfied, answers)."""
+    rows = (
+        ProblemAction.objects.filter(problem__in=problems, type__in=[ActionType.SATISFIED, ActionType.NOT_SATISFIED])
+        .values(group=F(f"problem__{field}"))
+        .annotate(satisfied=Count("pk", filter=Q(type=ActionType.SATISFIED)), answers=Count("pk"))
+    )
+    return {row["group"]: (row["satisfied"], row["answers"]) for row in rows}
 
 
 def board(user, by="department") -> dict:
@@ -68,9 +86,11 @@ def board(user, by="department") -> dict:
         days.setdefault(group, []).append(spent)
     total = problems.aggregate(**figures())
     all_days = [d for values in days.values() for d in values]
+    answers = _answers(problems, field)
+    everyone = tuple(sum(pair[i] for pair in answers.values()) for i in (0, 1))
     return {
-        "rows": [_finish(row, days.get(row["group"], [])) for row in rows],
-        "total": _finish(total, all_days),
+        "rows": [_finish(row, days.get(row["group"], []), answers.get(row["group"], (0, 0))) for row in rows],
+        "total": _finish(total, all_days, everyone),
         "by": by if by in GROUPS else "department",
     }
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyprojects.orgs.choices import OfficeKind
 
@@ -21,7 +22,7 @@ class Category(models.TextChoices):
     """问题类别: the twelve kinds of obstacle the ledger counts."""
 
     LAND = "land", _("Land")  # 用地
-    PLANNING = "planning", _("Planning")  # 规划
+    PLANNING = "planning", pgettext_lazy("problem category", "Planning")  # 规划
     APPROVALS = "approvals", _("Approvals")  # 审批手续
     FUNDING = "funding", _("Funding")  # 资金
     POWER = "power", _("Power")  # 用电
@@ -67,7 +68,7 @@ DEFAULT_DAYS = {
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")  # 已提交
     RETURNED = "returned", _("Returned for information")  # 退回补充
-    ACCEPTED = "accepted", _("Accepted")  # 已受理
+    ACCEPTED = "accepted", pgettext_lazy("problem", "Accepted")  # 已受理
     ASSIGNED = "assigned", _("Assigned")  # 已交办
     IN_PROGRESS = "in_progress", _("In progress")  # 办理中
     PROPOSED = "proposed", _("Resolution proposed")  # 已办结待确认
@@ -106,7 +107,7 @@ class ActionType(models.TextChoices):
     RAISED = "raised", _("Raised")
     RESUBMITTED = "resubmitted", _("Resubmitted")
     RETURNED = "returned", _("Returned for information")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("problem", "Accepted")
     ASSIGNED = "assigned", _("Assigned")
     STARTED = "started", _("First progress")
     COMMENT = "comment", _("Comment")

@@ -79,3 +79,56 @@ def meeting_document(meeting, part) -> tuple[bytes, str]:
         handle = io.BytesIO()
         document.save(handle)
     return handle.getvalue(), f"{meeting}{DOCUMENTS[part]}.docx"
+
+
+def circular_document(user, today) -> tuple[bytes, str]:
+    """督办通报: the departments ranked by their overdue problems, then every overdue problem with
+    its department, deadline, working days late and 督办 level, over the user's scope."""
+    from django.utils import translation
+
+    from . import board
+    from .choices import OPEN
+
+    with translation.override("zh-hans"):
+        figures = board.board(user, "department")
+        total = figures["total"]
+        document = Document()
+        _set_fonts(document)
+        title = f"重点项目问题督办通报（截至{today:%Y年%-m月%-d日}）"
+        document.add_heading(title, level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        document.add_paragraph(
+            f"截至{today:%-m月%-d日}，问题台账共有未销号问题{total['open']}个，其中超过办理时限{total['overdue']}个；"
+            f"已销号{total['closed']}个，按期办结率{display.percent(total['on_time_rate'])}，"
+            f"满意率{display.percent(total['satisfaction'])}。"
+        )
+        document.add_heading("一、各责任单位逾期情况", level=1)
+        rows = [
+            (str(i), row["name"], str(row["open"]), str(row["overdue"]), display.percent(row["on_time_rate"]))
+            for i, row in enumerate(figures["rows"], 1)
+        ]
+        _table(document, ["排名", "责任单位", "未销号", "已逾期", "按期办结率"], rows, numeric=(2, 3, 4))
+        document.add_heading("二、逾期问题清单", level=1)
+        late = (
+            board.problems_for(user)
+            .filter(status__in=OPEN, overdue_days__gt=0)
+            .select_related("lead_department", "region")
+            .order_by("-overdue_days", "pk")
+        )
+        items = [
+            (
+                str(i),
+                problem.title,
+                str(problem.lead_department or problem.region),
+                f"{problem.due:%Y-%m-%d}" if problem.due else "",
+                str(problem.overdue_days),
+                problem.get_escalation_display(),
+            )
+            for i, problem in enumerate(late, 1)
+        ]
+        if items:
+            _table(document, ["序号", "问题", "牵头部门", "时限", "逾期工作日", "督办级别"], items, numeric=(4,))
+        else:
+            document.add_paragraph("无逾期问题，实现动态清零。")
+        handle = io.BytesIO()
+        document.save(handle)
+    return handle.getvalue(), f"{title}.docx"

@@ -2,8 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.filtersets import BaseFilterSet
-from keyprojects.orgs.models import Department, Office, Region
+from keyprojects.core.filtersets import BaseFilterSet, RegionFilter
+from keyprojects.orgs.models import Department, Office
 
 from .choices import OPEN, Category, DecisionStatus, Level, ProblemClass, Source, Status
 from .models import AgendaItem, DeadlineRule, Decision, Meeting, Problem
@@ -15,11 +15,12 @@ class ProblemFilterSet(BaseFilterSet):
     category = django_filters.MultipleChoiceFilter(choices=Category.choices, label=_("category"))
     problem_class = django_filters.MultipleChoiceFilter(choices=ProblemClass.choices, label=_("class"))
     source = django_filters.MultipleChoiceFilter(choices=Source.choices, label=_("source"))
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.only("name", "path"), method="filter_region", label=_("region")
-    )
+    region = RegionFilter()
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), method="filter_department", label=_("department")
+        queryset=Department.objects.all(),
+        field_name="lead_department",
+        method="filter_department",
+        label=_("department"),
     )
     office = django_filters.ModelChoiceFilter(queryset=Office.objects.all(), label=_("responsible office"))
     escalation = django_filters.MultipleChoiceFilter(choices=Level.choices, label=_("escalation"))
@@ -46,9 +47,6 @@ class ProblemFilterSet(BaseFilterSet):
             "raised_before",
             "archived",
         ]
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(region__path__startswith=value.path) if value else queryset
 
     def filter_department(self, queryset, name, value):
         if not value:

@@ -36,8 +36,8 @@ class ProblemForm(BaseModelForm):
         self.fields["raised_on"].required = False
         self.fields["region"].help_text = _("Taken from the project or the enterprise when left blank.")
         self.fields["raised_on"].help_text = _("Today when left blank; the deadlines count from this day.")
-        if self.instance.pk:
-            del self.fields["evidence"]
+        if self.instance.pk:  # the deadlines count from the raise day: it stays as raised
+            del self.fields["evidence"], self.fields["raised_on"]
 
     def clean(self):
         cleaned = super().clean()
@@ -159,7 +159,7 @@ class MinutesForm(VerbForm):
 class DecideForm(VerbForm):
     """议定事项: what was decided, who owns it, by when, what it is about."""
 
-    text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("what was decided"), widget=forms.Textarea(attrs={"rows": 3}))
     owner_department = forms.ModelChoiceField(label=_("owner department"), queryset=Department.objects.all())
     deadline = LooseDateField(label=_("deadline"), widget=DATE)
     problems = forms.ModelMultipleChoiceField(label=_("problems"), queryset=Problem.objects.none(), required=False)

@@ -323,7 +323,7 @@ class Decision(BaseModel):
     problems and projects it is about; followed like a problem until the office closes it."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="decisions")
-    text = models.TextField(_("decision"))
+    text = models.TextField(_("what was decided"))
     owner_department = models.ForeignKey(
         "orgs.Department", verbose_name=_("owner department"), on_delete=models.PROTECT, related_name="decisions"
     )

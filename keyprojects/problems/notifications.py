@@ -170,3 +170,46 @@ def owner_people(decision):
 
 def coordination_people():
     return _members(memberships__role=Role.OFFICE_STAFF, memberships__office__kind="coordination")
+
+
+def _escalated_many_text(params):
+    from .choices import Level
+
+    level = params.get("level")
+    named = {"count": "", **params, "level": Level(level).label if level in Level.values else ""}
+    return str(_("%(count)s overdue problems were escalated to %(level)s today.")) % named
+
+
+ESCALATED_MANY = register_kind(
+    "problems.escalated_today", label=_("Problems escalated by the daily job"), text=_escalated_many_text
+)
+
+
+def tell_escalated(problems, level) -> int:
+    """The daily job's escalations, one notice per person and level (never one per problem): the
+    project leaders of those at 分包领导 or above, 大项目统筹办 from the weekly meeting on, the
+    city from city leadership; departments hear through their digest."""
+    from collections import Counter
+
+    from django.urls import reverse
+
+    from .choices import Level
+
+    counts = Counter()
+    if level >= Level.LEADER:
+        leaders = get_user_model().objects.filter(led_projects__problems__in=[p.pk for p in problems])
+        for leader_id in leaders.values_list("pk", flat=True):
+            counts[leader_id] += 1
+    everyone = len(problems)
+    if level >= Level.MEETING:
+        for pk in coordination_people().values_list("pk", flat=True):
+            counts[pk] = everyone
+    if level >= Level.CITY:
+        for pk in city_people().values_list("pk", flat=True):
+            counts[pk] = everyone
+    url = reverse("problems:problem_list") + f"?open=true&escalation={int(level)}"
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=counts)}
+    sent = 0
+    for pk, count in counts.items():
+        sent += len(notify([users[pk]], ESCALATED_MANY, params={"count": count, "level": int(level)}, url=url))
+    return sent

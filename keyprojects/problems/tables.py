@@ -20,7 +20,10 @@ class OverdueColumn(tables.Column):
 
 class ProblemTable(BaseTable):
     title = tables.Column(linkify=True, attrs={"td": {"class": "name-column"}})
+    category = tables.Column(attrs=NOWRAP)
     status = tables.Column(attrs=NOWRAP)
+    region = tables.Column(attrs=NOWRAP)
+    escalation = tables.Column(attrs=NOWRAP)
     due = DateColumn(format="Y-m-d", attrs=NOWRAP)
     raised_on = DateColumn(format="Y-m-d", attrs=NOWRAP)
     overdue_days = OverdueColumn(verbose_name=_("overdue"), attrs=NOWRAP)
@@ -60,6 +63,7 @@ class MeetingTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = Meeting
         fields = ["number", "date", "status", "place", "chair"]
+        order_by = ("-number",)
 
     def render_number(self, record):
         return str(record)

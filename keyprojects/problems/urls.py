@@ -13,4 +13,5 @@ urlpatterns = [
     path("problems/<int:pk>/files/<int:action>/", views.problem_file, name="problem_file"),
     path("queue/", views.queue, name="queue"),
     path("board/", views.board_page, name="board"),
+    path("board/circular.docx", views.circular_docx, name="circular"),
 ]

@@ -54,7 +54,7 @@ class ProblemViews(ModelViews):
     importer = ProblemImporter
     export_columns = EXPORT_COLUMNS
     select_related = ("region", "lead_department", "project", "enterprise", "office", "raised_by")
-    hidden_columns = ("source", "problem_class", "office", "enterprise")
+    hidden_columns = ("source", "problem_class", "office", "enterprise", "project", "escalation")
     verbs = (
         Verb("accept", _("Accept"), services.accept_problem, available=on("accept"), done=_("Problem accepted.")),
         Verb(
@@ -264,14 +264,19 @@ def _my_departments(user):
 
 @login_required
 def queue(request):
-    """工作队列: the problems the user's department must act on, the earliest deadline first;
-    for other roles the open problems in their scope that wait for them."""
+    """工作队列: the problems the user's department must act on, the earliest deadline first
+    (the first 50; the list's filters hold all of them); for other roles the open problems in
+    their scope."""
     problems = Problem.objects.restrict(request.user).filter(archived_at__isnull=True, status__in=OPEN)
     departments = _my_departments(request.user)
     if departments:
         problems = problems.filter(status__in=WORKING)
-    problems = problems.select_related("region", "lead_department", "project").order_by("due", "pk")[:200]
-    return render(request, "problems/queue.html", {"problems": problems, "departments": departments})
+    shown = list(problems.select_related("lead_department").order_by("due", "pk")[: QUEUE_ROWS + 1])
+    context = {"problems": shown[:QUEUE_ROWS], "more": len(shown) > QUEUE_ROWS, "departments": departments}
+    return render(request, "problems/queue.html", context)
+
+
+QUEUE_ROWS = 50  # the nearest deadlines; the list holds them all
 
 
 def _panel(request, owner, field, source):
@@ -422,6 +427,23 @@ def meeting_docx(request, pk, part):
     content, name = meeting_document(meeting, part)
     from django.http import HttpResponse
 
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def circular_docx(request):
+    """督办通报 as a Word document, over the user's scope."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from .documents import circular_document
+
+    if not can(request.user, Action.VIEW, Problem):
+        raise PermissionDenied
+    content, name = circular_document(request.user, timezone.localdate())
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response

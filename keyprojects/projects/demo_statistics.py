@@ -37,7 +37,7 @@ from .choices import (
     ReportStatus,
     Stage,
 )
-from .models import Baseline, OfficialFigure, ProgressReport, Project, ProjectEvent, Tag
+from .models import Baseline, Milestone, OfficialFigure, ProgressReport, Project, ProjectEvent, Tag
 
 CENT = Decimal("0.01")
 SEED = 19
@@ -156,6 +156,8 @@ def seed_statistics(stdout=None, *, today=None):
             "history reports": backfill_reports(today),
             "private projects": tag_private_investment(),
             "official figures": official_figures(today),
+            # before the baselines: their original plans are the plans these slips are measured on
+            "nodes planned from causes": 0 if Baseline.objects.exists() else slips_from_causes(),
             **seed_baselines(today),
         }
     if stdout:
@@ -300,3 +302,60 @@ def seed_baselines(today: date) -> dict:
         )
         waiting += 1
     return {"baselines": len(first_rows) + frozen, "re-plans": len(second_rows), "waiting": waiting}
+
+
+# --- slips from causes ------------------------------------------------------------------------
+
+LAND_LATE = (45, 150)  # days a land (or approvals) delay holds the land node back
+CARRIED = 0.7  # the chance a later node is late too when land was late
+BACKGROUND = 0.12  # the chance any node is late without a cause we record (noise)
+
+
+def slips_from_causes() -> int:
+    """The nodes a project has already reached get the plan they were measured against, from
+    causes with noise, so that which nodes were late is not random: a project with a land delay
+    (about a third, drawn per project) reached its land or approvals node 45–150 days after the
+    plan and each later node more than 30 days late with a chance of 0.7; any other node is late
+    with a chance of 0.12. What happened (actual dates, reports, stages) is left as it was: only
+    the planned dates of reached nodes are set, so open nodes, and the lights built on them,
+    keep theirs. Planned dates never go backwards along the template. Returns the nodes set."""
+    changed_nodes, changed_projects = [], []
+    projects = (
+        Project.objects.filter(stage__in=[Stage.STARTED, Stage.PRODUCING, Stage.AT_CAPACITY])
+        .prefetch_related("milestones")
+        .order_by("pk")
+    )
+    for project in projects:
+        rng = random.Random(SEED * 53 + project.pk)
+        land_delay = rng.random() < 0.33
+        nodes = sorted(project.milestones.all(), key=lambda m: (m.order, m.pk))
+        reached = [m for m in nodes if m.actual_date]
+        if not reached:
+            continue
+        first_open = next((m for m in nodes if not m.actual_date and m.planned_date), None)
+        ceiling = first_open.planned_date if first_open else None  # the open node's date, and its light, stay
+        previous, after_land = None, False
+        for milestone in reached:
+            if milestone.name in ("拿地", "前期手续") and land_delay:
+                late = rng.randint(*LAND_LATE)
+                after_land = True
+            elif (after_land and rng.random() < CARRIED) or rng.random() < BACKGROUND:
+                late = rng.randint(35, 120)
+            else:
+                late = rng.randint(-25, 25)
+            planned = milestone.actual_date - timedelta(days=late)
+            if previous and planned < previous:
+                planned = previous
+            if ceiling and planned > ceiling:
+                planned = ceiling
+            milestone.planned_date = previous = planned
+            changed_nodes.append(milestone)
+        by_name = {m.name: m.planned_date for m in reached}
+        if "开工" in by_name:
+            project.planned_start_date = by_name["开工"]
+        if "投产" in by_name:
+            project.planned_production_date = by_name["投产"]
+        changed_projects.append(project)
+    Milestone.objects.bulk_update(changed_nodes, ["planned_date"], batch_size=1000)
+    Project.objects.bulk_update(changed_projects, ["planned_start_date", "planned_production_date"], batch_size=500)
+    return len(changed_nodes)

@@ -5,12 +5,14 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import classproperty
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.access import Action
 from keyprojects.core.imports import Column, Importer, Skip, chunks
 from keyprojects.core.parsing import parse_date
+from keyprojects.core.registry import import_extensions
 from keyprojects.enterprises.industries import industry_code
 from keyprojects.enterprises.matching import EnterpriseFinder, name_key
 from keyprojects.enterprises.models import Enterprise
@@ -29,7 +31,7 @@ STAGE_COLUMNS = {Stage.SIGNED: "signed_on", Stage.STARTED: "started_on", Stage.P
 class ProjectImporter(Importer):
     model = Project
     form = ProjectForm
-    columns = (
+    own_columns = (
         Column("code", ("项目代码", "项目统一代码", "code")),
         Column("name", ("项目名称", "名称", "name")),
         Column(
@@ -116,13 +118,15 @@ class ProjectImporter(Importer):
             ("所在清单", "标签", "是否入统", "入统时间", "分包领导", "首席服务官", "责任单位"),
             _("not imported: set on the project's page"),
         ),
-        Skip(
-            ("期次", "期数", "批次", "类别", "项目类别"),
-            _("not imported here: a project's place in a phase is imported on the campaign entries page"),
-        ),
     )
 
+    @classproperty
+    def columns(cls):
+        """The project's own columns and those other apps read (registry.import_columns)."""
+        return cls.own_columns + tuple(c for ext in import_extensions("projects.Project") for c in ext.columns)
+
     def __init__(self, user):
+        self.extensions = [extension(user) for extension in import_extensions("projects.Project")]
         super().__init__(user)
         self.enterprises = None  # EnterpriseFinder, read on the first builder of a file
         self.new_enterprises = {}  # code or name key -> what the new enterprise (新建企业) is
@@ -134,8 +138,14 @@ class ProjectImporter(Importer):
     def form_data(self, record):
         columns = self.by_field
         builder = {name: record[columns[name]] for name in ("owner", "owner_credit_code") if columns[name] in record}
-        rest = {column: text for column, text in record.items() if column.field not in builder}
+        others = {column: extension for extension in self.extensions for column in extension.columns}
+        rest = {column: text for column, text in record.items() if column.field not in builder and column not in others}
         data, errors = super().form_data(rest)
+        for extension in self.extensions:
+            value, said = extension.read({c: t for c, t in record.items() if others.get(c) is extension})
+            errors.extend(said)
+            if value is not None:
+                data[extension.key] = value
         if builder:
             self.owner(data, errors, builder.get("owner", ""), builder.get("owner_credit_code", ""))
         self.planned_from_stage_dates(data)
@@ -241,6 +251,12 @@ class ProjectImporter(Importer):
                     self.notes.append((columns[name], message, "note"))
 
     def review(self, form):
+        said = self.review_stages(form)
+        if any(level == "error" for _field, _message, level in said):
+            return said
+        return said + [found for extension in self.extensions for found in extension.review(form)]
+
+    def review_stages(self, form):
         """The stage the past days of a row reach, checked by advance_stage()'s rules before
         anything is written: in order, not before the stage the project holds, the days of any
         stage skipped, the total investment from signing on, and no stage that needs evidence
@@ -306,16 +322,25 @@ class ProjectImporter(Importer):
         return [*said, (column, message, "note")]
 
     def has_changed(self, form):
-        return super().has_changed(form) or bool(getattr(form, "stage_plan", None) or form.data.get("new_owner"))
+        return (
+            super().has_changed(form)
+            or bool(getattr(form, "stage_plan", None) or form.data.get("new_owner"))
+            or any(form.data.get(extension.key) for extension in self.extensions)
+        )
 
     def advance(self, forms, projects):
-        """The stages the rows reach, through advance_stage(): one call per row that gives one."""
+        """The stages the rows reach, through advance_stages() (the rules of advance_stage(), the
+        writes a few queries for the whole chunk); then what other apps read from the rows (a
+        phase's batch entry, on the stage reached)."""
+        moves = []
         for form, project in zip(forms, projects, strict=True):
             if getattr(form, "stage_plan", None):
                 to, on, skipped = form.stage_plan
-                services.advance_stage(
-                    project, to=to, on=on, by=self.user, dates=skipped, note=gettext("From the ledger import.")
-                )
+                moves.append((project, to, on, skipped))
+                self.templates.pop(project.pk, None)  # its nodes changed: refresh_lights reads them
+        services.advance_stages(moves, by=self.user, note=gettext("From the ledger import."))
+        for extension in self.extensions:
+            extension.write(forms, projects)
 
     def plan(self, rows, progress=None):
         with region_codes_read_once():
@@ -357,7 +382,7 @@ class ProjectImporter(Importer):
 # after the importable columns; importing it back reads the importable ones and skips these.
 READ_ONLY = {"industry_name", *STAGE_COLUMNS.values()}  # what the importer reads into other fields
 EXPORTED_AS = {"owner_credit_code": Column("owner__credit_code", ("统一社会信用代码",))}  # the owner's, read back
-LEDGER_COLUMNS = tuple(EXPORTED_AS.get(c.field, c) for c in ProjectImporter.columns if c.field not in READ_ONLY) + (
+LEDGER_COLUMNS = tuple(EXPORTED_AS.get(c.field, c) for c in ProjectImporter.own_columns if c.field not in READ_ONLY) + (
     Column("stage", ("项目阶段",)),
     Column("light", ("亮灯",)),
     Column("actual_sign_date", ("实际签约时间",)),

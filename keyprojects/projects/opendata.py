@@ -76,13 +76,13 @@ def published():
     return (
         Project.objects.filter(archived_at__isnull=True)
         .filter(Q(signboard_published=True) | Q(pk__in=on_open_list.values("project")))
-        .select_related("owner", "region", "region__parent", "department")
         .order_by("pk")
     )
 
 
 def with_details(queryset):
-    return queryset.prefetch_related(
+    """What a release reads, a fixed number of queries per chunk of projects."""
+    return queryset.select_related("owner", "region", "region__parent", "department").prefetch_related(
         Prefetch("milestones", Milestone.objects.filter(archived_at__isnull=True).order_by("order", "pk")),
         Prefetch("reports", ProgressReport.objects.filter(status__in=REPORTED).order_by("month")),
         Prefetch("year_plans", YearPlan.objects.filter(archived_at__isnull=True).order_by("year")),
@@ -236,9 +236,10 @@ def releases(queryset=None):
         chunk = list(with_details(queryset.filter(pk__gt=last))[:CHUNK])
         if not chunk:
             return
-        for project in chunk:
-            yield project_release(project)
         last = chunk[-1].pk
+        chunk.reverse()
+        while chunk:  # each project let go once released: none of a chunk is held while the next is read
+            yield project_release(chunk.pop())
 
 
 def package_head(uri, policy):

@@ -133,9 +133,18 @@ class OfficialFigureTable(BaseTable):
 
 
 class BaselineTable(BaseTable):
+    """Each baseline beside the project's plan today: the original (baseline 1) rows read as
+    "original against current" for every project, with the days its production date slipped."""
+
     project = tables.Column(linkify=lambda record: record.project.get_absolute_url())
     number = tables.Column(linkify=True)
     slip_days = tables.Column(attrs={"td": {"class": "text-end"}})
+    current = tables.Column(
+        verbose_name=_("production date now (plan or actual)"), accessor="pk", orderable=False, attrs=NOWRAP
+    )
+    slipped = tables.Column(
+        verbose_name=_("days slipped since"), accessor="pk", orderable=False, attrs={"td": {"class": "text-end"}}
+    )
 
     class Meta(BaseTable.Meta):
         model = Baseline
@@ -146,7 +155,20 @@ class BaselineTable(BaseTable):
             "status",
             "planned_start_date",
             "planned_production_date",
+            "current",
+            "slipped",
             "total_investment",
             "slip_days",
             "created",
         ]
+
+    @staticmethod
+    def _now(record):
+        return record.project.actual_production_date or record.project.planned_production_date
+
+    def render_current(self, record):
+        return display.day(self._now(record)) if self._now(record) else "—"
+
+    def render_slipped(self, record):
+        now, then = self._now(record), record.planned_production_date
+        return str((now - then).days) if now and then else "—"

@@ -338,13 +338,26 @@ class ProjectMemberViews(ModelViews):
 def mine(request):
     """我的项目: a leader's or officer's projects, red lights first, made for a phone."""
     user = request.user
-    projects = Project.objects.restrict(user).filter(archived_at__isnull=True).select_related("region")
+    projects = Project.objects.restrict(user).filter(archived_at__isnull=True).select_related("region", "risk_forecast")
     own = projects.filter(Q(leader=user) | Q(service_officer=user))
     rank = Case(*[When(light=light, then=Value(-r)) for light, r in LIGHT_RANK.items()])
     chosen = (own if own.exists() else projects).order_by(rank, "-total_investment")[:200]
+    words = dict(CONFIDENCE_WORDS)
     for project in chosen:
         project.reasons = [services.describe(r) for r in project.light_reasons]
+        found = getattr(project, "risk_forecast", None)  # 交付信心, where the daily forecast rated it
+        project.confidence_words = words.get(found.confidence) if found else None
     return render(request, "projects/mine.html", {"projects": chosen})
+
+
+# 交付信心: the five levels of RiskForecast.confidence, 5 very high … 1 very low.
+CONFIDENCE_WORDS = (
+    (5, gettext_lazy("Very high")),
+    (4, gettext_lazy("High")),
+    (3, gettext_lazy("Medium")),
+    (2, gettext_lazy("Low")),
+    (1, gettext_lazy("Very low")),
+)
 
 
 @login_required

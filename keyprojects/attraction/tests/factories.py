@@ -187,3 +187,34 @@ MATRIX_BODIES = {
     "record_visit": {"company": "矩阵新公司", "date": "2026-01-06", "people": "乙"},
     "conclude": {"outcome": "拜访两家企业"},
 }
+
+
+def attraction_city(users):
+    """What the reading tests (core/tests/test_pages_read.py, test_language.py) walk: a chain
+    with gaps, a lead of 131.23 亿 visited and another signed and handed over with funds, a trip
+    approved, goals to compare with."""
+    from django.utils import timezone
+
+    from ..choices import FundSource
+    from ..models import FundsInPlace, Trip, YearGoal
+
+    _chain, links = food_chain()
+    owner = cadre("reading_cadre", name="阅读招商员")
+    county = users["county_a"]
+    big = lead(owner, by=county, company="读页冷链物流有限公司", link=links["冷链物流"], investment="1312345.6")
+    services.record_visit(big, by=county, kind="outgoing", date=date(2026, 3, 3), people="阅读招商员、王总")
+    signed = signed_lead(owner, by=county, evaluator=users["city_admin"], company="读页食品有限公司")
+    project = services.hand_over(signed, by=county)
+    services.record_funds(
+        FundsInPlace(project=project, month=date(2026, 5, 1), source=FundSource.FOREIGN, amount=Decimal("12345.67")),
+        by=county,
+    )
+    YearGoal.objects.create(
+        cadre=owner, year=timezone.localdate().year, leads=4, visits=12, signings=1, investment=Decimal("150000")
+    )
+    start = timezone.localdate()
+    trip = services.report_trip(
+        Trip(cadre=owner, destination="上海", whom="读页冷链", purpose="洽谈", start_on=start, end_on=start),
+        by=owner.user,
+    )
+    return {"lead": big, "chain": _chain, "trip": trip}

@@ -139,8 +139,36 @@ def test_the_statistics_workbook_and_the_review_sheet(owner, users, client_for):
     assert "久未跟进公司项目" in text and "季度" in text
 
 
-def test_the_project_page_shows_the_lead_it_came_from(owner, users, client_for):
+def test_the_project_page_shows_the_lead_it_came_from_and_its_funds(owner, users, client_for):
     signed = signed_lead(owner, by=users["county_a"], evaluator=users["city_admin"])
     project = services.hand_over(signed, by=users["county_a"])
+    services.record_funds(
+        FundsInPlace(project=project, month=date(2026, 5, 1), source=FundSource.FOREIGN, amount=Decimal("12345.67")),
+        by=users["county_a"],
+    )
     body = client_for("county_a").get(project.get_absolute_url()).content.decode()
     assert 'data-testid="project-lead"' in body and signed.name in body
+    assert 'data-testid="project-funds"' in body and "12,345.67" in body and "境外" in body
+
+
+def test_the_home_page_tells_a_cadre_of_stale_leads_and_the_county_of_trips_to_approve(owner, users, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ..models import Trip
+
+    lead(owner, by=users["county_a"], on=date(2026, 1, 5))
+    start = timezone.localdate() + timedelta(days=3)
+    services.report_trip(
+        Trip(cadre=owner, destination="上海", whom="某集团", purpose="洽谈", start_on=start, end_on=start),
+        by=owner.user,
+    )
+    from django.test import Client
+
+    cadre_client = Client()
+    cadre_client.force_login(owner.user)
+    items = {item["label"]: item["count"] for item in cadre_client.get("/").context["attention"]}
+    assert any(count == 1 for label, count in items.items() if "久未跟进" in label or "stale" in label)
+    county = {item["label"]: item["count"] for item in client_for("county_a").get("/").context["attention"]}
+    assert any(count == 1 for label, count in county.items() if "审批" in label or "approval" in label)

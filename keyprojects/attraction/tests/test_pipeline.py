@@ -106,7 +106,7 @@ def test_a_hand_over_without_a_signed_agreement_file_is_refused(owner, users):
     Lead.objects.filter(pk=signed.pk).update(agreement="")
     with pytest.raises(ValidationError) as refused:
         services.hand_over(signed, by=users["county_a"])
-    assert "agreement" in str(refused.value)
+    assert "agreement" in refused.value.message_dict
     signed.refresh_from_db()
     assert signed.project is None and signed.status == LeadStatus.SIGNED
 
@@ -150,3 +150,13 @@ def test_a_stale_lead_tells_its_owner_once_on_a_working_day(owner, users):
     assert services.remind_stale_leads(date(2026, 4, 18)) == 0  # a Saturday: no job
     fresh = lead(owner, by=users["county_a"], company="新企业", on=date(2026, 4, 10))
     assert not services.stale_leads(today=monday).filter(pk=fresh.pk).exists()
+
+
+def test_the_stale_lead_job_is_scheduled_on_working_days(owner, users, run_jobs):
+    from keyprojects.core.schedule import ScheduledRun, run_now
+
+    lead(owner, by=users["county_a"], on=date(2026, 3, 2))
+    with run_jobs():
+        run = run_now("attraction.remind_stale_leads", date(2026, 4, 13), by=users["city_admin"])
+    run = ScheduledRun.objects.get(pk=run.pk)
+    assert run.status == "done" and run.counts.get("told") == 1, (run.status, run.counts, run.error)

@@ -34,6 +34,10 @@ class PhaseViewSet(BaseViewSet):
     def _phase(self, action):
         return get_object_or_404(Phase.objects.restrict(self.request.user, action), pk=self.kwargs["pk"])
 
+    @extend_schema(
+        responses={200: {"type": "array", "items": {"type": "object"}}},
+        description="The entries that fail their batch's rule: entry, project, batch, reason.",
+    )
     @action(detail=True, methods=["get"])
     def readiness(self, request, pk=None):
         phase = self._phase(Action.VIEW)
@@ -46,6 +50,7 @@ class PhaseViewSet(BaseViewSet):
             ]
         )
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def proposal(self, request, pk=None):
         """The candidates the `candidates` verb would offer, by batch (nothing is listed)."""

@@ -64,12 +64,18 @@ def raw_numbers(text: str) -> list[str]:
     return found
 
 
+# The official term in brackets after its English ("Grants made public (公示)"): a gloss for the
+# reader who meets the Chinese term in documents, not a leak.
+GLOSS = re.compile(r"(?<=[A-Za-z)]) ?[(（][\u3400-\u4dbf\u4e00-\u9fff·、/+ 0-9]+[)）]")
+
+
 def han_outside(text: str, data: set[str] = frozenset()) -> list[str]:
-    """Runs of Chinese characters in `text` that are not part of a data value (a name, a place)."""
+    """Runs of Chinese characters in `text` that are not part of a data value (a name, a place)
+    nor a gloss of the English before them."""
     allowed = sorted((d for d in data if d), key=len, reverse=True)
     leaks = []
     for line in text.splitlines():
-        rest = line
+        rest = GLOSS.sub(" ", line)
         for value in allowed:
             rest = rest.replace(value, " ")
         leaks += [f"{run} (in “{line[:80]}”)" for run in HAN.findall(rest)]

@@ -57,7 +57,9 @@ def city(users, department):
     phase = make_phase(1, date(2024, 3, 15))
     for project, batch in ((big, Batch.START), (small, Batch.SIGN)):
         campaign_services.add_entry(phase, project, batch, by=users["city_admin"], history=True)
-    return {"big": Project.objects.get(pk=big.pk), "small": small, "phase": phase}
+    from keyprojects.attraction.tests.factories import attraction_city
+
+    return {"big": Project.objects.get(pk=big.pk), "small": small, "phase": phase, **attraction_city(users)}
 
 
 def project_pages(city):
@@ -74,4 +76,8 @@ def project_pages(city):
         "/campaigns/indicators/",
         "/campaigns/rankings/?period=month",
         "/campaigns/summary/",
+        city["lead"].get_absolute_url(),
+        city["chain"].get_absolute_url(),
+        city["trip"].get_absolute_url(),
+        "/attraction/rankings/?by=region",
     ]

@@ -100,6 +100,9 @@ def test_ids_no_record_can_have_are_404_and_a_verb_body_must_be_an_object(api_fo
         assert api.get(f"/api/projects/projects/{pk}/").status_code == 404
         assert api.post(f"/api/projects/projects/{pk}/advance/", {}, format="json").status_code == 404
     assert client_for("county_a").get(f"/projects/projects/{HUGE}/").status_code == 404
+    unrouted = api.get("/api/enterprises/0.5/", HTTP_ACCEPT_LANGUAGE="en")  # no route: still JSON
+    assert unrouted.status_code == 404 and unrouted.json() == {"detail": "Not found."}
+    assert api.get("/api/campaigns/phases/null,null/readiness/").status_code == 404  # a read action's id
     array = api.post(f"/api/projects/projects/{project.pk}/advance/", ["to"], format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert array.status_code == 400 and "JSON object" in str(array.json())
     related = api.post("/api/orgs/contacts/", {"name": "甲", "region": HUGE}, format="json")

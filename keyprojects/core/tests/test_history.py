@@ -60,7 +60,9 @@ def test_related_records_are_named_and_linked_not_numbered(project, client_for, 
 def test_times_are_local_and_written_the_readers_way_and_the_system_is_named(project, client_for):
     change = ObjectChange.for_object(project).first()
     # 06:20 UTC is 14:20 in Asia/Shanghai
-    ObjectChange.objects.filter(pk=change.pk).update(time=datetime.datetime(2024, 3, 5, 6, 20, tzinfo=datetime.UTC))
+    ObjectChange._base_manager.filter(pk=change.pk).update(
+        time=datetime.datetime(2024, 3, 5, 6, 20, tzinfo=datetime.UTC)
+    )
     with acting(None):
         project.name = "系统改名的项目"
         project.save()

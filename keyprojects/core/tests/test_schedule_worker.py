@@ -32,11 +32,12 @@ def test_the_daily_light_refresh_runs_under_the_worker_once_per_day(settings, cl
     Project.objects.filter(pk=project.pk).update(light=Light.GREEN, light_reasons=[])
     seven = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(7)))
 
-    [claimed] = [r for r in enqueue_due(seven) if r.job == LIGHTS]  # autocommit: queued at once
+    first = enqueue_due(seven)  # other apps' jobs due by then are queued beside it
+    [claimed] = [r for r in first if r.job == LIGHTS]  # autocommit: queued at once
     claimed.refresh_from_db()
     assert claimed.status == JobStatus.QUEUED and DBTaskResult.objects.filter(id=claimed.task_id).exists()
     assert LIGHTS not in jobs(enqueue_due(seven + datetime.timedelta(minutes=1)))  # the day is claimed
-    assert DBTaskResult.objects.filter(task_path__endswith="run_scheduled").count() == 1
+    assert DBTaskResult.objects.filter(task_path__endswith="run_scheduled").count() == len(first)  # none twice
 
     run("db_worker", "--batch", "--no-reload", "--no-startup-delay", env=worker_env())
 

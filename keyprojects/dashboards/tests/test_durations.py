@@ -77,3 +77,11 @@ def test_the_page_and_the_project_tab(projects, client_for):
     assert client_for("city_admin").get("/dashboards/durations/", {"by": "nonsense"}).status_code == 200
     detail = client_for("city_admin").get(f"/projects/projects/{projects[0].pk}/")
     assert 'data-testid="project-durations"' in detail.content.decode()
+
+
+def test_the_api_gives_medians_and_the_sentence_within_scope(projects, api_for):
+    city = api_for("city_admin").get("/api/dashboards/durations/", {"by": "tier"}).json()
+    assert city["groups"][0]["key"] == "100" and city["fastest"][0]["name"] == "金大地新材料项目"
+    county = api_for("county_b").get("/api/dashboards/durations/").json()
+    assert [row["name"] for row in county["fastest"]] == ["慢项目"]
+    assert api_for("city_admin").get("/api/dashboards/durations/", {"by": "x"}).status_code == 400

@@ -204,3 +204,37 @@ def test_a_report_counts_as_in_statistics_from_the_month_its_project_was_registe
     # A's 450 and B's March 100; B's January 100 was filed before it was registered
     assert f[C.TOTAL].in_statistics == 550
     assert f[C.ATTRACTED].statistics_share == Decimal("50.0")
+
+
+def test_the_api_gives_the_same_figures_within_the_callers_scope(reports, api_for):
+    city = api_for("city_admin").get("/api/dashboards/investment/", {"month": "2024-03", "by": "region"}).json()
+    assert city["categories"]["figures"]["total"]["growth"] == "183.3"
+    assert city["categories"]["figures"]["attracted"]["growth"] is None
+    county = api_for("county_a").get("/api/dashboards/investment/", {"month": "2024-03"}).json()
+    assert county["categories"]["figures"]["total"]["current"] == "650.00"
+    bad = api_for("city_admin").get("/api/dashboards/investment/", {"month": "2024-13"})
+    assert bad.status_code == 400
+    assert api_for(None).get("/api/dashboards/investment/").status_code in (401, 403)
+
+
+def test_the_page_costs_the_same_queries_whatever_the_number_of_projects(reports, regions, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("city_admin")
+
+    def count():
+        from django.core.cache import cache
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL, {"month": "2024-03", "by": "tag"}).status_code == 200
+        return len(captured.captured_queries)
+
+    few = count()
+    for n in range(12):
+        project = Project.objects.create(name=f"加项{n}", region=regions["舞阳县"], field=Field.INDUSTRY)
+        project.tags.set(Tag.objects.all())
+        report(project, 2023, 2, 10)
+        report(project, 2024, 2, 20)
+    assert count() == few

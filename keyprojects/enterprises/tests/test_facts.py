@@ -146,3 +146,31 @@ def test_an_enterprise_reads_only_its_own_facts_and_cannot_push(firms, api_for, 
     assert {r["credit_code"] for r in rows} == {code(1)}
     assert client.post("/api/enterprise-facts/push/", PUSH, format="json").status_code == 403
     assert EnterpriseFact.objects.filter(source="市工信局").count() == 0
+
+
+def test_a_large_feed_goes_set_based_and_a_second_load_replaces_the_same_periods(regions, users):
+    """1,200 rows: on PostgreSQL the COPY and upsert path (core/bulk.py), elsewhere bulk_create."""
+    from keyprojects.enterprises.facts import load_feed
+
+    firms = Enterprise.objects.bulk_create(
+        Enterprise(name=f"批量企业{i}", credit_code=code(1000 + i), region=regions["郾城区"]) for i in range(120)
+    )
+    fields = [
+        "营业收入",
+        "纳税额",
+        "研发费用",
+        "出口额",
+        "进口额",
+        "主营业务收入",
+        "研发费用加计扣除额",
+        "历史最高营业收入",
+    ]
+    rows = [[f.credit_code, name, "2024", "100.5", "万元", "市税务局", "2025-03-31"] for f in firms for name in fields]
+    rows += [[f.credit_code, "从业人员", "2024", "50", "人", "市统计局", "2025-03-31"] for f in firms]
+    rows += [[f.credit_code, "用电量", "2024Q2", "3", "万千瓦时", "供电公司", "2024-07-10"] for f in firms]
+    assert load_feed(csv_bytes(rows), by=users["city_admin"]).written == 1200
+    rows = [[*r[:3], "200.25" if r[4] == "万元" else r[3], *r[4:]] for r in rows]
+    assert load_feed(csv_bytes(rows), by=users["city_admin"]).written == 1200
+    assert EnterpriseFact.objects.count() == 1200
+    assert EnterpriseFact.objects.filter(field="revenue", number=Decimal("200.25")).count() == 120
+    assert EnterpriseFact.objects.get(enterprise=firms[0], field="electricity").quarter == 2

@@ -60,7 +60,15 @@ def grant_of(world, name):
 
 def test_a_run_answers_eligible_ambiguous_with_both_amounts_and_insufficient_never_no(world):
     run = services.run_policy(world["policy"], by=world["users"]["city_admin"])
-    assert run.counts["A1"] == {"eligible": 1, "insufficient": 1, "ambiguous": 1, "amount_fen": 20_000_000}
+    assert run.counts["A1"] == {
+        "eligible": 1,
+        "insufficient": 1,
+        "ambiguous": 1,
+        "amount_fen": 20_000_000,
+        "new": 3,
+        "changed": 0,
+        "clawback": 0,
+    }
     clear, exact, missing = (grant_of(world, n) for n in ("清晰企业", "门槛企业", "缺数企业"))
     assert clear.outcome == Outcome.ELIGIBLE and clear.amount_fen == 20_000_000
     assert (exact.outcome, exact.amount_fen, exact.amount_b_fen) == (Outcome.AMBIGUOUS, 0, 20_000_000)
@@ -90,6 +98,7 @@ def test_the_grant_goes_from_review_to_payment_refused_on_an_empty_pool_then_pai
         services.push_grant(clear, by=users["department"])
     assert Notification.objects.filter(recipient=users["enterprise"], kind="policies.grant_pushed").count() == 2
     enterprise = client_for("enterprise")
+    assert "待您确认的免申即享资金" in enterprise.get("/").content.decode()
     enterprise.post(f"{exact.get_absolute_url()}confirm/")
     enterprise.post(f"{clear.get_absolute_url()}confirm/")
     exact.refresh_from_db()
@@ -136,7 +145,8 @@ def test_a_rerun_follows_open_grants_and_flags_paid_ones_for_clawback_without_ac
         number=Decimal(25000)
     )
     fact(world["firms"]["缺数企业"], "revenue", Decimal(30000))
-    services.run_policy(world["policy"], by=users["city_admin"])
+    rerun = services.run_policy(world["policy"], by=users["city_admin"])
+    assert (rerun.counts["A1"]["changed"], rerun.counts["A1"]["clawback"]) == (1, 1)
     clear.refresh_from_db()
     assert clear.status == GrantStatus.FULFILLED and clear.granted_fen == 20_000_000
     assert clear.clawback and clear.rerun_outcome == Outcome.NOT_ELIGIBLE
@@ -196,3 +206,51 @@ def test_the_api_calculator_explains_and_is_scoped(world, api_for):
     assert answer["explanation"]["values"]
     other = api_for("enterprise").get(f"/api/policies/policies/calculator/?enterprise={world['firms']['未达企业'].pk}")
     assert other.status_code == 404
+
+
+def test_figures_count_each_step_by_policy_and_region_with_days_from_data_to_payment(world, client_for):
+    users = world["users"]
+    services.run_policy(world["policy"], by=users["city_admin"])
+    clear = grant_of(world, "清晰企业")
+    services.review_grant(clear, by=users["department"], decision="grant")
+    services.push_grant(clear, by=users["department"])
+    services.confirm_grant(clear, by=users["enterprise"])
+    services.fulfil_grant(clear, by=users["department"])
+    found = services.figures(users["department"])
+    row = found["rows"][0]
+    assert (row["enterprise__region__name"], row["matched"], row["pushed"], row["confirmed"], row["paid"]) == (
+        "郾城区",
+        3,
+        1,
+        1,
+        1,
+    )
+    assert row["amount"] == 20_000_000 and row["days"] == (clear.paid_on - date(2025, 3, 31)).days
+    assert found["pools"][0]["share"] == 100
+    page = client_for("department").get("/policies/figures/").content.decode()
+    assert "郾城区" in page and "20万元" in page and "100.0%" in page
+
+
+def test_rules_export_as_text_and_import_back_all_or_nothing(world, client_for):
+    from keyprojects.policies.demo import ITEMS
+
+    officer = client_for("department")
+    text = officer.get(f"/policies/policies/{world['policy'].pk}/rules.txt").content.decode()
+    assert "[A1] 首次突破2亿元奖励" in text and "条件: 营业收入 突破 2亿元 [有歧义]" in text
+    # the same file again changes nothing
+    officer.post(f"{world['policy'].get_absolute_url()}import_rules/", {"text": text})
+    assert PolicyItem.objects.filter(policy=world["policy"]).count() == 1
+    more = text + (
+        "\n[A2] 研发补助\n条件: 研发费用 300万元以上\n金额: 较小值(比例(10%, 研发费用), 100万元)\n"
+        "取整: 元 舍去\n上限: 无\n资金池: 80万元\n"
+    )
+    response = officer.post(f"{world['policy'].get_absolute_url()}import_rules/", {"text": more})
+    assert response.status_code == 302
+    a2 = PolicyItem.objects.get(policy=world["policy"], code="A2")
+    assert a2.rounding_mode == "floor" and a2.budget_fen == 80 * 1_000_000
+    bad = more.replace("研发费用 300万元以上", "利润 300万元以上") + "\n[A3] 坏\n条件: 总是\n金额: 事项(A3)\n"
+    response = officer.post(f"{world['policy'].get_absolute_url()}import_rules/", {"text": bad})
+    page = response.content.decode()
+    assert response.status_code == 400 and "A2" in page and "利润" in page
+    assert PolicyItem.objects.filter(policy=world["policy"]).count() == 2
+    assert len(ITEMS) == 7

@@ -27,17 +27,23 @@ def test_the_board_counts_open_overdue_closed_on_time_and_satisfaction(users, de
     done = closed(
         assigned(raise_one(users["enterprise"], project=project, title="已解决"), users["office"], department), users
     )
+    again = assigned(raise_one(users["enterprise"], project=project, title="二次办理"), users["office"], department)
+    again = services.propose_resolution(again, by=users["department"], resolution="已协调")
+    services.confirm_resolution(again, by=users["enterprise"], satisfied=False, note="仍未解决")
+    closed(again, users)
     figures = board.board(users["city_admin"], "department")
     row = figures["rows"][0]
-    assert row["name"] == department.name and (row["open"], row["overdue"], row["closed"]) == (1, 1, 1)
-    assert row["on_time_rate"] == Decimal("0.0") and row["satisfaction"] == Decimal("100.0")
+    assert row["name"] == department.name and (row["open"], row["overdue"], row["closed"]) == (1, 1, 2)
+    # every answer counts: satisfied, then not satisfied and satisfied → 2 of 3
+    assert row["on_time_rate"] == Decimal("0.0") and row["satisfaction"] == Decimal("66.7")
     assert row["median_days"] == done.working_days and not row["zero"]
+    assert figures["total"]["satisfaction"] == Decimal("66.7")
     assert late.overdue
     page = client_for("office").get("/problems/board/?by=office").content.decode()
     assert 'data-testid="board"' in page and 'data-testid="trend"' in page
     assert board.board(users["county_b"])["total"]["raised"] == 0  # another county sees none
     weeks = board.trend(users["city_admin"], today=done.closed_on)
-    assert weeks[-1]["closed"] == 1
+    assert weeks[-1]["closed"] == 2
 
 
 def test_the_board_costs_the_same_queries_for_few_or_many_problems(users, department):
@@ -66,3 +72,19 @@ def test_the_scorecards_service_block_reads_the_ledger(users, department):
     item = service.items[0]
     assert service.has_data and item.value == Decimal("0.0") and item.score == Decimal("0.00")
     assert dict(item.inputs)["problems closed"] == 1
+
+
+def test_the_supervision_circular_ranks_departments_and_lists_the_overdue(users, department, client_for):
+    import io
+
+    from docx import Document
+
+    late = assigned(raise_one(users["enterprise"], project=project_of(users)), users["office"], department)
+    response = client_for("city_admin").get("/problems/board/circular.docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "重点项目问题督办通报" in text and "超过办理时限1个" in text
+    assert department.name in cells and late.title in cells
+    assert client_for("anonymous").get("/problems/board/circular.docx").status_code == 302

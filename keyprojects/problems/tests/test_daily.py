@@ -38,6 +38,11 @@ def test_overdue_problems_are_marked_and_escalated_by_working_days_late(users, d
     assert counts["overdue"] == 1 and counts["escalated"] == 1
     assert late.actions.filter(type=ActionType.OVERDUE).get().data == {"days": 7, "due": "2026-10-15"}
     assert late.actions.get(type=ActionType.ESCALATED).data == {"level": 3, "auto": True}
+    told = Notification.objects.filter(kind="problems.escalated_today")
+    assert set(told.values_list("recipient__username", flat=True)) == {"leader", "office"}
+    assert told.get(recipient=users["leader"]).params == {"count": 1, "level": 3}
+    supervise(Run())
+    assert told.count() == 2  # a second run sends nothing
 
 
 def test_the_job_run_twice_sends_and_writes_nothing_twice(users, department):

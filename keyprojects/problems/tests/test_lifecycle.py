@@ -200,3 +200,10 @@ def test_a_service_officer_raises_for_an_enterprise_and_follows_it(users, depart
     problem = raise_one(users["service_officer"], enterprise=enterprise, source="visit", category="labour")
     assert problem.region == enterprise.region and problem.office == office("supervision")
     assert Problem.objects.restrict(users["service_officer"]).filter(pk=problem.pk).exists()
+
+
+def test_the_raise_date_is_not_edited(users, department):
+    problem = raise_one(users["enterprise"], project=project_of(users))
+    problem.raised_on = date(2026, 9, 1)
+    with pytest.raises(ValidationError, match="stays as raised"):
+        services.edit_problem(problem, by=users["office"])

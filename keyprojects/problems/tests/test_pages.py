@@ -156,3 +156,24 @@ def test_enterprise_raises_from_its_own_page(users, department, client_for):
     assert 'data-testid="raise-problem"' in page and f"?enterprise={enterprise.pk}&amp;source=enterprise" in page
     raise_one(users["enterprise"], enterprise=enterprise, title="融资担保难")
     assert "融资担保难" in client_for("enterprise").get(enterprise.get_absolute_url()).content.decode()
+
+
+def test_queue_list_and_board_pages_cost_the_same_queries_for_few_or_many_rows(users, department, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project = project_of(users)
+    client = client_for("department")
+
+    def cost(n):
+        for i in range(n):
+            assigned(raise_one(users["enterprise"], project=project, title=f"问题{n}-{i}"), users["office"], department)
+        counts = []
+        for url in ("/problems/queue/", LIST, "/problems/board/"):
+            client.get(url)  # cached figures warm, as on any page after the first
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    assert cost(2) == cost(6)

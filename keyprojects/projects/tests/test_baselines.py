@@ -155,3 +155,16 @@ def test_the_slips_page_rolls_up_what_the_user_may_see(project, users, client_fo
     assert mine.status_code == 200 and "Approvals" in mine.content.decode()
     other = client_for("county_b").get("/dashboards/slips/")
     assert "Approvals" not in other.content.decode()
+
+
+def test_the_list_shows_original_against_current_for_every_project(project, users, client_for):
+    baselines.approve_replan(
+        baselines.propose_replan(
+            project, by=users["county_a"], reason="design", note="工艺调整", planned_production_date=date(2026, 6, 1)
+        ),
+        by=users["county_a"],
+    )
+    page = client_for("county_a").get("/projects/baselines/", {"replans": "false"})
+    rows = page.context["table"].rows
+    assert len(rows) == 1
+    assert rows[0].get_cell("slipped") == "92"  # 2026-06-01 now against 2026-03-01 promised

@@ -68,3 +68,31 @@ def test_baselines_with_reasoned_replans_and_some_waiting_for_the_county(seeded)
         first = replan.project.baselines.get(number=1)
         assert (replan.planned_production_date - first.planned_production_date).days == replan.slip_days > 0
         assert replan.project.planned_production_date == replan.planned_production_date  # the plan today
+
+
+@pytest.mark.django_db
+def test_the_demo_forecast_has_its_backtest_beside_the_lights(seeded):
+    from keyprojects.dashboards.demo import seed_forecast
+    from keyprojects.projects.models import RiskForecast, RiskModel
+
+    today, _before, _counts = seeded
+    assert seed_forecast(today=today)["scored"] > 20
+    model = RiskModel.objects.get()
+    test = model.card["backtest"]
+    assert test["trained_months"] >= 6 and test["auc"] is not None and test["lights_precision"] is not None
+    assert len(test["calibration"]) == 5
+    assert RiskForecast.objects.filter(reasons__isnull=False).exists()
+    assert seed_forecast(today=today) == {}
+
+
+@pytest.mark.django_db
+def test_slips_come_from_causes_and_leave_what_happened_alone(seeded):
+    from keyprojects.projects.models import Milestone
+
+    late_land = Milestone.objects.filter(name__in=("拿地", "前期手续"), actual_date__isnull=False)
+    delayed = [m for m in late_land if (m.actual_date - m.planned_date).days >= 45]
+    assert 0.2 < len(delayed) / late_land.count() < 0.5  # about a third drew a land delay
+    open_nodes = Milestone.objects.filter(actual_date__isnull=True, planned_date__isnull=False)
+    for node in open_nodes.select_related("project")[:200]:
+        reached = node.project.milestones.filter(actual_date__isnull=False, order__lt=node.order)
+        assert all(m.planned_date <= node.planned_date for m in reached)  # the open node, and its light, kept

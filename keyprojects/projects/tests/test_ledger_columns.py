@@ -55,7 +55,7 @@ def test_the_preview_lists_every_heading_and_what_it_becomes(users, regions, tmp
             "not imported: a stage and its date are recorded by advancing the stage on the project's page",
         ),
         "备注": ("F", "", "not imported: a project keeps no remarks; write them in a monthly report"),
-        "期次": ("G", "", "not imported here: a project's place in a phase is imported on the campaign entries page"),
+        "期次": ("G", "期次", ""),
         "联系人": ("H", "", "not imported: not a column of this ledger"),
     }
 

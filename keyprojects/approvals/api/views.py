@@ -1,0 +1,57 @@
+from django.db import transaction
+
+from keyprojects.core.api import BaseViewSet
+from keyprojects.core.services import check_in_scope
+
+from .. import services
+from ..filtersets import (
+    ApprovalMatterFilterSet,
+    ApprovalPlanFilterSet,
+    ProjectApprovalFilterSet,
+    ZoneAssessmentFilterSet,
+)
+from ..models import ApprovalMatter, ApprovalPlan, ProjectApproval, ZoneAssessment
+from ..views import ApprovalMatterViews, ApprovalPlanViews, ProjectApprovalViews, ZoneAssessmentViews
+from . import serializers
+
+
+class ApprovalMatterViewSet(BaseViewSet):
+    queryset = ApprovalMatter.objects.all()
+    serializer_class = serializers.ApprovalMatterSerializer
+    filterset_class = ApprovalMatterFilterSet
+    declaration = ApprovalMatterViews
+
+
+class ZoneAssessmentViewSet(BaseViewSet):
+    queryset = ZoneAssessment.objects.all()
+    serializer_class = serializers.ZoneAssessmentSerializer
+    filterset_class = ZoneAssessmentFilterSet
+    declaration = ZoneAssessmentViews
+
+
+class ApprovalPlanViewSet(BaseViewSet):
+    queryset = ApprovalPlan.objects.all()
+    serializer_class = serializers.ApprovalPlanSerializer
+    filterset_class = ApprovalPlanFilterSet
+    declaration = ApprovalPlanViews
+    http_method_names = ["get", "post", "head", "options"]
+
+    def _write(self, serializer, action):
+        with transaction.atomic():
+            plan = services.create_plan(ApprovalPlan(**serializer.validated_data), by=self.request.user)
+            check_in_scope(plan, self.request.user, action)
+            serializer.instance = plan
+
+
+class ProjectApprovalViewSet(BaseViewSet):
+    queryset = ProjectApproval.objects.all()
+    serializer_class = serializers.ProjectApprovalSerializer
+    filterset_class = ProjectApprovalFilterSet
+    declaration = ProjectApprovalViews
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        """Matters come from a plan (POST /plans/), never one by one."""
+        from rest_framework.exceptions import MethodNotAllowed
+
+        raise MethodNotAllowed("POST")

@@ -1,0 +1,211 @@
+"""The slip-risk forecast: no leakage from the future (the clock is shifted and later records
+added, the features do not move), an honest backtest on a history whose slips come from a
+cause with noise, too little history said as such, and a forecast hidden when it does not beat
+the lights."""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone, translation
+
+from keyprojects.dashboards import forecast
+from keyprojects.projects.choices import BaselineStatus, ReportStatus, Stage
+from keyprojects.projects.models import Baseline, Milestone, ProgressReport, Project, RiskForecast, RiskModel, YearPlan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def aware(day):
+    return timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 10))
+
+
+@pytest.fixture
+def building(regions):
+    project = Project.objects.create(
+        name="在建项目",
+        region=regions["郾城区"],
+        total_investment=80000,
+        stage=Stage.STARTED,
+        actual_start_date=date(2024, 1, 10),
+    )
+    for order, (name, planned) in enumerate(
+        [("拿地", date(2024, 5, 1)), ("主体封顶", date(2024, 8, 1)), ("设备安装", date(2024, 11, 1))], 1
+    ):
+        Milestone.objects.create(project=project, name=name, order=order, planned_date=planned)
+    YearPlan.objects.create(project=project, year=2024, planned_investment=12000)
+    for month in (1, 2, 3):
+        ProgressReport.objects.create(
+            project=project,
+            month=date(2024, month, 1),
+            investment=Decimal(1000),
+            physical_progress="施工",
+            status=ReportStatus.ACCEPTED,
+            submitted_at=aware(date(2024, month + 1, 5)),
+        )
+    return project
+
+
+def test_features_read_nothing_after_their_day(building, users):
+    day = date(2024, 5, 20)
+    before = forecast.features(forecast.History.load(), day)
+    assert len(before) == 1 and before[0].node == "拿地" and before[0].label is None
+    # what happens after the day: land reached, a report filed late for April, a re-plan decided
+    Milestone.objects.filter(project=building, name="拿地").update(actual_date=date(2024, 6, 10))
+    ProgressReport.objects.create(
+        project=building,
+        month=date(2024, 4, 1),
+        investment=Decimal(5000),
+        physical_progress="补报",
+        status=ReportStatus.SUBMITTED,
+        submitted_at=aware(date(2024, 6, 2)),
+    )
+    Baseline.objects.create(project=building, number=1, planned_production_date=date(2025, 1, 1), slip_days=0)
+    Baseline.objects.create(
+        project=building,
+        number=2,
+        reason="land",
+        note="征地",
+        status=BaselineStatus.APPROVED,
+        planned_production_date=date(2025, 4, 1),
+        slip_days=90,
+        decided_at=aware(date(2024, 7, 1)),
+    )
+    after = forecast.features(forecast.History.load(), day)
+    assert [r.values for r in after] == [r.values for r in before]
+    assert after[0].label is None  # the outcome is not known on the day
+    later = forecast.features(forecast.History.load(), day, now=date(2024, 12, 1))
+    assert later[0].label == 1  # seen from December: the land node ended 40 days late
+    # and on a later day the new records count
+    moved = forecast.features(forecast.History.load(), date(2024, 7, 15))[0]
+    assert moved.node == "主体封顶" and moved.params["replans"]["n"] == 1
+
+
+def test_too_little_history_is_said_not_guessed(building, client_for):
+    model, counts = forecast.train_model(date(2024, 12, 1))
+    assert model is None and counts["rows"] < forecast.MIN_ROWS
+    page = client_for("city_admin").get("/dashboards/forecast/")
+    text = page.content.decode()
+    assert 'data-testid="forecast-too-little"' in text and f"at least {forecast.MIN_ROWS}" in text
+
+
+def synthetic(seed=7, projects=240):
+    """A history in memory whose slips come from a cause — a funding gap shows as months without
+    a report before a node — with noise: a gap makes a late node likely, not certain, and any
+    node may be late without one."""
+    rng = random.Random(seed)
+    history = forecast.History()
+    node_id = 0
+    for pk in range(1, projects + 1):
+        start = date(2020, 1, 1) + timedelta(days=rng.randint(0, 4 * 365))
+        history.projects[pk] = {
+            "pk": pk, "name": f"p{pk}", "stage": Stage.STARTED, "stage_date": start, "actual_start_date": start,
+            "actual_production_date": None, "total_investment": Decimal(rng.randint(5000, 500000)),
+            "field": "industry", "in_statistics": True, "statistics_date": start, "planned_start_date": start,
+        }  # fmt: skip
+        gap = rng.random() < 0.35
+        month = forecast.first_of_month(start)
+        stop = forecast.add_months(month, 30)
+        gap_from = forecast.add_months(month, rng.randint(3, 12))
+        while month < stop:
+            if not (gap and gap_from <= month < forecast.add_months(gap_from, 8)):
+                history.reports[pk].append(
+                    {"month": month, "investment": Decimal(100), "filed": forecast.add_months(month, 1) + timedelta(4)}
+                )
+            month = forecast.add_months(month, 1)
+        planned = start
+        for order in range(1, 7):
+            node_id += 1
+            planned = planned + timedelta(days=120)
+            in_gap = gap and gap_from <= planned < forecast.add_months(gap_from, 10)
+            late = rng.random() < (0.8 if in_gap else 0.15)
+            actual = planned + timedelta(days=rng.randint(35, 120) if late else rng.randint(-20, 25))
+            history.nodes[pk].append(
+                {"pk": node_id, "project_id": pk, "name": f"节点{order}", "order": order, "planned": planned,
+                 "planned_date": planned, "actual_date": actual}
+            )  # fmt: skip
+    return history
+
+
+def test_backtest_finds_the_cause_and_beats_the_lights():
+    result = forecast.backtest(synthetic(), date(2024, 12, 15), months=6, since=date(2020, 1, 1))
+    assert result["trained_months"] == 6
+    assert result["auc"] > 0.7 > result["lights_auc"]
+    assert result["beats_lights"]
+    assert sum(b["n"] for b in result["calibration"]) == result["rows"]
+
+
+def test_a_forecast_that_does_not_beat_the_lights_is_not_shown(building, client_for):
+    model = RiskModel.objects.create(
+        version=1,
+        trained_at=timezone.now(),
+        as_of=date(2024, 12, 1),
+        card={"trained_on": {"rows": 500, "late": 100, "projects": 50}, "backtest": {"trained_months": 0}},
+        parameters={"features": list(forecast.FEATURES), "means": [0.0] * 12, "scales": [1.0] * 12,
+                    "coefficients": [1.0] + [0.0] * 11, "intercept": 0.0},
+        beats_lights=False,
+    )  # fmt: skip
+    assert forecast.refresh_forecasts(date(2024, 5, 20), model) == 1
+    found = RiskForecast.objects.get(project=building)
+    assert found.probability > Decimal("0.5") and found.reasons[0]["code"] == "overdue_months"
+    page = client_for("city_admin").get("/dashboards/forecast/")
+    assert 'data-testid="forecast-hidden"' in page.content.decode()
+    detail = client_for("county_a").get(f"/projects/projects/{building.pk}/").content.decode()
+    assert "this rating follows the light" in detail and "Probability that node" not in detail
+    assert "days past its planned date" in detail
+
+
+def test_the_api_says_how_much_history_is_needed_then_gives_scoped_forecasts(building, api_for):
+    empty = api_for("city_admin").get("/api/dashboards/forecasts/").json()
+    assert empty["model"] is None and empty["needed"]["rows"] == forecast.MIN_ROWS
+    model = RiskModel.objects.create(
+        version=1, trained_at=timezone.now(), as_of=date(2024, 12, 1), card={}, beats_lights=False,
+        parameters={"features": list(forecast.FEATURES), "means": [0.0] * 12, "scales": [1.0] * 12,
+                    "coefficients": [1.0] + [0.0] * 11, "intercept": 0.0},
+    )  # fmt: skip
+    forecast.refresh_forecasts(date(2024, 5, 20), model)
+    mine = api_for("county_a").get("/api/dashboards/forecasts/").json()
+    assert len(mine["forecasts"]) == 1 and mine["forecasts"][0]["probability"] is None  # not beating the lights
+    assert mine["forecasts"][0]["reasons"][0]["text"].startswith("node “拿地”")
+    assert api_for("county_b").get("/api/dashboards/forecasts/").json()["forecasts"] == []
+
+
+def test_the_leaders_list_and_the_big_screen_carry_delivery_confidence(building, users, client_for):
+    building.leader = users["leader"]
+    building.save()
+    model = RiskModel.objects.create(
+        version=1, trained_at=timezone.now(), as_of=date(2024, 12, 1), card={}, beats_lights=True,
+        parameters={"features": list(forecast.FEATURES), "means": [0.0] * 12, "scales": [1.0] * 12,
+                    "coefficients": [1.0] + [0.0] * 11, "intercept": 0.0},
+    )  # fmt: skip
+    forecast.refresh_forecasts(date(2024, 5, 20), model)
+    mine = client_for("leader").get("/projects/mine/").content.decode()
+    assert 'data-testid="card-confidence"' in mine and 'data-testid="open-at-risk"' in mine
+    screen = client_for("city_admin").get("/dashboards/campaign/screen/").content.decode()
+    assert 'data-testid="screen-at-risk"' in screen and "在建项目" in screen
+
+
+def test_the_weekly_list_tells_each_leader_of_their_low_confidence_projects(building, users, run_jobs):
+    from keyprojects.core.notification_models import Notification
+    from keyprojects.dashboards.notifications import tell_leaders_at_risk
+
+    building.leader = users["leader"]
+    building.save()
+    model = RiskModel.objects.create(
+        version=1, trained_at=timezone.now(), as_of=date(2024, 12, 1), card={}, beats_lights=True,
+        parameters={"features": list(forecast.FEATURES), "means": [0.0] * 12, "scales": [1.0] * 12,
+                    "coefficients": [3.0] + [0.0] * 11, "intercept": 0.0},
+    )  # fmt: skip
+    forecast.refresh_forecasts(date(2024, 5, 20), model)
+    with run_jobs():
+        assert tell_leaders_at_risk() == 1
+    told = Notification.objects.get(recipient=users["leader"])
+    assert "在建项目" in told.text and told.url == "/dashboards/at-risk/"
