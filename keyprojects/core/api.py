@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action as drf_action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, MethodNotAllowed, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -178,6 +178,10 @@ class BaseViewSet(viewsets.ModelViewSet):
     select_related: tuple[str, ...] = ()
     declaration = None  # the model's ModelViews, whose verbs become API actions
     read_actions: tuple[str, ...] = ()  # extra GET actions that only read
+    # Records made elsewhere (a plan's matters, a run's grants, a feed's facts): POST on the list
+    # answers 405 with `created_elsewhere` saying where, and the schema leaves it out.
+    creatable = True
+    created_elsewhere = ""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -242,6 +246,8 @@ class BaseViewSet(viewsets.ModelViewSet):
         return queryset
 
     def create(self, request, *args, **kwargs):
+        if not self.creatable:
+            raise MethodNotAllowed("POST", detail=self.created_elsewhere or None)
         if not can(request.user, Action.ADD, self.queryset.model):
             raise PermissionDenied
         return super().create(request, *args, **kwargs)

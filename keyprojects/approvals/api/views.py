@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.api import BaseViewSet
 from keyprojects.core.services import check_in_scope
@@ -50,8 +51,5 @@ class ProjectApprovalViewSet(BaseViewSet):
     declaration = ProjectApprovalViews
     http_method_names = ["get", "post", "head", "options"]
 
-    def create(self, request, *args, **kwargs):
-        """Matters come from a plan (POST /plans/), never one by one."""
-        from rest_framework.exceptions import MethodNotAllowed
-
-        raise MethodNotAllowed("POST")
+    creatable = False
+    created_elsewhere = _("Matters come from a plan: POST /api/approvals/plans/.")

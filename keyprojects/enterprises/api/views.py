@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from keyprojects.core.access import Action
@@ -44,8 +44,8 @@ class EnterpriseFactViewSet(BaseViewSet):
         code = self.request.query_params.get("credit_code")
         return queryset.filter(enterprise__credit_code=code) if code else queryset
 
-    def create(self, request, *args, **kwargs):
-        raise MethodNotAllowed("POST", detail=_("Push facts with POST push/."))
+    creatable = False
+    created_elsewhere = gettext_lazy("Push facts with POST push/.")
 
     @extend_schema(
         request=serializers.FactPushSerializer,

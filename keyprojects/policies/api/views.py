@@ -25,10 +25,7 @@ class PolicyViewSet(BaseViewSet):
     read_actions = ("calculator",)
     http_method_names = [*READ, "post"]
 
-    def create(self, request, *args, **kwargs):
-        from rest_framework.exceptions import MethodNotAllowed
-
-        raise MethodNotAllowed("POST")
+    creatable = False
 
     @extend_schema(parameters=[OpenApiParameter("enterprise", int, required=True)])
     @action(detail=False, methods=["get"])
@@ -67,10 +64,7 @@ class PolicyItemViewSet(BaseViewSet):
     declaration = PolicyItemViews
     http_method_names = [*READ, "post"]
 
-    def create(self, request, *args, **kwargs):
-        from rest_framework.exceptions import MethodNotAllowed
-
-        raise MethodNotAllowed("POST")
+    creatable = False
 
 
 class GrantViewSet(BaseViewSet):
@@ -83,7 +77,4 @@ class GrantViewSet(BaseViewSet):
     select_related = ("enterprise", "item")
     http_method_names = [*READ, "post"]
 
-    def create(self, request, *args, **kwargs):
-        from rest_framework.exceptions import MethodNotAllowed
-
-        raise MethodNotAllowed("POST")
+    creatable = False
