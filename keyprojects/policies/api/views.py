@@ -1,4 +1,5 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -27,7 +28,13 @@ class PolicyViewSet(BaseViewSet):
 
     creatable = False
 
-    @extend_schema(parameters=[OpenApiParameter("enterprise", int, required=True)])
+    @extend_schema(
+        parameters=[OpenApiParameter("enterprise", int, required=True)],
+        responses={
+            200: OpenApiTypes.OBJECT,
+            404: OpenApiResponse(description="No enterprise in your scope has this id."),
+        },
+    )
     @action(detail=False, methods=["get"])
     def calculator(self, request):
         try:
