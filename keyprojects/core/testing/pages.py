@@ -104,6 +104,7 @@ LATIN_ALLOWED = {
     *("Excel", "CSV", "PDF", "PNG", "JPEG", "xlsx", "docx", "xls", "API", "English", "OpenID", "Connect", "Webhook"),
     "Parquet",  # a file format, as CSV
     *("min", "max", "chinese-calendar"),  # a formula's functions, a package's name
+    *("Word", "csv", "parquet", "RTSP", "HTTP", "HLS", "HTTP-FLV", "FLV"),  # formats and protocols
 }
 IDENTIFIER = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)+\b")  # a job's code name (core.daily_digest): not a label
 
