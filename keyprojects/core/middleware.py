@@ -61,12 +61,16 @@ class SecurityHeadersMiddleware:
     sets HSTS, nosniff, the referrer policy and COOP). Scripts only from our own static files: no
     page has an inline script or an on* attribute (core/tests/test_deploy.py checks the templates),
     so an injected <script> does not run. Styles may be inline (Bootstrap's and the charts' style
-    attributes); images may be data: URIs (Bootstrap's form controls). The API's Swagger UI page,
-    which drf-spectacular writes with an inline script, is the one exception."""
+    attributes); images may be data: URIs (Bootstrap's form controls). A site camera's live view
+    (hls.js) reads its stream from the video platform's own host, which is data, so streams may
+    be fetched from any http(s) host and played from blob: URLs by a blob: worker; scripts stay
+    ours alone. The API's Swagger UI page, which drf-spectacular writes with an inline script, is
+    the one exception."""
 
     POLICY = (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "font-src 'self' data:; connect-src 'self' http: https:; media-src 'self' blob: http: https:; "
+        "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
         "frame-ancestors 'none'"
     )
     SWAGGER = POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
