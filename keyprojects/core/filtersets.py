@@ -8,7 +8,9 @@ import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import label_for_filter
 
 from .errors import BIGINT, bounded_field
 from .models import ChangeAction, ObjectChange
@@ -64,7 +66,23 @@ class RegionFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.field_name}__path__startswith": value.path}) if value else qs
 
 
-class BaseFilterSet(django_filters.FilterSet):
+class FilterSet(django_filters.FilterSet):
+    """django-filter's FilterSet with labels in the reader's language."""
+
+    @classmethod
+    def get_filters(cls):
+        """A label django-filter derives from the model is translated the first time it is read and
+        then kept: the API schema read in English left the Chinese pages labelled "Status". Derive it
+        lazily, in the reader's language, every time."""
+        filters = super().get_filters()
+        model = cls._meta.model
+        for found in filters.values():
+            if model is not None and found._label is None:
+                found.label = lazy(label_for_filter, str)(model, found.field_name, found.lookup_expr, found.exclude)
+        return filters
+
+
+class BaseFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     archived = django_filters.BooleanFilter(method="filter_archived", label=_("Records"), widget=ArchivedWidget)
     search_fields: tuple[str, ...] = ()
@@ -113,7 +131,7 @@ class BaseFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class ChangeFilterSet(django_filters.FilterSet):
+class ChangeFilterSet(FilterSet):
     """The auditor's filters over the global change log."""
 
     q = django_filters.CharFilter(field_name="object_repr", lookup_expr="icontains", label=_("Record"))

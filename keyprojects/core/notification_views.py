@@ -20,7 +20,7 @@ from django_tables2 import RequestConfig
 
 from . import notifications, webhooks
 from .access import Action, can
-from .filtersets import BaseFilterSet
+from .filtersets import BaseFilterSet, FilterSet
 from .forms import BaseModelForm
 from .models import Job
 from .notification_models import EmailChoice, WebhookDelivery, WebhookEndpoint
@@ -215,7 +215,7 @@ STATUS_CHOICES = [
 ]
 
 
-class DeliveryFilterSet(django_filters.FilterSet):
+class DeliveryFilterSet(FilterSet):
     endpoint = django_filters.ModelChoiceFilter(queryset=WebhookEndpoint.objects.all(), label=gettext_lazy("webhook"))
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label=gettext_lazy("status"))
     kind = django_filters.ChoiceFilter(choices=[], label=gettext_lazy("kind"))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
 from .access import Action, can
+from .filtersets import FilterSet
 from .models import JobStatus
 from .schedule import JOBS, ScheduledRun, job_rows, run_now
 from .tables import BaseTable, DateColumn
@@ -38,7 +39,7 @@ class RunNowForm(forms.Form):
         self.fields["day"].widget.attrs["class"] = "form-control form-control-sm"
 
 
-class ScheduledRunFilterSet(django_filters.FilterSet):
+class ScheduledRunFilterSet(FilterSet):
     job = django_filters.ChoiceFilter(choices=_job_choices, label=_("job"))
     status = django_filters.ChoiceFilter(choices=JobStatus.choices, label=_("status"))
     since = django_filters.DateFilter(field_name="day", lookup_expr="gte", label=_("From"))

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.filtersets import BaseFilterSet, RegionFilter
+from keyprojects.core.filtersets import BaseFilterSet, FilterSet, RegionFilter
 
 from .choices import Finding, Health, SnapshotSource, SourceKind
 from .models import Camera, Inspection, Snapshot, StoppageDay
@@ -18,7 +18,7 @@ class CameraFilterSet(BaseFilterSet):
         fields = ["q", "health", "source", "stale", "region", "archived"]
 
 
-class SnapshotFilterSet(django_filters.FilterSet):
+class SnapshotFilterSet(FilterSet):
     day = django_filters.DateFilter(label=_("day"))
     source = django_filters.MultipleChoiceFilter(choices=SnapshotSource.choices, label=_("source"))
 

@@ -153,3 +153,13 @@ def test_catalogue_review_keeps_the_glossary_terms_and_the_units():
         if english in e.msgid and chinese not in (e.msgstr or "".join(e.msgstr_plural.values()))
     ]
     assert not mixed, f"A unit changed in translation: {mixed[:5]}"
+
+
+def test_filter_labels_follow_the_reader_after_the_schema_was_read_in_english(client_for):
+    """The API schema reads every filter's label; read in English first, the labels django-filter
+    derives from the model stayed English on the Chinese list pages ("Status", "Size")."""
+    client = client_for("city_admin")
+    assert client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+    page = client.get("/problems/meetings/").content.decode()
+    assert ">状态<" in page and ">Status<" not in page
+    assert ">Status<" in in_language(client).get("/problems/meetings/").content.decode()

@@ -151,6 +151,7 @@ def test_the_slips_page_rolls_up_what_the_user_may_see(project, users, client_fo
         ),
         by=users["county_a"],
     )
+
     def reasons(role):  # the rows of the by-reason table, not the menu (which has an 审批 section)
         page = client_for(role).get("/dashboards/slips/")
         assert page.status_code == 200
