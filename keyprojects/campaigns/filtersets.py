@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from keyprojects.core.filtersets import BaseFilterSet
-from keyprojects.orgs.models import Region
+from keyprojects.core.filtersets import BaseFilterSet, RegionFilter
 from keyprojects.projects.choices import Field, Stage, Tier
 
 from .choices import Batch, PhaseStatus
@@ -25,7 +24,7 @@ class BatchEntryFilterSet(BaseFilterSet):
     phase = django_filters.ModelChoiceFilter(queryset=Phase.objects.all(), label=_("phase"))
     upto = django_filters.NumberFilter(field_name="phase__number", lookup_expr="lte", label=_("up to phase number"))
     batch = django_filters.MultipleChoiceFilter(choices=Batch.choices, label=_("batch"))
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), method="filter_region", label=_("region"))
+    region = RegionFilter()
     stage = django_filters.MultipleChoiceFilter(
         field_name="project__stage", choices=Stage.choices, label=_("current stage")
     )
@@ -35,9 +34,6 @@ class BatchEntryFilterSet(BaseFilterSet):
     class Meta:
         model = BatchEntry
         fields = ["q", "phase", "upto", "batch", "region", "stage", "field", "tier"]
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(region__path__startswith=value.path)
 
     def filter_tier(self, queryset, name, value):
         return queryset.annotate(tier_code=tier_expression()).filter(tier_code=value)

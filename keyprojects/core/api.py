@@ -279,10 +279,24 @@ class BaseViewSet(viewsets.ModelViewSet):
                 response["ETag"] = f'"{response.data["version"]}"'
         return response
 
+    def service_save(self, serializer):
+        """The record this write leaves. The serializer saves it by default; an app whose records
+        are written by a service (rules checked before anything is written) overrides this to call
+        it. A Django ValidationError it raises is a 400 (exception_handler)."""
+        return serializer.save()
+
+    def filled(self, serializer, data=None):
+        """The record to hand to a service: the one being changed, or a new one, with the request's
+        values set."""
+        instance = serializer.instance or self.queryset.model()
+        for name, value in (serializer.validated_data if data is None else data).items():
+            setattr(instance, name, value)
+        return instance
+
     def _write(self, serializer, action):
         with transaction.atomic(), acting(self.request.user):
-            obj = serializer.save()
-            check_in_scope(obj, self.request.user, action)
+            serializer.instance = self.service_save(serializer)
+            check_in_scope(serializer.instance, self.request.user, action)
 
     def perform_destroy(self, instance):
         archive(instance, by=self.request.user)

@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.figures import cached_rows
-from keyprojects.core.filtersets import BaseFilterSet
-from keyprojects.orgs.models import Department, Region
+from keyprojects.core.filtersets import BaseFilterSet, RegionFilter
+from keyprojects.orgs.models import Department
 
 from .choices import TIER_FLOORS, BaselineStatus, Field, Light, ReplanReason, ReportStatus, RequestStatus, Stage, Tier
 from .models import (
@@ -35,9 +35,7 @@ def leader_choices():
 
 class ProjectFilterSet(BaseFilterSet):
     search_fields = ("name", "code", "owner__name", "location")
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.only("name", "path"), method="filter_region", label=_("region")
-    )
+    region = RegionFilter()
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("stage"))
     field = django_filters.MultipleChoiceFilter(choices=Field.choices, label=_("field"))
     industry = django_filters.CharFilter(
@@ -80,9 +78,6 @@ class ProjectFilterSet(BaseFilterSet):
         late, _month = late_filers(queryset)
         return late if value else queryset.exclude(pk__in=late.values("pk"))
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(region__path__startswith=value.path)
-
     def filter_tier(self, queryset, name, value):
         floors = dict(TIER_FLOORS)
         if value == Tier.OTHER:
@@ -115,16 +110,11 @@ class ProgressReportFilterSet(BaseFilterSet):
     project = project_filter()
     status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices, label=_("status"))
     month = django_filters.DateFromToRangeFilter(label=_("month"))
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), field_name="project__region", method="filter_region", label=_("region")
-    )
+    region = RegionFilter("project__region")
 
     class Meta:
         model = ProgressReport
         fields = ["q", "project", "status", "month", "region"]
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(project__region__path__startswith=value.path)
 
 
 class MilestoneFilterSet(BaseFilterSet):
@@ -212,18 +202,13 @@ class BaselineFilterSet(BaseFilterSet):
     project = project_filter()
     reason = django_filters.MultipleChoiceFilter(choices=ReplanReason.choices, label=_("reason"))
     status = django_filters.MultipleChoiceFilter(choices=BaselineStatus.choices, label=_("status"))
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), field_name="project__region", method="filter_region", label=_("region")
-    )
+    region = RegionFilter("project__region")
     field = django_filters.ChoiceFilter(choices=Field.choices, field_name="project__field", label=_("field"))
     replans = django_filters.BooleanFilter(method="filter_replans", label=_("re-plans only"))
 
     class Meta:
         model = Baseline
         fields = ["q", "project", "reason", "status", "region", "field", "replans"]
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(project__region__path__startswith=value.path)
 
     def filter_replans(self, queryset, name, value):
         return queryset.filter(number__gt=1) if value else queryset.filter(number=1)

@@ -1,8 +1,6 @@
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.api import BaseViewSet
-from keyprojects.core.services import check_in_scope
 
 from .. import services
 from ..filtersets import (
@@ -37,11 +35,8 @@ class ApprovalPlanViewSet(BaseViewSet):
     declaration = ApprovalPlanViews
     http_method_names = ["get", "post", "head", "options"]
 
-    def _write(self, serializer, action):
-        with transaction.atomic():
-            plan = services.create_plan(ApprovalPlan(**serializer.validated_data), by=self.request.user)
-            check_in_scope(plan, self.request.user, action)
-            serializer.instance = plan
+    def service_save(self, serializer):
+        return services.create_plan(ApprovalPlan(**serializer.validated_data), by=self.request.user)
 
 
 class ProjectApprovalViewSet(BaseViewSet):

@@ -1,10 +1,6 @@
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from rest_framework import serializers as drf_serializers
 
 from keyprojects.core.api import BaseViewSet
-from keyprojects.core.context import acting
-from keyprojects.core.services import check_in_scope
 
 from .. import services
 from ..filtersets import (
@@ -21,29 +17,6 @@ from ..views import LeadViews, TripViews
 from . import serializers
 
 
-def _refused(error: ValidationError):
-    if hasattr(error, "error_dict"):
-        return drf_serializers.ValidationError(
-            {k: [str(m) for e in v for m in e.messages] for k, v in error.error_dict.items()}
-        )
-    return drf_serializers.ValidationError({"non_field_errors": error.messages})
-
-
-class ServiceWrites(BaseViewSet):
-    """Writes go through the model's service (validated before anything is written)."""
-
-    def service_save(self, serializer):
-        raise NotImplementedError
-
-    def _write(self, serializer, action):
-        with transaction.atomic(), acting(self.request.user):
-            try:
-                serializer.instance = self.service_save(serializer)
-            except ValidationError as error:
-                raise _refused(error) from error
-            check_in_scope(serializer.instance, self.request.user, action)
-
-
 class ChainViewSet(BaseViewSet):
     queryset = Chain.objects.all()
     serializer_class = serializers.ChainSerializer
@@ -57,7 +30,7 @@ class ChainLinkViewSet(BaseViewSet):
     select_related = ("chain",)
 
 
-class TargetEnterpriseViewSet(ServiceWrites):
+class TargetEnterpriseViewSet(BaseViewSet):
     queryset = TargetEnterprise.objects.all()
     serializer_class = serializers.TargetEnterpriseSerializer
     filterset_class = TargetEnterpriseFilterSet
@@ -69,7 +42,7 @@ class TargetEnterpriseViewSet(ServiceWrites):
         return services.save_target(instance, by=self.request.user)
 
 
-class LeadViewSet(ServiceWrites):
+class LeadViewSet(BaseViewSet):
     """Leads in the caller's scope: a county its own, the city all, a cadre their own and their
     team's. State changes are the declared verbs (POST /leads/{id}/<verb>/)."""
 
@@ -121,7 +94,7 @@ class VisitViewSet(BaseViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-class TripViewSet(ServiceWrites):
+class TripViewSet(BaseViewSet):
     queryset = Trip.objects.all()
     serializer_class = serializers.TripSerializer
     filterset_class = TripFilterSet
@@ -135,7 +108,7 @@ class TripViewSet(ServiceWrites):
         return services.report_trip(instance, by=self.request.user)
 
 
-class FundsInPlaceViewSet(ServiceWrites):
+class FundsInPlaceViewSet(BaseViewSet):
     queryset = FundsInPlace.objects.all()
     serializer_class = serializers.FundsInPlaceSerializer
     filterset_class = FundsInPlaceFilterSet

@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,7 +11,6 @@ from rest_framework.views import APIView
 from keyprojects.core.access import Action
 from keyprojects.core.api import BaseViewSet
 from keyprojects.core.context import bind_user
-from keyprojects.core.services import check_in_scope
 from keyprojects.projects.models import Project
 
 from .. import indicators, services
@@ -74,20 +72,16 @@ class BatchEntryViewSet(BaseViewSet):
     filterset_class = BatchEntryFilterSet
     select_related = ("phase", "project", "region")
 
-    def _write(self, serializer, action):
+    def service_save(self, serializer):
         if serializer.instance is not None:
             raise drf_serializers.ValidationError(
                 {"batch": [_("A listed entry does not change: archive it and list the right one.")]}
             )
         data = serializer.validated_data
-        with transaction.atomic():
-            try:
-                serializer.instance = services.add_entry(
-                    data["phase"], data["project"], data["batch"], by=self.request.user
-                )
-            except ValidationError as error:
-                raise drf_serializers.ValidationError({"project": error.messages}) from error
-            check_in_scope(serializer.instance, self.request.user, action)
+        try:
+            return services.add_entry(data["phase"], data["project"], data["batch"], by=self.request.user)
+        except ValidationError as error:
+            raise drf_serializers.ValidationError({"project": error.messages}) from error
 
 
 class IndicatorView(APIView):

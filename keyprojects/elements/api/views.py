@@ -1,7 +1,4 @@
-from django.db import transaction
-
 from keyprojects.core.api import BaseViewSet
-from keyprojects.core.services import check_in_scope
 
 from .. import services
 from ..filtersets import ElementDemandFilterSet, StoppageOrderFilterSet, WhitelistEntryFilterSet, WhitelistFilterSet
@@ -24,11 +21,8 @@ class WhitelistEntryViewSet(BaseViewSet):
     declaration = WhitelistEntryViews
     http_method_names = ["get", "post", "head", "options"]
 
-    def _write(self, serializer, action):
-        with transaction.atomic():
-            entry = services.add_entry(WhitelistEntry(**serializer.validated_data), by=self.request.user)
-            check_in_scope(entry, self.request.user, action)
-            serializer.instance = entry
+    def service_save(self, serializer):
+        return services.add_entry(WhitelistEntry(**serializer.validated_data), by=self.request.user)
 
 
 class ElementDemandViewSet(BaseViewSet):
@@ -37,13 +31,8 @@ class ElementDemandViewSet(BaseViewSet):
     filterset_class = ElementDemandFilterSet
     declaration = ElementDemandViews
 
-    def _write(self, serializer, action):
-        with transaction.atomic():
-            demand = serializer.instance or ElementDemand()
-            for name, value in serializer.validated_data.items():
-                setattr(demand, name, value)
-            serializer.instance = services.save_demand(demand, by=self.request.user)
-            check_in_scope(serializer.instance, self.request.user, action)
+    def service_save(self, serializer):
+        return services.save_demand(self.filled(serializer), by=self.request.user)
 
 
 class StoppageOrderViewSet(BaseViewSet):
@@ -53,10 +42,9 @@ class StoppageOrderViewSet(BaseViewSet):
     declaration = StoppageOrderViews
     http_method_names = ["get", "post", "head", "options"]
 
-    def _write(self, serializer, action):
-        with transaction.atomic():
-            data = dict(serializer.validated_data)
-            projects = data.pop("projects", [])
-            order = StoppageOrder(**data)
-            services.record_order(order, by=self.request.user, projects=projects)
-            serializer.instance = order
+    def service_save(self, serializer):
+        data = dict(serializer.validated_data)
+        projects = data.pop("projects", [])
+        order = StoppageOrder(**data)
+        services.record_order(order, by=self.request.user, projects=projects)
+        return order

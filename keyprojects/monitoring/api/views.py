@@ -5,7 +5,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from keyprojects.core.api import BaseViewSet
-from keyprojects.core.services import check_in_scope
 
 from .. import services
 from ..filtersets import CameraFilterSet, InspectionFilterSet, SnapshotFilterSet
@@ -21,16 +20,10 @@ class CameraViewSet(BaseViewSet):
     select_related = ("project",)
     declaration = CameraViews
 
-    def _write(self, serializer, action):
+    def service_save(self, serializer):
         data = dict(serializer.validated_data)
         password = data.pop("password", None)
-        with transaction.atomic():
-            camera = serializer.instance or Camera()
-            for name, value in data.items():
-                setattr(camera, name, value)
-            camera = services.save_camera(camera, by=self.request.user, password=password or None)
-            check_in_scope(camera, self.request.user, action)
-            serializer.instance = camera
+        return services.save_camera(self.filled(serializer, data), by=self.request.user, password=password or None)
 
 
 class SnapshotViewSet(BaseViewSet):
@@ -66,12 +59,5 @@ class InspectionViewSet(BaseViewSet):
     select_related = ("project",)
     declaration = InspectionViews
 
-    def _write(self, serializer, action):
-        data = dict(serializer.validated_data)
-        with transaction.atomic():
-            inspection = serializer.instance or Inspection()
-            for name, value in data.items():
-                setattr(inspection, name, value)
-            inspection = services.record_inspection(inspection, by=self.request.user)
-            check_in_scope(inspection, self.request.user, action)
-            serializer.instance = inspection
+    def service_save(self, serializer):
+        return services.record_inspection(self.filled(serializer), by=self.request.user)

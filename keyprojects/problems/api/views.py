@@ -1,7 +1,4 @@
-from django.db import transaction
-
 from keyprojects.core.api import BaseViewSet
-from keyprojects.core.services import check_in_scope
 
 from .. import services
 from ..filtersets import DeadlineRuleFilterSet, DecisionFilterSet, MeetingFilterSet, ProblemFilterSet
@@ -20,22 +17,13 @@ class ProblemViewSet(BaseViewSet):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("co_departments")
 
-    def _write(self, serializer, action):
+    def service_save(self, serializer):
         data = dict(serializer.validated_data)
         key = data.pop("intake_key", "") or None
-        with transaction.atomic():
-            if serializer.instance is None:
-                services.check_can_raise(
-                    self.request.user, project=data.get("project"), enterprise=data.get("enterprise")
-                )
-                problem = services.raise_problem(Problem(**data), by=self.request.user, intake_key=key)
-            else:
-                problem = serializer.instance
-                for name, value in data.items():
-                    setattr(problem, name, value)
-                problem = services.edit_problem(problem, by=self.request.user)
-            check_in_scope(problem, self.request.user, action)
-            serializer.instance = problem
+        if serializer.instance is not None:
+            return services.edit_problem(self.filled(serializer, data), by=self.request.user)
+        services.check_can_raise(self.request.user, project=data.get("project"), enterprise=data.get("enterprise"))
+        return services.raise_problem(Problem(**data), by=self.request.user, intake_key=key)
 
 
 class DeadlineRuleViewSet(BaseViewSet):
@@ -51,13 +39,8 @@ class MeetingViewSet(BaseViewSet):
     filterset_class = MeetingFilterSet
     declaration = MeetingViews
 
-    def _write(self, serializer, action):
-        with transaction.atomic():
-            meeting = serializer.instance or Meeting(**serializer.validated_data)
-            for name, value in serializer.validated_data.items():
-                setattr(meeting, name, value)
-            serializer.instance = services.create_meeting(meeting, by=self.request.user)
-            check_in_scope(serializer.instance, self.request.user, action)
+    def service_save(self, serializer):
+        return services.create_meeting(self.filled(serializer), by=self.request.user)
 
 
 class DecisionViewSet(BaseViewSet):

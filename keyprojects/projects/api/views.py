@@ -1,7 +1,4 @@
-from django.db import transaction
-
 from keyprojects.core.api import BaseViewSet
-from keyprojects.core.services import check_in_scope
 
 from .. import services
 from ..filtersets import (
@@ -27,10 +24,8 @@ class ProjectViewSet(BaseViewSet):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("tags")
 
-    def _write(self, serializer, action):
-        with transaction.atomic():
-            project = services.register_project(serializer, by=self.request.user)
-            check_in_scope(project, self.request.user, action)
+    def service_save(self, serializer):
+        return services.register_project(serializer, by=self.request.user)
 
 
 class MilestoneViewSet(BaseViewSet):
@@ -52,15 +47,9 @@ class ProgressReportViewSet(BaseViewSet):
     select_related = ("project",)
     declaration = ProgressReportViews
 
-    def _write(self, serializer, action):
-        report = serializer.instance or ProgressReport()
-        for name, value in serializer.validated_data.items():
-            setattr(report, name, value)
-        with transaction.atomic():
-            serializer.instance = services.save_report(
-                report, by=self.request.user, confirm_over_total=bool(self.request.data.get("confirm_over_total"))
-            )
-            check_in_scope(serializer.instance, self.request.user, action)
+    def service_save(self, serializer):
+        confirmed = bool(self.request.data.get("confirm_over_total"))
+        return services.save_report(self.filled(serializer), by=self.request.user, confirm_over_total=confirmed)
 
 
 class StageRequestViewSet(BaseViewSet):

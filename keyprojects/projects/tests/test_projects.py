@@ -368,3 +368,23 @@ def test_leader_filter_offers_leaders_by_name_and_follows_a_rename(client_for, u
     leader.first_name, leader.last_name = "建国", "王"
     leader.save()  # a change to a user is logged, so the cached choices are read again
     assert f'<option value="{leader.pk}">建国 王</option>' in offered()
+
+
+def test_region_filter_reaches_every_region_under_it(regions, api_for, client_for):
+    """A county's filter lists the projects of the zones under it too; the city's lists all; another county's none."""
+    from keyprojects.orgs.models import Region
+
+    town = Region.objects.create(parent=regions["郾城区"], name="郾城产业集聚区", level="zone")
+    in_town = make_project("郾城产业集聚区", name="集聚区食品园")
+    elsewhere = make_project("舞阳县", name="舞阳盐化园")
+    api = api_for("city_admin")
+
+    def names(region):
+        rows = api.get(f"/api/projects/projects/?region={region.pk}").json()["results"]
+        return {row["name"] for row in rows}
+
+    assert names(regions["郾城区"]) == {in_town.name}
+    assert names(town) == {in_town.name}
+    assert names(regions["漯河市"]) == {in_town.name, elsewhere.name}
+    page = client_for("city_admin").get(f"/projects/projects/?region={regions['郾城区'].pk}").content.decode()
+    assert in_town.name in page and elsewhere.name not in page
