@@ -91,6 +91,46 @@ def test_features_read_nothing_after_their_day(building, users):
     assert moved.node == "主体封顶" and moved.params["replans"]["n"] == 1
 
 
+def test_the_newer_apps_signals_count_only_what_was_known_on_the_day(building, users):
+    """Problems, approval matters and the cameras' activity: a problem raised before the day and
+    solved after it was open on the day; one raised after it, a camera day after it and a decision
+    after it change nothing; seen from later, they count."""
+    from keyprojects.monitoring.models import DailyActivity
+    from keyprojects.problems.models import Problem
+
+    day = date(2024, 5, 20)
+    common = {"project": building, "region": building.region, "raised_by": users["city_admin"],
+              "category": "land", "problem_class": "simple", "description": "征地拆迁未完成"}  # fmt: skip
+    Problem.objects.create(title="征地", raised_on=date(2024, 4, 20), closed_on=date(2024, 6, 1), **common)
+    DailyActivity.objects.create(project=building, day=date(2024, 5, 17), idle_days=8)
+    before = forecast.features(forecast.History.load(), day)[0]
+    names = list(forecast.FEATURES)
+    assert before.values[names.index("open_problems")] == 1
+    assert before.params["open_problems"] == {"n": 1, "days": 30}
+    assert before.values[names.index("idle_days")] == 8
+    # after the day: another problem, a camera day, and the first problem closed on the 21st
+    Problem.objects.create(title="用电", raised_on=date(2024, 5, 25), **common)
+    DailyActivity.objects.create(project=building, day=date(2024, 5, 20), idle_days=9)
+    DailyActivity.objects.create(project=building, day=date(2024, 5, 24), idle_days=0)
+    Problem.objects.filter(title="征地").update(closed_on=date(2024, 5, 21))
+    after = forecast.features(forecast.History.load(), day)[0]
+    assert after.values == before.values
+    later = forecast.features(forecast.History.load(), date(2024, 5, 28))[0]
+    assert later.params["open_problems"]["n"] == 1 and later.values[names.index("idle_days")] == 0
+    # approval matters: past their statutory limit (10 working days ≈ 14 calendar days) on the day,
+    # undecided until after it — counted; one decided before the day or applied for after it — not
+    history = forecast.History.from_records(
+        [{"pk": 1, "stage": Stage.STARTED, "stage_date": None, "actual_start_date": date(2024, 1, 1),
+          "actual_production_date": None, "total_investment": 1000, "field": "industry",
+          "in_statistics": True, "statistics_date": None}],
+        [{"project_id": 1, "name": "开工", "planned": date(2024, 6, 1), "actual_date": None}],
+        approvals=[(1, date(2024, 4, 1), 10, date(2024, 6, 1)), (1, date(2024, 4, 1), 10, date(2024, 5, 1)),
+                   (1, date(2024, 5, 21), 1, None), (1, date(2024, 5, 10), 10, None)],
+    )  # fmt: skip
+    row = forecast.features(history, day)[0]
+    assert row.params["approvals_overdue"] == {"n": 1}
+
+
 def test_too_little_history_is_said_not_guessed(building, client_for):
     model, counts = forecast.train_model(date(2024, 12, 1))
     assert model is None and counts["rows"] < forecast.MIN_ROWS
