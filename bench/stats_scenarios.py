@@ -29,20 +29,13 @@ class AfterReportWrite:
     """A request preceded by a change-log row on the reports (as every write leaves one)."""
 
     def __init__(self, request):
-        from django.contrib.contenttypes.models import ContentType
-
         self.request = request
         self.report = ProgressReport.objects.order_by("pk").first()
-        self.content_type = ContentType.objects.get_for_model(ProgressReport)
 
     def __call__(self):
-        ObjectChange.objects.create(
-            content_type=self.content_type,
-            object_id=self.report.pk,
-            object_repr="bench",
-            actor="bench",
-            action="update",
-        )
+        from keyprojects.core.models import ChangeAction
+
+        ObjectChange.log_many([(self.report, ChangeAction.UPDATE, {"physical_progress": ["bench", "bench"]})])
         self.request()
 
 
