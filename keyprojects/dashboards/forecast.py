@@ -161,7 +161,9 @@ class Fitted:
     def from_json(cls, data):
         # a model kept before a feature was added names the ones it knows; one naming a feature
         # since removed cannot be read (the daily job trains a new version first)
-        names = tuple(data.get("features") or FEATURES[: len(data["means"])])
+        names = tuple(data.get("features") or ())
+        if len(names) != len(data["means"]):  # a card that lists more than it was fitted on
+            names = FEATURES[: len(data["means"])]
         return cls(data["means"], data["scales"], data["coefficients"], data["intercept"], names)
 
 
