@@ -23,47 +23,27 @@ do when it flags as many projects as there were red lights.
 """
 
 import math
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from types import SimpleNamespace
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keyprojects.projects.choices import REPORTED, BaselineStatus, Field, Light, Stage
-from keyprojects.projects.models import (
-    Baseline,
-    Milestone,
-    ProgressReport,
-    Project,
-    RiskForecast,
-    RiskModel,
-    YearPlan,
-)
+from keyprojects.projects.choices import Light, Stage
+from keyprojects.projects.models import Project, RiskForecast, RiskModel
 
-LATE_DAYS = 30
-LAND_NODES = ("拿地", "前期手续")
-FEATURES = (
-    "overdue_months",  # how long the next node is already past its planned date
-    "due_soon",  # the next node falls due within 30 days
-    "investment_behind",  # points behind 序时进度 / 10
-    "no_plan",  # no year plan for the year
-    "months_without_report",  # months since the last report submitted
-    "late_nodes",  # nodes reached more than 30 days late so far
-    "land_open_months",  # a land or approvals node past its date and not reached
-    "replans",  # re-plans approved so far
-    "not_in_statistics",  # started but not registered in statistics
-    "size",  # log10 of the total investment (万元)
-    "industry",
-    "years_building",
-)
+from .forecast_history import FEATURES, GREEN, LAND_NODES, LATE_DAYS, NEVER, RED, YELLOW, Frame, History, frame
+
+__all__ = ["FEATURES", "LAND_NODES", "LATE_DAYS", "History"]
+
 # Enough history to train: resolved outcomes, and of each kind.
 MIN_ROWS, MIN_EACH = 150, 15
 TOP = 50
 BINS = 5
+LIGHTS = {GREEN: Light.GREEN, YELLOW: Light.YELLOW, RED: Light.RED}
 
 
 def first_of_month(day: date) -> date:
@@ -76,71 +56,9 @@ def add_months(day: date, n: int) -> date:
 
 
 @dataclass
-class History:
-    """The records features are read from, loaded once (a handful of queries)."""
-
-    projects: dict = field(default_factory=dict)
-    nodes: dict = field(default_factory=lambda: defaultdict(list))
-    reports: dict = field(default_factory=lambda: defaultdict(list))
-    plans: dict = field(default_factory=dict)
-    replans: dict = field(default_factory=lambda: defaultdict(list))
-
-    @classmethod
-    def load(cls, projects=None) -> "History":
-        history = cls()
-        queryset = (projects if projects is not None else Project.objects.all()).filter(
-            archived_at__isnull=True, actual_start_date__isnull=False
-        )
-        for row in queryset.values(
-            "pk",
-            "name",
-            "stage",
-            "stage_date",
-            "actual_start_date",
-            "actual_production_date",
-            "total_investment",
-            "field",
-            "in_statistics",
-            "statistics_date",
-            "planned_start_date",
-        ):
-            history.projects[row["pk"]] = row
-        ids = list(history.projects)
-        original = {}
-        for nodes in Baseline.objects.filter(project_id__in=ids, number=1).values_list("nodes", flat=True):
-            for node in nodes or ():
-                if node.get("planned_date"):
-                    original[node["id"]] = date.fromisoformat(node["planned_date"])
-        for row in (
-            Milestone.objects.filter(project_id__in=ids, archived_at__isnull=True)
-            .order_by("project_id", "order", "pk")
-            .values("pk", "project_id", "name", "order", "planned_date", "actual_date")
-        ):
-            row["planned"] = original.get(row["pk"], row["planned_date"])
-            history.nodes[row["project_id"]].append(row)
-        for row in (
-            ProgressReport.objects.filter(project_id__in=ids, archived_at__isnull=True, status__in=REPORTED)
-            .order_by("project_id", "month")
-            .values("project_id", "month", "investment", "submitted_at")
-        ):
-            filed = row["submitted_at"]
-            # A report with no stamp (an old import) is taken as filed by the 10th of the next month.
-            row["filed"] = timezone.localtime(filed).date() if filed else add_months(row["month"], 1) + timedelta(9)
-            history.reports[row["project_id"]].append(row)
-        for pk, year, amount in YearPlan.objects.filter(project_id__in=ids, archived_at__isnull=True).values_list(
-            "project_id", "year", "planned_investment"
-        ):
-            history.plans[pk, year] = amount
-        for pk, decided in Baseline.objects.filter(
-            project_id__in=ids, number__gt=1, status=BaselineStatus.APPROVED
-        ).values_list("project_id", "decided_at"):
-            if decided:
-                history.replans[pk].append(timezone.localtime(decided).date())
-        return history
-
-
-@dataclass
 class Row:
+    """One project's row as of a day, for reading (the daily run, the reasons)."""
+
     project: int
     day: date
     node: str
@@ -152,115 +70,45 @@ class Row:
     light: str = Light.GREEN
 
 
-def under_way(project: dict, day: date) -> bool:
-    start, produced = project["actual_start_date"], project["actual_production_date"]
-    if not start or start > day or (produced and produced <= day):
-        return False
-    return not (project["stage"] == Stage.TERMINATED and project["stage_date"] and project["stage_date"] <= day)
-
-
-def outcome(node: dict, now: date) -> tuple[int | None, date | None]:
-    """(late?, the day it became known) as seen on `now`."""
-    planned, actual = node["planned"], node["actual_date"]
-    deadline = planned + timedelta(days=LATE_DAYS + 1)
-    if actual and actual <= planned + timedelta(days=LATE_DAYS):
-        return (0, actual) if actual <= now else (None, None)
-    return (1, deadline) if deadline <= now else (None, None)
+def rows_of(history: History, found: Frame) -> list[Row]:
+    c = history.columns
+    rows = []
+    for i in range(len(found)):
+        node = found.node[i]
+        p = {k: v[i].item() for k, v in found.params.items()}
+        name = c["node_name"][node]
+        rows.append(
+            Row(
+                int(history.pk[found.project[i]]),
+                date.fromordinal(int(found.day[i])),
+                name,
+                date.fromordinal(int(c["node_planned"][node])),
+                found.values[i].tolist(),
+                {
+                    "overdue_months": {"name": name, "days": p["overdue"]},
+                    "due_soon": {"name": name, "days": p["due_in"]},
+                    "investment_behind": {"points": p["behind"]},
+                    "months_without_report": {"months": p["months_without"]},
+                    "late_nodes": {"n": p["late_nodes"]},
+                    "land_open_months": {"days": p["land_days"]},
+                    "replans": {"n": p["replans"]},
+                    "open_problems": {"n": p["open_problems"], "days": p["problem_days"]},
+                    "problem_open_months": {"n": p["open_problems"], "days": p["problem_days"]},
+                    "approvals_overdue": {"n": p["approvals_overdue"]},
+                    "idle_days": {"days": p["idle_days"]},
+                },
+                None if found.label[i] < 0 else int(found.label[i]),
+                None if found.resolved[i] >= NEVER else date.fromordinal(int(found.resolved[i])),
+                LIGHTS[int(found.light[i])],
+            )
+        )
+    return rows
 
 
 def features(history: History, day: date, now: date | None = None, include_known: bool = False) -> list[Row]:
     """One row per project under way on `day`, from what was known on `day`; labels as known
-    on `now` (default: `day` itself, so that nothing after it is read). A project whose next
-    node is already more than 30 days late has nothing left to forecast: left out, unless the
-    daily run asks for it (its confidence still has to be rated)."""
-    now = now or day
-    rows = []
-    expected = Decimal(day.month - 1) * 100 / 12
-    for pk, project in history.projects.items():
-        if not under_way(project, day):
-            continue
-        nodes = history.nodes.get(pk, ())
-        reached = [n for n in nodes if n["actual_date"] and n["actual_date"] <= day]
-        upcoming = [n for n in nodes if n["planned"] and not (n["actual_date"] and n["actual_date"] <= day)]
-        if not upcoming:
-            continue
-        node = upcoming[0]
-        overdue = max(0, (day - node["planned"]).days)
-        if overdue > LATE_DAYS and not include_known:
-            continue  # already more than 30 days late: known, nothing to forecast (the lights show it)
-        due_in = (node["planned"] - day).days
-        reports = [r for r in history.reports.get(pk, ()) if r["filed"] <= day]
-        done = sum((r["investment"] for r in reports if r["month"].year == day.year and r["month"] < day), Decimal(0))
-        plan = history.plans.get((pk, day.year))
-        behind = max(Decimal(0), expected - done * 100 / plan) if plan else Decimal(0)
-        last = max((r["month"] for r in reports), default=None)
-        months_without = (
-            min(6, _months_between(last, day) - 1)
-            if last
-            else min(6, _months_between(project["actual_start_date"], day))
-        )
-        late_nodes = sum(1 for n in reached if n["planned"] and (n["actual_date"] - n["planned"]).days > LATE_DAYS)
-        land = [n for n in upcoming if n["name"] in LAND_NODES and n["planned"] < day]
-        land_days = max(((day - n["planned"]).days for n in land), default=0)
-        replans = sum(1 for decided in history.replans.get(pk, ()) if decided <= day)
-        registered = project["in_statistics"] and (not project["statistics_date"] or project["statistics_date"] <= day)
-        total = project["total_investment"] or Decimal(1)
-        values = [
-            overdue / 30,
-            1.0 if 0 <= due_in <= LATE_DAYS else 0.0,
-            float(behind) / 10,
-            0.0 if plan else 1.0,
-            float(max(0, months_without)),
-            float(late_nodes),
-            land_days / 30,
-            float(replans),
-            0.0 if registered else 1.0,
-            math.log10(float(max(total, Decimal(1)))),
-            1.0 if project["field"] == Field.INDUSTRY else 0.0,
-            (day - project["actual_start_date"]).days / 365,
-        ]
-        params = {
-            "overdue_months": {"name": node["name"], "days": overdue},
-            "due_soon": {"name": node["name"], "days": max(due_in, 0)},
-            "investment_behind": {"points": round(float(behind), 1)},
-            "months_without_report": {"months": max(0, months_without)},
-            "late_nodes": {"n": late_nodes},
-            "land_open_months": {"days": land_days},
-            "replans": {"n": replans},
-        }
-        label, resolved = outcome(node, now)
-        row = Row(pk, day, node["name"], node["planned"], values, params, label, resolved)
-        row.light = light_on(project, nodes, day, plan, done, registered)
-        rows.append(row)
-    return rows
-
-
-def _months_between(earlier: date, later: date) -> int:
-    return (later.year - earlier.year) * 12 + later.month - earlier.month
-
-
-def light_on(project: dict, nodes, day: date, plan, done, registered) -> str:
-    """The rule light as it stood on `day`: the platform's own rules (services.project_lights)
-    on the records as they were then."""
-    from keyprojects.projects.services import project_lights
-
-    as_then = SimpleNamespace(
-        stage=Stage.STARTED,
-        planned_start_date=project["planned_start_date"],
-        in_statistics=registered,
-        actual_start_date=project["actual_start_date"],
-    )
-    milestones = [
-        SimpleNamespace(
-            name=n["name"],
-            planned_date=n["planned"],
-            actual_date=n["actual_date"] if n["actual_date"] and n["actual_date"] <= day else None,
-        )
-        for n in nodes
-    ]
-    found = project_lights(as_then, day, milestones, SimpleNamespace(planned_investment=plan) if plan else None, done)
-    lights = {light for light, _reason in found}
-    return Light.RED if Light.RED in lights else Light.YELLOW if Light.YELLOW in lights else Light.GREEN
+    on `now` (default: `day` itself, so that nothing after it is read). See forecast_history."""
+    return rows_of(history, frame(history, day, now, include_known))
 
 
 # --- the model ------------------------------------------------------------------------------
@@ -272,20 +120,37 @@ class Fitted:
     scales: list
     coefficients: list
     intercept: float
+    names: tuple = FEATURES  # the features it was trained on, in its order
+
+    def __post_init__(self):
+        self.chosen = [FEATURES.index(name) for name in self.names]
+
+    def columns(self) -> list[int]:
+        return self.chosen
 
     def standardise(self, values):
-        return [(v - m) / s for v, m, s in zip(values, self.means, self.scales, strict=True)]
+        chosen = [values[i] for i in self.chosen]
+        return [(v - m) / s for v, m, s in zip(chosen, self.means, self.scales, strict=True)]
 
     def probability(self, values) -> float:
         z = self.intercept + sum(c * x for c, x in zip(self.coefficients, self.standardise(values), strict=True))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
+    def probabilities(self, matrix: np.ndarray) -> np.ndarray:
+        x = (matrix[:, self.columns()] - np.array(self.means)) / np.array(self.scales)
+        z = np.clip(self.intercept + x @ np.array(self.coefficients), -30.0, 30.0)
+        return 1 / (1 + np.exp(-z))
+
+    def contributions_of(self, matrix: np.ndarray) -> np.ndarray:
+        """Each row's contributions (coefficient × standardised value), in the model's order."""
+        return (matrix[:, self.chosen] - np.array(self.means)) / np.array(self.scales) * np.array(self.coefficients)
+
     def contributions(self, values) -> dict:
-        return {name: c * x for name, c, x in zip(FEATURES, self.coefficients, self.standardise(values), strict=True)}
+        return {name: c * x for name, c, x in zip(self.names, self.coefficients, self.standardise(values), strict=True)}
 
     def as_json(self):
         return {
-            "features": list(FEATURES),
+            "features": list(self.names),
             "means": self.means,
             "scales": self.scales,
             "coefficients": self.coefficients,
@@ -294,53 +159,60 @@ class Fitted:
 
     @classmethod
     def from_json(cls, data):
-        return cls(data["means"], data["scales"], data["coefficients"], data["intercept"])
+        # a model kept before a feature was added names the ones it knows; one naming a feature
+        # since removed cannot be read (the daily job trains a new version first)
+        names = tuple(data.get("features") or ())
+        if len(names) != len(data["means"]):  # a card that lists more than it was fitted on
+            names = FEATURES[: len(data["means"])]
+        return cls(data["means"], data["scales"], data["coefficients"], data["intercept"], names)
 
 
-def enough(rows: list[Row]) -> tuple[bool, dict]:
-    late = sum(1 for r in rows if r.label == 1)
-    on_time = sum(1 for r in rows if r.label == 0)
-    return (late + on_time >= MIN_ROWS and late >= MIN_EACH and on_time >= MIN_EACH), {
-        "rows": late + on_time,
-        "late": late,
-        "on_time": on_time,
-    }
+def counts(labels: np.ndarray) -> dict:
+    late, on_time = int((labels == 1).sum()), int((labels == 0).sum())
+    return {"rows": late + on_time, "late": late, "on_time": on_time}
 
 
-def fit(rows: list[Row]) -> Fitted:
-    import numpy as np
+def enough(labels: np.ndarray) -> tuple[bool, dict]:
+    found = counts(labels)
+    return (found["rows"] >= MIN_ROWS and found["late"] >= MIN_EACH and found["on_time"] >= MIN_EACH), found
+
+
+def fit(values: np.ndarray, labels: np.ndarray) -> Fitted:
     from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
 
-    x = np.array([r.values for r in rows], dtype=float)
-    y = np.array([r.label for r in rows], dtype=int)
-    scaler = StandardScaler().fit(x)
-    scales = [float(s) if s > 0 else 1.0 for s in scaler.scale_]
-    model = LogisticRegression(C=0.5, max_iter=1000).fit((x - scaler.mean_) / scales, y)
+    means = values.mean(axis=0)
+    scales = values.std(axis=0)
+    scales = np.where(scales > 0, scales, 1.0)
+    model = LogisticRegression(C=0.5, max_iter=1000).fit((values - means) / scales, labels)
     return Fitted(
-        [float(m) for m in scaler.mean_], scales, [float(c) for c in model.coef_[0]], float(model.intercept_[0])
+        [float(m) for m in means],
+        [float(s) for s in scales],
+        [float(c) for c in model.coef_[0]],
+        float(model.intercept_[0]),
     )
 
 
-def snapshots(history: History, first: date, last: date, now: date) -> dict[date, list[Row]]:
+def snapshots(history: History, first: date, last: date, now: date) -> Frame:
     """Each month start from `first` to `last`: its rows, labelled as known on `now`. A row's
     values never depend on `now`; only whether its label is known does — so one pass serves
     every cut-off of the backtest (a row is known at a cut-off when it was resolved by then)."""
-    found, day = {}, first_of_month(first)
+    found, day = [], first_of_month(first)
     while day <= last:
-        found[day] = features(history, day, now=now)
+        found.append(frame(history, day, now=now))
         day = add_months(day, 1)
-    return found
+    return Frame.stack(found)
 
 
-def known_before(months: dict[date, list[Row]], cutoff: date) -> list[Row]:
-    """The training rows for a cut-off: snapshots before it whose outcome was known by it."""
-    return [r for day, rows in months.items() if day < cutoff for r in rows if r.resolved and r.resolved <= cutoff]
+def known_before(months: Frame, cutoff: date) -> np.ndarray:
+    """The training rows for a cut-off (a mask): snapshots before it whose outcome was known by it."""
+    t = cutoff.toordinal()
+    return (months.day < t) & (months.resolved <= t)
 
 
-def training_rows(history: History, before: date, first: date) -> list[Row]:
+def training_rows(history: History, before: date, first: date) -> Frame:
     """Monthly snapshots from `first` up to `before`, each labelled as known on `before`."""
-    return known_before(snapshots(history, first, add_months(before, -1), before), before)
+    months = snapshots(history, first, add_months(before, -1), before)
+    return months.take(known_before(months, before))
 
 
 # --- the backtest ---------------------------------------------------------------------------
@@ -354,41 +226,44 @@ def backtest(history: History, today: date, months: int = 12, since: date | None
     since = since or add_months(first_of_month(today), -60)
     last = add_months(first_of_month(today), -3)  # a node due later is mostly still open
     months_seen = snapshots(history, since, last, today)  # one pass: values never depend on the cut-off
-    results, pooled = [], []
+    results, pooled_p, pooled_y, pooled_light = [], [], [], []
     for step in range(months, 0, -1):
         day = add_months(last, -step + 1)
         train = known_before(months_seen, day)
-        ok, counts = enough(train)
-        test = [r for r in months_seen.get(day, ()) if r.label is not None]
-        if not ok or not test:
-            results.append({"month": day, "trained": False, "counts": counts, "rows": len(test)})
+        ok, found = enough(months_seen.label[train])
+        test = (months_seen.day == day.toordinal()) & (months_seen.label >= 0)
+        if not ok or not test.any():
+            results.append({"month": day, "trained": False, "counts": found, "rows": int(test.sum())})
             continue
-        model = fit(train)
-        scored = sorted(((model.probability(r.values), r) for r in test), key=lambda item: -item[0])
-        red = [r for r in test if r.light == Light.RED]
-        flagged = scored[: max(len(red), 1)]
-        top = scored[:TOP]
+        model = fit(months_seen.values[train], months_seen.label[train])
+        probability = model.probabilities(months_seen.values[test])
+        order = np.argsort(-probability, kind="stable")
+        labels, lights = months_seen.label[test][order], months_seen.light[test][order]
+        red = int((lights == RED).sum())
+        top = labels[:TOP]
         results.append(
             {
                 "month": day,
                 "trained": True,
-                "counts": counts,
-                "rows": len(test),
-                "late": sum(r.label for r in test),
-                "precision_top": _rate(sum(r.label for _p, r in top), len(top)),
-                "red": len(red),
-                "lights_precision": _rate(sum(r.label for r in red), len(red)),
-                "model_precision_at_red": _rate(sum(r.label for _p, r in flagged), len(flagged)) if red else None,
+                "counts": found,
+                "rows": len(labels),
+                "late": int(labels.sum()),
+                "precision_top": _rate(int(top.sum()), len(top)),
+                "red": red,
+                "lights_precision": _rate(int(labels[lights == RED].sum()), red),
+                "model_precision_at_red": _rate(int(labels[:red].sum()), red) if red else None,
             }
         )
-        pooled += [(p, r) for p, r in scored]
+        pooled_p.append(probability[order])
+        pooled_y.append(labels)
+        pooled_light.append(lights)
     trained = [m for m in results if m["trained"]]
     summary = {"months": results, "trained_months": len(trained)}
     if not trained:
         return summary
-    labels = [r.label for _p, r in pooled]
-    probabilities = [p for p, _r in pooled]
-    light_scores = [{Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}[r.light] for _p, r in pooled]
+    labels = np.concatenate(pooled_y).tolist()
+    probabilities = np.concatenate(pooled_p).tolist()
+    light_scores = np.concatenate(pooled_light).tolist()
     both = len(set(labels)) == 2
     red_total = sum(m["red"] for m in trained)
     summary.update(
@@ -403,7 +278,7 @@ def backtest(history: History, today: date, months: int = 12, since: date | None
                 sum(m["model_precision_at_red"] * m["red"] for m in trained if m["red"]) / 100, red_total
             ),
             "calibration": calibration(probabilities, labels),
-            "rows": len(pooled),
+            "rows": len(labels),
         }
     )
     summary["beats_lights"] = bool(
@@ -466,17 +341,28 @@ def confidence(probability: float | None, light: str) -> int:
     return min(level, 3) if light == Light.RED else level
 
 
-def reasons(model: Fitted, row: Row, limit: int = 3) -> list[dict]:
-    """The features that raise this project's risk most, as codes with their figures."""
+def reasons(model: Fitted, row: Row, limit: int = 3, contributions=None) -> list[dict]:
+    """The features that raise this project's risk most, as codes with their figures
+    (`contributions`: the row's, in the model's order, when already computed)."""
     found = []
-    for name, points in sorted(model.contributions(row.values).items(), key=lambda item: -item[1]):
+    if contributions is None:
+        points_of = model.contributions(row.values)
+    else:
+        points_of = dict(zip(model.names, contributions, strict=True))
+    for name, points in sorted(points_of.items(), key=lambda item: -item[1]):
         if points <= 0.05 or len(found) >= limit:
             break
         value = row.values[FEATURES.index(name)]
         if name in {"size", "industry", "years_building", "no_plan"} or value == 0:
             continue  # a trait, not something to act on; or nothing there
-        found.append({"code": name, "points": round(points, 2), **row.params.get(name, {})})
+        code = SAME_REASON.get(name, name)
+        if any(reason["code"] == code for reason in found):
+            continue  # two features, one fact (how many problems are open, and since when)
+        found.append({"code": code, "points": round(points, 2), **row.params.get(name, {})})
     return found
+
+
+SAME_REASON = {"problem_open_months": "open_problems"}
 
 
 def describe(reason: dict) -> str:
@@ -491,6 +377,9 @@ def describe(reason: dict) -> str:
         "land_open_months": _("land or approvals open %(days)s days past the plan"),
         "replans": _("re-planned %(n)s times already"),
         "not_in_statistics": _("started but not registered in statistics"),
+        "open_problems": _("%(n)s problems open, the oldest for %(days)s days"),
+        "approvals_overdue": _("%(n)s approval matters past their statutory time limit"),
+        "idle_days": _("the site camera has seen no work for %(days)s working days"),
     }
     text = texts.get(code)
     if text is None:
@@ -509,18 +398,18 @@ def train_model(today: date | None = None, months: int = 12) -> tuple[RiskModel 
     history = History.load()
     since = add_months(first_of_month(today), -60)
     rows = training_rows(history, first_of_month(today), since)
-    ok, counts = enough(rows)
+    ok, counts = enough(rows.label)
     if not ok:
         return None, counts
     test = backtest(history, today, months, since)
-    fitted = fit(rows)
+    fitted = fit(rows.values, rows.label)
     version = (RiskModel.objects.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     card = {
         "trained_on": {
             "from": str(since),
             "to": str(first_of_month(today)),
             **counts,
-            "projects": len({r.project for r in rows}),
+            "projects": len(np.unique(rows.project)),
         },
         "target": f"next node more than {LATE_DAYS} days late against the original plan",
         "features": list(FEATURES),
@@ -558,19 +447,71 @@ def refresh_forecasts(today: date | None = None, model: RiskModel | None = None)
     fitted = Fitted.from_json(model.parameters)
     history = History.load(Project.objects.filter(stage=Stage.STARTED))
     rows = features(history, today, include_known=True)
-    existing = {f.project_id: f for f in RiskForecast.objects.filter(project_id__in=[r.project for r in rows])}
-    changed, created = [], []
-    for row in rows:
+    existing = dict(
+        RiskForecast.objects.filter(project_id__in=[r.project for r in rows]).values_list("project_id", "pk")
+    )  # yesterday's rows are overwritten, not read: every field written is today's
+    changed, created, now = [], [], timezone.now()
+    matrix = np.array([row.values for row in rows]).reshape(len(rows), len(FEATURES))
+    scored, contributions = fitted.probabilities(matrix).tolist(), fitted.contributions_of(matrix).tolist()
+    for row, probability, points in zip(rows, scored, contributions, strict=True):
         known = row.params["overdue_months"]["days"] > LATE_DAYS  # already late: certain, not forecast
-        p = 1.0 if known else fitted.probability(row.values)
-        item = existing.get(row.project) or RiskForecast(project_id=row.project)
-        item.model, item.as_of, item.node = model, today, row.node[:50]
-        item.probability = Decimal(str(round(p, 4)))
-        item.reasons = reasons(fitted, row)
-        item.confidence = confidence(p if model.beats_lights else None, row.light)
-        (changed if item.pk else created).append(item)
-    RiskForecast.objects.bulk_create(created, batch_size=1000)
-    RiskForecast.objects.bulk_update(
-        changed, ["model", "as_of", "node", "probability", "reasons", "confidence"], batch_size=1000
-    )
+        p = 1.0 if known else probability
+        values = {
+            "project_id": row.project,
+            "model_id": model.pk,
+            "as_of": today,
+            "node": row.node[:50],
+            "probability": Decimal(str(round(p, 4))),
+            "reasons": reasons(fitted, row, contributions=points),
+            "confidence": confidence(p if model.beats_lights else None, row.light),
+            "updated": now,
+        }
+        pk = existing.get(row.project)
+        (changed if pk else created).append((pk, values))
+    RiskForecast.objects.bulk_create([RiskForecast(**values) for _pk, values in created], batch_size=1000)
+    update_forecasts(changed)
     return len(rows)
+
+
+UPDATED = ["model_id", "as_of", "node", "probability", "reasons", "confidence", "updated"]
+
+
+def update_forecasts(changed: list[tuple[int, dict]]) -> None:
+    """Write the day's figures over yesterday's rows ((pk, values) pairs). Every field written is
+    one the change log leaves out (RiskForecast.log_exclude), so nothing is logged. On PostgreSQL:
+    one COPY into a temporary table and one UPDATE … FROM it — Django's bulk_update builds a CASE
+    of 9,900 WHENs per field in Python, about 50 s of the daily run at province scale, and model
+    instances cost another second (bench/RESULTS.md); a deliberate departure beside core/bulk.py's
+    copy_upsert. SQLite keeps bulk_update."""
+    import json
+
+    from django.db import connection
+
+    from keyprojects.core.models import copy_values
+
+    if not changed:
+        return
+    if connection.vendor != "postgresql":
+        objects = [RiskForecast(pk=pk, **values) for pk, values in changed]
+        RiskForecast.objects.bulk_update(objects, [name.removesuffix("_id") for name in UPDATED], batch_size=500)
+        return
+    meta = RiskForecast._meta
+    columns = ["id"] + [meta.get_field(name.removesuffix("_id")).column for name in UPDATED]
+    quote = connection.ops.quote_name
+    table, staging = meta.db_table, f"{meta.db_table}_today"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {quote(staging)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {quote(staging)} ON COMMIT DROP AS "
+            f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WITH NO DATA"
+        )
+    copy_values(
+        connection,
+        staging,
+        columns,
+        ((pk, *(json.dumps(v[n]) if n == "reasons" else v[n] for n in UPDATED)) for pk, v in changed),
+    )
+    assignments = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in columns[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {quote(table)} t SET {assignments} FROM {quote(staging)} s WHERE t.id = s.id")
+        cursor.execute(f"DROP TABLE {quote(staging)}")

@@ -48,7 +48,7 @@ class RiskForecast(BaseModel):
     scope = ListMembership.scope
     rights = {Action.ADD: frozenset(), Action.CHANGE: frozenset(), Action.ARCHIVE: frozenset()}
     # Refreshed every day: the figures are the news of the page, not of the change log.
-    log_exclude = frozenset({"updated", "model", "as_of", "probability", "node", "reasons", "confidence"})
+    log_exclude = frozenset({"updated", "model", "model_id", "as_of", "probability", "node", "reasons", "confidence"})
 
     class Meta:
         ordering = ["-probability", "project_id"]
