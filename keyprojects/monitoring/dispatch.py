@@ -1,7 +1,7 @@
-"""每日调度: the daily dispatch list's rows, one query for the page's projects with every
-figure as a subquery (cameras, health, yesterday's and today's snapshot, activity, idle run,
-open problems, today's finding), then one query for the shown snapshots. The cost does not
-grow with rows (bench/monitoring_bench.py measures it against the bare ORM query)."""
+"""每日调度: the daily dispatch list's rows, one query for the page's projects, one for their
+figures as subqueries over the page's ids (cameras, health, yesterday's and today's snapshot,
+activity, idle run, open problems, today's finding), then one for the shown snapshots. The cost does not
+grow with rows (bench/monitoring.py measures it against the bare ORM query)."""
 
 import datetime
 
@@ -13,7 +13,7 @@ from keyprojects.problems.choices import OPEN
 from keyprojects.problems.models import Problem
 from keyprojects.projects.models import Project
 
-from .choices import Health
+from .choices import Finding, Health
 from .models import Camera, DailyActivity, Inspection, Snapshot
 
 
@@ -33,41 +33,49 @@ def monitored(user):
     return Project.objects.restrict(user, Action.VIEW).filter(archived_at__isnull=True, pk__in=watched)
 
 
-def dispatch_rows(user, day: datetime.date, *, left_only=False, region=None, idle_only=False):
+def _figures(day: datetime.date) -> dict:
+    """Each site's figures for the day, as subqueries on its row."""
     cameras = Camera.objects.filter(project_id=OuterRef("pk"), active=True, archived_at__isnull=True)
     activity = DailyActivity.objects.filter(project_id=OuterRef("pk"), day__lte=day).order_by("-day")
     inspection = Inspection.objects.filter(project_id=OuterRef("pk"), day=day, archived_at__isnull=True)
     problems = Problem.objects.filter(project_id=OuterRef("pk"), status__in=OPEN, archived_at__isnull=True)
+    return {
+        "n_cameras": _count(cameras),
+        "n_offline": _count(cameras.filter(health=Health.OFFLINE)),
+        "n_stale": _count(cameras.filter(stale=True)),
+        "today_pk": _latest(day),
+        "yesterday_pk": _latest(day - datetime.timedelta(days=1)),
+        "today_index": Subquery(activity.filter(day=day).values("index")[:1]),
+        "yesterday_index": Subquery(activity.filter(day=day - datetime.timedelta(days=1)).values("index")[:1]),
+        "idle_days": Coalesce(Subquery(activity.values("idle_days")[:1]), 0),
+        "open_problems": _count(problems),
+        "inspection_pk": Subquery(inspection.values("pk")[:1]),
+        "finding": Subquery(inspection.values("finding")[:1]),
+        "problem_pk": Subquery(inspection.values("problem_id")[:1]),
+    }
+
+
+def dispatch_rows(user, day: datetime.date, *, left_only=False, region=None, idle_only=False):
+    """The day's sites in list order (by county, then id), figures left to `attach_figures` for
+    the page's rows: PostgreSQL may otherwise compute a cheap-looking subquery for every site
+    before the sort and the limit (bench/RESULTS.md, the dispatch list). The filters that need
+    a figure (left to look at, suspected idle) compute that one figure."""
     rows = (
         monitored(user)
         .select_related("region")
         .only("pk", "name", "region__name", "region__path")
-        .annotate(
-            n_cameras=_count(cameras),
-            n_offline=_count(cameras.filter(health=Health.OFFLINE)),
-            n_stale=_count(cameras.filter(stale=True)),
-            today_pk=_latest(day),
-            yesterday_pk=_latest(day - datetime.timedelta(days=1)),
-            today_index=Subquery(activity.filter(day=day).values("index")[:1]),
-            yesterday_index=Subquery(activity.filter(day=day - datetime.timedelta(days=1)).values("index")[:1]),
-            idle_days=Coalesce(Subquery(activity.values("idle_days")[:1]), 0),
-            open_problems=_count(problems),
-            inspection_pk=Subquery(inspection.values("pk")[:1]),
-            finding=Subquery(inspection.values("finding")[:1]),
-            problem_pk=Subquery(inspection.values("problem_id")[:1]),
-        )
-        # By county then id: the page's subqueries then run for its 30 rows only (ordering by a
-        # computed figure would compute it for every site). Offline and idle have their filters.
         .order_by("region__path", "pk")
     )
-    if left_only:
-        rows = rows.filter(inspection_pk__isnull=True)
+    if left_only or idle_only:
+        figures = _figures(day)
+        if left_only:
+            rows = rows.annotate(inspection_pk=figures["inspection_pk"]).filter(inspection_pk__isnull=True)
+        if idle_only:
+            from .services import idle_after
+
+            rows = rows.annotate(idle_days=figures["idle_days"]).filter(idle_days__gte=idle_after())
     if region is not None:
         rows = rows.filter(region__path__startswith=region.path)
-    if idle_only:
-        from .services import idle_after
-
-        rows = rows.filter(idle_days__gte=idle_after())
     return rows
 
 
@@ -101,12 +109,21 @@ def summary(user, day: datetime.date) -> dict:
     }
 
 
-def attach_snapshots(rows) -> list:
-    """The page's rows with their two snapshots, read in one query."""
+def attach_figures(rows, day: datetime.date) -> list:
+    """The page's rows with their figures (one query over their ids), their two snapshots (one
+    query) and the finding's label."""
     rows = list(rows)
+    figures = _figures(day)
+    found = Project.objects.filter(pk__in=[row.pk for row in rows]).annotate(**figures)
+    by_pk = {values["pk"]: values for values in found.values("pk", *figures)}
+    for row in rows:
+        for name, value in by_pk.get(row.pk, {}).items():
+            setattr(row, name, value)
     wanted = {pk for row in rows for pk in (row.today_pk, row.yesterday_pk) if pk}
     found = Snapshot.objects.only("pk", "taken_at", "stale", "activity", "people").in_bulk(wanted)
+    labels = dict(Finding.choices)
     for row in rows:
         row.today_snapshot = found.get(row.today_pk)
         row.yesterday_snapshot = found.get(row.yesterday_pk)
+        row.finding_label = labels.get(row.finding, "")
     return rows

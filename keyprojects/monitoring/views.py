@@ -145,7 +145,7 @@ def dispatch_list(request):
     if not (left or idle or region):
         paginator.count = summary["sites"]  # the same sites, already counted: no second count
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = dispatch.attach_snapshots(page.object_list)
+    page.object_list = dispatch.attach_figures(page.object_list, day)
     return render(
         request,
         "monitoring/dispatch.html",
@@ -162,6 +162,10 @@ def dispatch_list(request):
             "idle": idle,
             "regions": Region.objects.filter(parent__isnull=False).order_by("path"),
             "region": region,
+            # Once for the page, not once per row (bench/RESULTS.md, the dispatch list).
+            "back": request.get_full_path(),
+            "record_url": reverse("monitoring:record_finding"),
+            "problems_url": reverse("problems:problem_list"),
         },
     )
 
