@@ -33,6 +33,7 @@ class CameraViews(ModelViews):
     table = CameraTable
     form = CameraForm
     detail_template = "monitoring/camera_detail.html"
+    form_template = "monitoring/camera_form.html"  # the mask editor on the latest snapshot
     select_related = ("project",)
     verbs = (
         Verb(
