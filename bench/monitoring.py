@@ -12,9 +12,9 @@ dispatch list against the bare ORM query of its rows.
    HTTP servers (`python -m http.server`, separate processes), storing and scoring each (the
    second tick serves each camera another site's picture: three in four frames moved, HOG
    runs on those); snapshots a second, target ≥ 17 (10,000 cameras at one every 10 minutes).
-   Reference, same run: fetching
-   the same JPEGs with the same client and threads and decoding each at full size, nothing
-   kept, timed just before and after each tick; ratio = reference rate / pipeline rate. CPU per
+   Reference, same run: fetching the same JPEGs with the same client and threads and decoding
+   each at full size, nothing kept, timed just before and after each tick; ratio = reference
+   rate / pipeline rate. CPU per
    snapshot = this process (all threads) + its PostgreSQL backend, the camera servers left out;
    2,000 ms / that = snapshots a second two idle cores could keep.
 3. dispatch list: the page (30 rows, summary, snapshots) for a city dispatcher over N sites
