@@ -3,6 +3,7 @@
 an RTSP camera (GStreamer's RTSP server) serving H.264."""
 
 import base64
+import select
 import shutil
 import socket
 import subprocess
@@ -169,7 +170,8 @@ class RTSPCamera:
         script = str(Path(__file__).with_name("rtsp_server.py"))
         command = [SYSTEM_PYTHON, script, str(self.port), *([self.credentials] if self.credentials else [])]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline()
+        ready, _, _ = select.select([self.process.stdout], [], [], 30)  # never wait forever
+        line = self.process.stdout.readline() if ready else ""
         if line.strip() != "ready":
             self.process.kill()
             raise RuntimeError(f"the RTSP server did not start: {line} {self.process.stderr.read()[-500:]}")
