@@ -8,9 +8,15 @@ dispatch list against the bare ORM query of its rows.
 1. scoring: everything store_snapshot computes on one 1920×1080 JPEG (decode at a quarter,
    thumbnail, hash, frame difference with a mask, HOG people where it moved) against the
    reference cv2.imdecode of the same JPEG at full size, same run; target ≤ 1.5×.
-2. pipeline: `services.pull_due` over N cameras pulling 1080p JPEGs from local HTTP servers
-   (`python -m http.server`, separate processes), storing and scoring each; snapshots a second,
-   target ≥ 17 (10,000 cameras at one every 10 minutes).
+2. pipeline: two ticks of `services.pull_due` over N cameras pulling 1080p JPEGs from local
+   HTTP servers (`python -m http.server`, separate processes), storing and scoring each (the
+   second tick serves each camera another site's picture: three in four frames moved, HOG
+   runs on those); snapshots a second, target ≥ 17 (10,000 cameras at one every 10 minutes).
+   Reference, same run: fetching the same JPEGs with the same client and threads and decoding
+   each at full size, nothing kept, timed just before and after each tick; ratio = reference
+   rate / pipeline rate. CPU per
+   snapshot = this process (all threads) + its PostgreSQL backend, the camera servers left out;
+   2,000 ms / that = snapshots a second two idle cores could keep.
 3. dispatch list: the page (30 rows, summary, snapshots) for a city dispatcher over N sites
    with a camera and two days of snapshots each, against the bare ORM query of the same rows.
 """
@@ -147,18 +153,57 @@ def bench_dispatch(n_sites, out):
     return ratio
 
 
+def _cpu_seconds() -> float:
+    """This process's CPU (every thread) plus its PostgreSQL backend's, read from /proc (the
+    server runs on this machine): what a snapshot costs us, the cameras' servers left out."""
+    from django.db import connection
+
+    total = time.process_time()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass
+    return total
+
+
+def _reference_pull(urls, workers):
+    """The bare cost: fetch the same JPEGs with the same client and number of threads, and
+    decode each at full size, nothing kept."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import cv2
+    import numpy as np
+
+    from keyprojects.monitoring import capture
+
+    def one(url):
+        content = capture._client().get(url, timeout=capture.TIMEOUT).content
+        return cv2.imdecode(np.frombuffer(content, np.uint8), cv2.IMREAD_COLOR).shape
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return len(list(pool.map(one, urls)))
+
+
 def bench_pipeline(n_cameras, out):
+    """Two ticks of `pull_due` over N cameras: the first finds no previous frame, the second
+    serves every camera another picture, so each frame is scored as moved (HOG runs); the
+    reference pulls and decodes the same files just before and after each tick."""
     from django.conf import settings
     from django.utils import timezone
 
-    from keyprojects.monitoring import services
+    from keyprojects.monitoring import detection, services
     from keyprojects.monitoring.models import Camera, Snapshot
     from keyprojects.monitoring.synthetic import site_image
     from keyprojects.projects.models import Project
 
     folder = Path(tempfile.mkdtemp(prefix="kp-cams-"))
-    for k in range(8):
-        (folder / f"cam{k}.jpg").write_bytes(site_image(k, size=(1920, 1080), grain=k))
+    for k in range(8):  # eight sites; a tick later each camera shows another: most frames moved
+        (folder / f"cam{k}.jpg").write_bytes(site_image(k, seed=k, size=(1920, 1080), grain=k))
     servers, ports = [], []
     for k in range(2):
         port = 18600 + k + os.getpid() % 1000
@@ -172,43 +217,70 @@ def bench_pipeline(n_cameras, out):
         ports.append(port)
     time.sleep(1.0)
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="kp-media-")
+
+    def url(i, tick):
+        return f"http://127.0.0.1:{ports[i % 2]}/cam{(i + 4 * tick) % 8}.jpg"
+
+    rates = []
     try:
         project = Project.objects.filter(name__startswith="基准项目").first() or _site_world(1, days=0)[0]
         cameras = Camera.objects.bulk_create(
-            [
-                Camera(
-                    project=project,
-                    name=f"拉取{i}",
-                    source="http",
-                    url=f"http://127.0.0.1:{ports[i % 2]}/cam{i % 8}.jpg",
-                )
-                for i in range(n_cameras)
-            ]
+            [Camera(project=project, name=f"拉取{i}", source="http", url=url(i, 0)) for i in range(n_cameras)]
         )
-        now = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(10)))
-        before = Snapshot.objects.count()
-        started = time.perf_counter()
-        counts = services.pull_due(now)
-        seconds = time.perf_counter() - started
-        pulled = Snapshot.objects.count() - before
-        rate = pulled / seconds
-        verdict = "ok" if rate >= 17 else "**missed**"
-        each = seconds * 1000 / max(pulled, 1)
-        out(
-            f"| pull pipeline (HTTP, 1080p JPEG, store + score) | {n_cameras} cameras | {each:.1f} per snapshot "
-            f"| — | {rate:.1f}/s | ≥ 17/s {verdict} (failed {counts['failed']}) |"
-        )
-        del cameras
-        return rate
+        day = timezone.localdate()
+        for tick, label in enumerate(("first frames", "against the previous frame")):
+            if tick:
+                for i, camera in enumerate(cameras):
+                    camera.url = url(i, tick)
+                Camera.objects.bulk_update(cameras, ["url"])
+            urls = [url(i, tick) for i in range(n_cameras)]
+            now = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, tick * 10)))
+            _reference_pull(urls[:20], services.workers())  # warm
+            ref_seconds, ref_cpu = [], []
+            for _ in range(2):  # before and after the tick: the machine is shared
+                if ref_seconds:
+                    before = Snapshot.objects.count()
+                    cpu, started = _cpu_seconds(), time.perf_counter()
+                    counts = services.pull_due(now)
+                    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+                    pulled = Snapshot.objects.count() - before
+                cpu0, started = _cpu_seconds(), time.perf_counter()
+                _reference_pull(urls, services.workers())
+                ref_seconds.append(time.perf_counter() - started)
+                ref_cpu.append(_cpu_seconds() - cpu0)
+            moved = Snapshot.objects.filter(taken_at=now, change__gte=detection.ACTIVE_CHANGE).count()
+            if tick:
+                label += f", {100 * moved // max(pulled, 1)} % moved"
+            rate, ref_rate = pulled / seconds, n_cameras / statistics.mean(ref_seconds)
+            cpu_ms, ref_cpu_ms = cpu * 1000 / max(pulled, 1), statistics.mean(ref_cpu) * 1000 / n_cameras
+            verdict = "ok" if rate >= 17 else "**missed**"
+            out(
+                f"| pull pipeline, {label} (HTTP, 1080p JPEG, store + score) | {n_cameras} cameras "
+                f"| {rate:.1f}/s | {ref_rate:.1f}/s | {ref_rate / rate:.2f} "
+                f"| ≥ 17/s {verdict} (failed {counts['failed']}) |"
+            )
+            out(
+                f"| … CPU per snapshot (process + its PostgreSQL backend) | {n_cameras} cameras | {cpu_ms:.1f} ms "
+                f"| {ref_cpu_ms:.1f} ms | {cpu_ms / ref_cpu_ms:.2f} | {2000 / cpu_ms:.0f}/s on 2 idle cores |"
+            )
+            rates.append(rate)
+        return rates
     finally:
         for server in servers:
             server.terminate()
+
+
+HEAD = "| scenario | size | ms (median) | reference ms | ratio | target |\n|---|---:|---:|---:|---:|---|"
+PIPE_HEAD = (
+    "| pipeline | size | ours | reference | ratio (ours ÷ reference in cost) | target |\n|---|---:|---:|---:|---:|---|"
+)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cameras", type=int, default=2000, help="sites on the dispatch list")
     parser.add_argument("--pull", type=int, default=200, help="cameras pulled by the pipeline run")
+    parser.add_argument("--only", nargs="*", default=["scoring", "dispatch", "pipeline"])
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     django.setup()
@@ -217,31 +289,33 @@ def main():
 
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["*"]
-    lines = []
+    lines, pipe = [], []
 
     def out(line):
-        lines.append(line)
+        (pipe if line.startswith(("| pull", "| …")) else lines).append(line)
         print(line, flush=True)
 
-    print("| scenario | size | ms (median) | reference ms | ratio | target |")
-    print("|---|---:|---:|---:|---:|---|")
-    bench_scoring(out)
+    if "scoring" in args.only:
+        bench_scoring(out)
     with transaction.atomic():  # generated rows are rolled back
-        bench_dispatch(args.cameras, out)
-        bench_pipeline(args.pull, out)
+        if "dispatch" in args.only:
+            bench_dispatch(args.cameras, out)
+        if "pipeline" in args.only:
+            bench_pipeline(args.pull, out)
         transaction.set_rollback(True)
     if args.markdown:
         stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
         prefix = "DATABASE_URL=… " if os.environ.get("DATABASE_URL") else ""
         command = " ".join([f"{prefix}python -m bench.monitoring", *sys.argv[1:]])
         db = connection.vendor
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         with open(Path(__file__).with_name("RESULTS.md"), "a", encoding="utf-8") as handle:
             handle.write(f"\n## {stamp} · video dispatch\n\n- command: `{command}` ({db})\n")
-            handle.write(f"- machine: {os.cpu_count()} CPUs, shared with other engineers' test runs\n\n")
-            handle.write(
-                "| scenario | size | ms (median) | reference ms | ratio | target |\n|---|---:|---:|---:|---:|---|\n"
-            )
-            handle.write("\n".join(lines) + "\n")
+            handle.write(f"- machine: {os.cpu_count()} CPUs, shared; load average at the end {load}\n\n")
+            if lines:
+                handle.write(HEAD + "\n" + "\n".join(lines) + "\n\n")
+            if pipe:
+                handle.write(PIPE_HEAD + "\n" + "\n".join(pipe) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Getting one frame from a camera: an HTTP snapshot URL by httpx, a stream (RTSP, HLS,
 HTTP-FLV) by ffmpeg, each within a timeout, with the real reason when it fails."""
 
+import os
 import subprocess
+import threading
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
@@ -41,13 +43,31 @@ def grab(camera, timeout: float = TIMEOUT) -> bytes:
     return _stream(camera, _with_credentials(camera.url, camera.username, password), timeout)
 
 
+_clients: dict[int, httpx.Client] = {}
+_clients_lock = threading.Lock()
+
+
+def _client() -> httpx.Client:
+    """One HTTP client per process, shared by the pull's threads (httpx's Client is
+    thread-safe): making a client builds a TLS context, 24 ms of CPU, more than decoding and
+    scoring the frame together (bench/RESULTS.md). Keyed by process id, as a worker forks."""
+    pid = os.getpid()
+    client = _clients.get(pid)
+    if client is None:
+        with _clients_lock:
+            client = _clients.get(pid)
+            if client is None:
+                limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+                client = _clients[pid] = httpx.Client(follow_redirects=True, limits=limits)
+    return client
+
+
 def _http(url, username, password, timeout) -> bytes:
     auth = None
     if username:
         auth = httpx.BasicAuth(username, password)
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=True) as client:
-            response = client.get(url, auth=auth)
+        response = _client().get(url, auth=auth, timeout=timeout)
     except httpx.ConnectTimeout as error:
         raise CaptureError(_("No answer from the camera within %(seconds)s s.") % {"seconds": int(timeout)}) from error
     except httpx.ConnectError as error:

@@ -8,7 +8,7 @@ from keyprojects.core.widgets import SearchSelect
 from keyprojects.problems.choices import Category
 
 from .choices import Finding
-from .models import Camera, Inspection, StoppageDay
+from .models import Camera, Inspection, Snapshot, StoppageDay
 
 
 class CameraForm(BaseModelForm):
@@ -48,10 +48,18 @@ class CameraForm(BaseModelForm):
         }
         help_texts = {
             "masks": _(
-                "Areas left out of the activity score (roads, sky): polygons of [x, y] from 0 to 1 of the "
-                "picture, e.g. [[[0, 0], [1, 0], [1, 0.3], [0, 0.3]]] for the top third."
+                "Areas left out of the activity score (roads, sky): draw them on the latest snapshot, or type "
+                "polygons of [x, y] from 0 to 1 of the picture, e.g. [[[0, 0], [1, 0], [1, 0.3], [0, 0.3]]] for "
+                "the top third."
             )
         }
+
+    @property
+    def latest_snapshot(self):
+        """What the mask editor draws on (camera_form.html, static/monitoring/masks.js)."""
+        if not self.instance.pk:
+            return None
+        return Snapshot.objects.filter(camera=self.instance).order_by("-taken_at", "-pk").first()
 
     def clean_masks(self):
         masks = self.cleaned_data.get("masks") or []

@@ -1,9 +1,10 @@
 import datetime
+import functools
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.access import ALL_ROLES, STAFF, Action, RestrictedQuerySet, Role, Scope
@@ -167,11 +168,21 @@ class Snapshot(models.Model):
 
     @property
     def image_url(self):
-        return reverse("monitoring:snapshot_image", args=[self.pk])
+        return _url("monitoring:snapshot_image", get_script_prefix()).replace(_PK, str(self.pk))
 
     @property
     def thumbnail_url(self):
-        return reverse("monitoring:snapshot_thumbnail", args=[self.pk])
+        return _url("monitoring:snapshot_thumbnail", get_script_prefix()).replace(_PK, str(self.pk))
+
+
+_PK = "2147483646"  # a pk standing for the snapshot's in an address reversed once
+
+
+@functools.cache
+def _url(name, script_prefix):
+    """reverse() once per address and script prefix: the dispatch list shows 60 snapshots, two
+    addresses each (the same habit as core.models._detail_url)."""
+    return reverse(name, args=[_PK])
 
 
 class CameraEvent(Event):
@@ -223,7 +234,8 @@ class DailyActivity(models.Model):
         verbose_name = _("daily activity")
         verbose_name_plural = _("daily activity")
         constraints = [models.UniqueConstraint(fields=["project", "day"], name="dailyactivity_one_per_day")]
-        indexes = [models.Index(fields=["day", "idle_days"])]  # the dispatch list's idle count
+        # The dispatch list's idle count, read from the index alone (no visit to the table).
+        indexes = [models.Index(fields=["day", "idle_days", "project"], name="dailyactivity_idle")]
 
     def __str__(self):
         return f"{self.project} · {self.day}"

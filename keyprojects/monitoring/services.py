@@ -6,12 +6,13 @@ idle runs, retention, and the dispatcher's findings that raise problems."""
 import datetime
 import logging
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,10 +98,6 @@ def check_upload(content: bytes) -> None:
         raise ValidationError({"image": _("The file is not a JPEG or PNG image.")})
 
 
-def _previous(camera: Camera) -> Snapshot | None:
-    return Snapshot.objects.filter(camera=camera).order_by("-taken_at", "-pk").first()
-
-
 def _thumbnail_frame(snapshot: Snapshot | None):
     if snapshot is None or not snapshot.thumbnail:
         return None
@@ -110,6 +107,15 @@ def _thumbnail_frame(snapshot: Snapshot | None):
     except OSError:
         return None
     return detection.decode_small(content)
+
+
+def _last_snapshots(cameras) -> dict[int, Snapshot]:
+    """Each camera's latest snapshot (what a new frame is scored against), in one query."""
+    latest = Snapshot.objects.filter(camera=OuterRef("pk")).order_by("-taken_at", "-pk").values("pk")[:1]
+    pks = Camera.objects.filter(pk__in=[c.pk for c in cameras]).annotate(last=Subquery(latest))
+    wanted = [pk for pk in pks.values_list("last", flat=True) if pk]
+    found = Snapshot.objects.only("pk", "camera_id", "taken_at", "digest", "thumbnail").in_bulk(wanted)
+    return {snapshot.camera_id: snapshot for snapshot in found.values()}
 
 
 def prepare(content: bytes) -> detection.Processed:
@@ -122,8 +128,91 @@ def prepare(content: bytes) -> detection.Processed:
         raise ValidationError({"image": _("The file is not a readable JPEG or PNG image.")}) from error
 
 
-def _grab_and_prepare(camera: Camera, timeout: float) -> detection.Processed:
-    return prepare(capture.grab(camera, timeout))
+@dataclass
+class _Frame:
+    """A frame scored and its files written, waiting for its row (written in batches)."""
+
+    camera: Camera
+    snapshot: Snapshot
+    previous: Snapshot | None
+    noise: float
+    next_pull_at: datetime.datetime | None = None
+
+
+def _score(camera: Camera, processed, previous: Snapshot | None, taken_at, source) -> _Frame:
+    """Everything but the database: the score against the previous thumbnail (masks left out),
+    people where the scene moved, the JPEG and its thumbnail written to the media storage.
+    Safe in the pull's threads: it reads no row and writes none."""
+    detector = detection.detector()
+    mask = detection.mask_for(processed.small.grey.shape, camera.masks)
+    score = detector.score(processed.small, _thumbnail_frame(previous), mask)
+    people = detector.people_in(processed.frame, camera.masks) if score.moved else 0
+    score = detection.Score(change=score.change, people=people, noise=score.noise)
+    snapshot = Snapshot(
+        camera=camera,
+        project_id=camera.project_id,
+        taken_at=taken_at,
+        day=timezone.localdate(taken_at),
+        width=processed.width,
+        height=processed.height,
+        source=source,
+        digest=processed.digest,
+        change=score.change,
+        people=score.people,
+        activity=score.activity,
+    )
+    stamp = timezone.localtime(taken_at).strftime("%H%M%S")
+    snapshot.image.save(f"c{camera.pk}-{stamp}.jpg", ContentFile(processed.jpeg), save=False)
+    snapshot.thumbnail.save(f"c{camera.pk}-{stamp}-t.jpg", ContentFile(processed.thumbnail), save=False)
+    return _Frame(camera=camera, snapshot=snapshot, previous=previous, noise=score.noise)
+
+
+# The scheduler's bookkeeping on a camera, left out of the change log: a batch of frames updates
+# it in one UPDATE per distinct set of values (one per pull interval in a steady tick; Django's
+# bulk_update builds a CASE per field and row, 5 ms of Python per camera). A change of health
+# or of the frozen state is news: saved one by one, through the change log.
+_BOOKKEEPING = ("last_frame_at", "same_since", "next_pull_at", "failures", "last_error")
+
+
+def _update_bookkeeping(cameras: list[tuple[Camera, int]]) -> None:
+    groups: dict[tuple, list[int]] = {}
+    for camera, online_before in cameras:
+        key = (*(getattr(camera, name) for name in _BOOKKEEPING), camera.online_seconds - online_before)
+        groups.setdefault(key, []).append(camera.pk)
+    for key, pks in groups.items():
+        values = dict(zip(_BOOKKEEPING, key[:-1], strict=True))
+        Camera.objects.filter(pk__in=pks).update(**values, online_seconds=F("online_seconds") + key[-1])
+
+
+def _keep(frames: list[_Frame], *, by=None) -> list[Snapshot]:
+    """The rows of a batch of scored frames, in one transaction: the cameras locked in one
+    query, the snapshots inserted in one, the cameras' bookkeeping updated in one; events (back
+    online, frozen) and the cameras whose health changed one by one, as they are rare."""
+    if not frames:
+        return []
+    with transaction.atomic(), acting(by):
+        locked = Camera.objects.select_for_update().order_by("pk").in_bulk([f.camera.pk for f in frames])
+        quiet, news = [], []
+        for frame in frames:
+            camera, snapshot, previous = locked[frame.camera.pk], frame.snapshot, frame.previous
+            snapshot.camera = camera
+            same = previous is not None and previous.digest == snapshot.digest and frame.noise < FROZEN_NOISE
+            camera.same_since = (camera.same_since or previous.taken_at) if same else None
+            at = snapshot.taken_at
+            snapshot.stale = bool(same and at - camera.same_since >= datetime.timedelta(hours=STALE_HOURS))
+            health, stale, online = camera.health, camera.stale, camera.online_seconds
+            _frame_arrived(camera, at, snapshot.stale)
+            if frame.next_pull_at is not None:
+                camera.next_pull_at = frame.next_pull_at
+            if (camera.health, camera.stale) == (health, stale):
+                quiet.append((camera, online))
+            else:
+                news.append(camera)
+        snapshots = Snapshot.objects.bulk_create([frame.snapshot for frame in frames])
+        _update_bookkeeping(quiet)
+        for camera in news:
+            camera.save()
+    return snapshots
 
 
 def store_snapshot(
@@ -140,43 +229,10 @@ def store_snapshot(
     previous frame, and the camera's health brought up to date (back online, frozen)."""
     taken_at = taken_at or timezone.now()
     processed = processed or prepare(content)
-    previous = _previous(camera)
-    mask = detection.mask_for(processed.small.grey.shape, camera.masks)
-    score = detection.detector().score(processed.small, _thumbnail_frame(previous), mask)
-    people = detection.detector().people_in(processed.frame, camera.masks) if score.moved else 0
-    score = detection.Score(change=score.change, people=people, noise=score.noise)
-    digest = processed.digest
-    snapshot = Snapshot(
-        camera=camera,
-        project_id=camera.project_id,
-        taken_at=taken_at,
-        day=timezone.localdate(taken_at),
-        width=processed.width,
-        height=processed.height,
-        source=source,
-        digest=digest,
-        change=score.change,
-        people=score.people,
-        activity=score.activity,
-    )
-    stamp = timezone.localtime(taken_at).strftime("%H%M%S")
-    snapshot.image.save(f"c{camera.pk}-{stamp}.jpg", ContentFile(processed.jpeg), save=False)
-    snapshot.thumbnail.save(f"c{camera.pk}-{stamp}-t.jpg", ContentFile(processed.thumbnail), save=False)
-    with transaction.atomic(), acting(by):
-        same = previous is not None and previous.digest == digest and score.noise < FROZEN_NOISE
-        camera = Camera.objects.select_for_update().get(pk=camera.pk)
-        if same:
-            camera.same_since = camera.same_since or previous.taken_at
-        else:
-            camera.same_since = None
-        stale = bool(same and taken_at - camera.same_since >= datetime.timedelta(hours=STALE_HOURS))
-        snapshot.stale = stale
-        snapshot.save()
-        _frame_arrived(camera, taken_at, stale)
-        if next_pull_at is not None:
-            camera.next_pull_at = next_pull_at
-        camera.save()
-    return snapshot
+    previous = _last_snapshots([camera]).get(camera.pk)
+    frame = _score(camera, processed, previous, taken_at, source)
+    frame.next_pull_at = next_pull_at
+    return _keep([frame], by=by)[0]
 
 
 def _frame_arrived(camera: Camera, at, stale: bool) -> None:
@@ -231,23 +287,36 @@ def due_cameras(now, limit: int = 1000) -> list[Camera]:
     return [camera for camera in due[:limit] if in_working_hours(camera, now)]
 
 
+BATCH = 200  # frames written per transaction by the pull
+
+
+def _pull_one(camera: Camera, previous: Snapshot | None, now, timeout: float) -> _Frame:
+    """A pool thread's whole share of one camera: download (or ffmpeg), decode once at a
+    quarter of the size, score, write the files. No database: the rows are the caller's."""
+    frame = _score(camera, prepare(capture.grab(camera, timeout)), previous, now, SnapshotSource.PULLED)
+    frame.next_pull_at = now + datetime.timedelta(minutes=camera.interval)
+    return frame
+
+
 def pull_due(now=None, *, timeout: float = capture.TIMEOUT) -> dict:
-    """One tick: grab every due camera's frame in a bounded pool of threads (network and ffmpeg
-    wait, they do not compute), store each in this thread, back off the failing ones, then
-    look for cameras gone silent. One camera's failure never stops the others."""
+    """One tick: every due camera's frame grabbed, decoded, scored and written to storage in a
+    bounded pool of threads (the network and OpenCV leave the GIL), then the rows kept in
+    batches (bench/RESULTS.md: one transaction per frame was the pipeline's bottleneck); the
+    failing cameras backed off, then the cameras gone silent looked for. One camera's failure
+    never stops the others."""
     now = now or timezone.now()
     cameras = due_cameras(now)
     counts = {"pulled": 0, "failed": 0}
     touched = set()
     if cameras:
+        previous = _last_snapshots(cameras)
+        batch = []
         with ThreadPoolExecutor(max_workers=min(workers(), len(cameras))) as pool:
-            futures = {pool.submit(_grab_and_prepare, camera, timeout): camera for camera in cameras}
+            futures = {pool.submit(_pull_one, c, previous.get(c.pk), now, timeout): c for c in cameras}
             for future in as_completed(futures):
                 camera = futures[future]
                 try:
-                    processed = future.result()
-                    later = now + datetime.timedelta(minutes=camera.interval)
-                    store_snapshot(camera, None, taken_at=now, processed=processed, next_pull_at=later)
+                    batch.append(future.result())
                 except (capture.CaptureError, ValidationError) as error:
                     reason = str(error) if isinstance(error, capture.CaptureError) else " ".join(error.messages)
                     _failed(camera, reason, now)
@@ -256,13 +325,20 @@ def pull_due(now=None, *, timeout: float = capture.TIMEOUT) -> dict:
                     log.exception("snapshot of camera %s", camera.pk)
                     _failed(camera, str(error)[:300], now)
                     counts["failed"] += 1
-                else:
-                    counts["pulled"] += 1
-                    touched.add(camera.project_id)
+                if len(batch) >= BATCH:
+                    counts["pulled"] += _keep_batch(batch, touched)
+                    batch = []
+        counts["pulled"] += _keep_batch(batch, touched)
     counts["offline"] = check_health(now)
     if touched:
         refresh_activity(timezone.localdate(now), project_ids=touched)
     return counts
+
+
+def _keep_batch(batch: list[_Frame], touched: set) -> int:
+    _keep(batch)
+    touched.update(frame.camera.project_id for frame in batch)
+    return len(batch)
 
 
 def _failed(camera: Camera, reason: str, now) -> None:

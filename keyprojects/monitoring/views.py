@@ -33,6 +33,7 @@ class CameraViews(ModelViews):
     table = CameraTable
     form = CameraForm
     detail_template = "monitoring/camera_detail.html"
+    form_template = "monitoring/camera_form.html"  # the mask editor on the latest snapshot
     select_related = ("project",)
     verbs = (
         Verb(
@@ -145,7 +146,7 @@ def dispatch_list(request):
     if not (left or idle or region):
         paginator.count = summary["sites"]  # the same sites, already counted: no second count
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = dispatch.attach_snapshots(page.object_list)
+    page.object_list = dispatch.attach_figures(page.object_list, day)
     return render(
         request,
         "monitoring/dispatch.html",
@@ -162,6 +163,10 @@ def dispatch_list(request):
             "idle": idle,
             "regions": Region.objects.filter(parent__isnull=False).order_by("path"),
             "region": region,
+            # Once for the page, not once per row (bench/RESULTS.md, the dispatch list).
+            "back": request.get_full_path(),
+            "record_url": reverse("monitoring:record_finding"),
+            "problems_url": reverse("problems:problem_list"),
         },
     )
 

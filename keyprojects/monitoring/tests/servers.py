@@ -1,8 +1,11 @@
 """Real sources on loopback for the tests: an HTTP snapshot server drawing a moving shape
-(optionally behind Basic auth, optionally frozen), and an ffmpeg HLS stream of a test pattern."""
+(optionally behind Basic auth, optionally frozen), an ffmpeg HLS stream of a test pattern, and
+an RTSP camera (GStreamer's RTSP server) serving H.264."""
 
 import base64
+import select
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -116,3 +119,68 @@ class HLSStream:
         self.httpd.shutdown()
         self.httpd.server_close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+RTSP_PACKAGES = (  # the same list as .ci/run's
+    "gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good "
+    "gstreamer1.0-plugins-ugly python3-gi"
+)
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, which has the GObject bindings (python3-gi)
+_CHECK = (
+    "import gi; gi.require_version('Gst', '1.0'); gi.require_version('GstRtspServer', '1.0');"
+    "from gi.repository import Gst, GstRtspServer; Gst.init(None);"
+    "missing = [e for e in ('videotestsrc', 'x264enc', 'rtph264pay') if not Gst.ElementFactory.find(e)];"
+    "print(' '.join(missing))"
+)
+
+
+def rtsp_missing() -> str:
+    """Why GStreamer's RTSP server cannot run here, or "" when it can."""
+    if not shutil.which("ffmpeg"):
+        return "ffmpeg is not installed"
+    try:
+        done = subprocess.run([SYSTEM_PYTHON, "-c", _CHECK], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"{SYSTEM_PYTHON} cannot run: {error}"
+    if done.returncode != 0:
+        return f"GStreamer's RTSP server is not importable by {SYSTEM_PYTHON}: {done.stderr.strip()[-200:]}"
+    if done.stdout.strip():
+        return f"GStreamer elements missing: {done.stdout.strip()}"
+    return ""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RTSPCamera:
+    """A real RTSP camera (rtsp_server.py, GStreamer) on loopback: H.264 of a moving test
+    pattern; `stop()` cuts it off as a dead site camera, `start()` brings it back on the same
+    port; `credentials="user:password"` makes it ask for them."""
+
+    def __init__(self, credentials: str = ""):
+        self.port = free_port()
+        self.credentials = credentials
+        self.process = None
+        self.start()
+
+    def start(self):
+        script = str(Path(__file__).with_name("rtsp_server.py"))
+        command = [SYSTEM_PYTHON, script, str(self.port), *([self.credentials] if self.credentials else [])]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        ready, _, _ = select.select([self.process.stdout], [], [], 30)  # never wait forever
+        line = self.process.stdout.readline() if ready else ""
+        if line.strip() != "ready":
+            self.process.kill()
+            raise RuntimeError(f"the RTSP server did not start: {line} {self.process.stderr.read()[-500:]}")
+
+    @property
+    def url(self):
+        return f"rtsp://127.0.0.1:{self.port}/cam"
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)

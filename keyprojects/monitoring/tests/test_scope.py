@@ -91,3 +91,38 @@ def test_the_dispatch_list_costs_the_same_queries_for_more_sites(users, client_f
         project = site(f"查询项目{n}", by=users["county_a"])
         services.store_snapshot(camera(project, by=users["county_a"], source="push"), site_image(n, grain=n))
     assert queries() == few
+
+
+def test_the_page_figures_in_sql_match_the_orm_ones(users):
+    """dispatch._page_figures is hand-written SQL for speed; it must say what the ORM's
+    subqueries (`_figures`, used by the list's filters) say, figure for figure."""
+    import datetime
+
+    from keyprojects.projects.models import Project
+
+    from .. import dispatch
+    from ..choices import Health
+    from ..models import Camera
+
+    today = timezone.localdate()
+    now = timezone.now()
+    busy, quiet = site("郾城区对照项目", by=users["county_a"]), site("郾城区空白项目", by=users["county_a"])
+    first = camera(busy, by=users["county_a"], source="push")
+    camera(busy, by=users["county_a"], source="push", name="2号")
+    for back, step in ((1, 1), (1, 2), (0, 3), (0, 4)):
+        at = now - datetime.timedelta(days=back, minutes=step)
+        services.store_snapshot(Camera.objects.get(pk=first.pk), site_image(step, grain=step), taken_at=at)
+    services.refresh_activity(today - datetime.timedelta(days=1))
+    services.refresh_activity(today)
+    Camera.objects.filter(pk=first.pk).update(health=Health.OFFLINE, stale=True)  # gone since
+    finding = services.record_inspection(Inspection(project=busy, finding="hazard"), by=users["dispatcher"])
+    services.raise_from_inspection(finding, by=users["dispatcher"])
+    ids = [busy.pk, quiet.pk]
+    orm = dispatch._figures(today)
+    expected = {row.pop("pk"): row for row in Project.objects.filter(pk__in=ids).annotate(**orm).values("pk", *orm)}
+    found = dispatch._page_figures(ids, today)
+    assert found == expected
+    busy_figures = found[busy.pk]
+    assert busy_figures["n_cameras"] == 2 and busy_figures["n_offline"] == 1 and busy_figures["open_problems"] == 1
+    assert found[busy.pk]["today_pk"] and found[busy.pk]["yesterday_pk"] and found[busy.pk]["finding"] == "hazard"
+    assert found[quiet.pk]["n_cameras"] == 0 and found[quiet.pk]["today_pk"] is None
