@@ -5,6 +5,7 @@ most of the page's rendering (bench/RESULTS.md, the dispatch list)."""
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ def snapshot_figure(snapshot, label="", width=200):
         label,
         width,
         label,
-        date_filter(snapshot.taken_at, "m-d H:i"),
+        date_filter(localtime(snapshot.taken_at), "m-d H:i"),  # a template converts to local time; Python must
         badge,
     )
 

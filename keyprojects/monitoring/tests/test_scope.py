@@ -126,3 +126,17 @@ def test_the_page_figures_in_sql_match_the_orm_ones(users):
     assert busy_figures["n_cameras"] == 2 and busy_figures["n_offline"] == 1 and busy_figures["open_problems"] == 1
     assert found[busy.pk]["today_pk"] and found[busy.pk]["yesterday_pk"] and found[busy.pk]["finding"] == "hazard"
     assert found[quiet.pk]["n_cameras"] == 0 and found[quiet.pk]["today_pk"] is None
+
+
+def test_the_dispatch_list_shows_a_snapshot_at_its_local_time(users, regions):
+    """Beijing time, as the camera took it: 09:10 on the list, not the UTC 01:10 it is stored as."""
+    project = site("郾城区时刻项目", by=users["county_a"])
+    cam = camera(project, by=users["city_admin"], source="push")
+    taken = timezone.make_aware(timezone.datetime.combine(timezone.localdate(), timezone.datetime.min.time()))
+    services.store_snapshot(cam, site_image(1, grain=1), taken_at=taken.replace(hour=9, minute=10))
+    from django.test import Client
+
+    client = Client()
+    client.force_login(users["dispatcher"])
+    page = client.get("/monitoring/dispatch/").content.decode()
+    assert f"{timezone.localdate():%m-%d} 09:10" in page and "01:10" not in page
