@@ -254,7 +254,7 @@ def hand(t):
 
 def openfisca_columns(t):
     """The same enterprises as the OpenFisca peer reads them: yuan as floats, missing as 0,
-    titles as held or not, codes as flags and indices."""
+    titles as the day granted and whether on file, codes as indices with their lists."""
     import numpy as np
 
     def num(key, scale=100):
@@ -272,18 +272,19 @@ def openfisca_columns(t):
         "power": num(("electricity", 0), 1000),
         "power_last": num(("electricity", 1), 1000),
         "exports": num(("exports", 0)),
-        "founded_year": (t.numbers[("founded", 0)][0] // 10000).astype(np.int32),
+        "founded": t.numbers[("founded", 0)][0].astype(np.int32),
     }
-    for name, column in (("high_tech", "high_tech"), ("specialised", "specialised"), ("little_giant", "little_giant"),
-                         ("above_scale", "above_scale")):  # fmt: skip
-        days, present = t.titles[column]
-        columns[name] = present & (days <= t.ref)
-        if name in ("high_tech", "above_scale"):
-            columns[f"{name}_year"] = np.where(present, days // 10000, 0).astype(np.int32)
+    # raw, as the engine reads them: the peer derives titles held, the age and list membership
+    for name in ("high_tech", "specialised", "little_giant", "above_scale"):
+        days, present = t.titles[name]
+        columns[f"{name}_day"] = days.astype(np.int32)
+        columns[f"{name}_present"] = present
     codes, vocab = t.codes["industry"]
-    columns["industry_in_set"] = np.array([any(w.startswith(p) for p in INDUSTRY_SET) for w in vocab] + [False])[codes]
+    columns["industry"] = codes
+    columns["industry_list"] = np.array([any(w.startswith(p) for p in INDUSTRY_SET) for w in vocab] + [False])
     codes, vocab = t.codes["region"]
-    columns["district"] = np.array([w in DISTRICTS for w in vocab] + [False])[codes]
+    columns["region"] = codes
+    columns["district_list"] = np.array([w in DISTRICTS for w in vocab] + [False])
     codes, vocab = t.codes["scale"]
     index = {"medium": 1, "micro": 2, "small": 3}
     columns["scale"] = np.array([index.get(w, 0) for w in vocab] + [0], dtype=np.int32)[codes]

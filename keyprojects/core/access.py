@@ -83,6 +83,9 @@ class Scope:
     `office_remit` is what each of the four offices (by kind) oversees: lookups on this row,
     `{}` for all rows, absent for none. `reference` marks shared catalogues (regions,
     departments): every signed-in user reads them, only city administrators change them.
+    `public` marks published rows kept by whom the paths reach (a policy and its issuing
+    department): every role the `view` right names reads every row; the other actions and
+    verbs follow the paths.
     """
 
     region: str | None = None  # path to a Region; region staff and dispatchers see the subtree
@@ -96,6 +99,7 @@ class Scope:
     # path(s) to the Users who work the row and their team-mates (an attraction cadre's leads)
     member: str | tuple[str, ...] | None = None
     reference: bool = False
+    public: bool = False
 
     def via(self, prefix: str, **override) -> "Scope":
         """The same reach for a row that belongs to one of these (a project's milestone)."""
@@ -210,7 +214,7 @@ def scope_q(model, user, action=Action.VIEW) -> Q:
         return Q()
     scope: Scope = getattr(model, "scope", Scope())
     allowed = allowed_roles(model, action)
-    if scope.reference:
+    if scope.reference or (scope.public and action == Action.VIEW):
         return Q() if roles(user) & allowed else NOTHING
     # What a user owns (their saved views, their jobs) is theirs to see and change.
     combined = Q(**{scope.owner: user.pk}) if scope.owner else NOTHING
@@ -248,6 +252,13 @@ def can(user, action, target) -> bool:
     if target.pk is None:
         return scope_q(type(target), user, action) != NOTHING
     return type(target).objects.restrict(user, action).filter(pk=target.pk).exists()
+
+
+def refusal(obj, action) -> str:
+    """Why a user who sees `obj` may not `action` it, when the row can say it better than the
+    generic answer (a policy names the department that keeps it); "" otherwise."""
+    explain = getattr(obj, "refusal", None)
+    return str(explain(action)) if explain is not None else ""
 
 
 class RestrictedQuerySet(models.QuerySet):

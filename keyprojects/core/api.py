@@ -15,7 +15,7 @@ from rest_framework.exceptions import APIException, MethodNotAllowed, Validation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .access import Action, can
+from .access import Action, can, refusal
 from .context import acting, bind_user
 from .errors import BIGINT, out_of_range, out_of_range_message
 from .forms import STALE
@@ -228,7 +228,7 @@ class BaseViewSet(viewsets.ModelViewSet):
         obj = super().get_object()
         action = self.access_action()
         if action != Action.VIEW and not can(self.request.user, action, obj):
-            raise PermissionDenied
+            raise PermissionDenied(refusal(obj, action))
         if self.action in {"update", "partial_update"} and version(obj) and sent_version(self.request) is None:
             raise VersionRequired
         return obj

@@ -29,7 +29,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from .access import Action, can
+from .access import Action, can, refusal
 from .context import acting
 
 
@@ -112,7 +112,9 @@ def object_for(model, user, pk, verb: Verb, queryset=None):
     except (TypeError, ValueError, OverflowError) as error:  # a path id that is no id
         raise Http404 from error
     if not can(user, verb.right, obj):
-        raise PermissionDenied(_("You may not do “%(verb)s” on this record.") % {"verb": verb.label})
+        raise PermissionDenied(
+            refusal(obj, verb.right) or _("You may not do “%(verb)s” on this record.") % {"verb": verb.label}
+        )
     return obj
 
 

@@ -26,7 +26,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from . import exports
-from .access import Action, can, memberships
+from .access import Action, can, memberships, refusal
 from .context import acting
 from .errors import BIGINT
 from .filtersets import ChangeFilterSet
@@ -61,7 +61,7 @@ class ScopedView(LoginRequiredMixin, View):
             raise Http404
         obj = get_object_or_404(self.get_queryset(Action.VIEW), pk=self.kwargs["pk"])
         if action != Action.VIEW and not self.get_queryset(action).filter(pk=obj.pk).exists():
-            raise PermissionDenied
+            raise PermissionDenied(refusal(obj, action))
         return obj
 
     def context(self, **extra):

@@ -19,6 +19,13 @@ from .validators import (
 
 # Who the enterprise is; kept by staff. Its own users keep the rest (representative, contact).
 IDENTITY_FIELDS = ("name", "credit_code", "region")
+# An enterprise's region, its parent and grandparent, to the policies issued there
+# (policies.Policy.region) and on to their department: see Enterprise.scope.
+POLICY_REACH = (
+    "region__policies__department",
+    "region__parent__policies__department",
+    "region__parent__parent__policies__department",
+)
 
 
 def keeps_identity(user):
@@ -66,9 +73,12 @@ class Enterprise(BaseModel):
     )
 
     # A service officer serves the enterprises whose projects it serves; the supervision and
-    # coordination offices (监管服务办, 统筹办) see every enterprise.
+    # coordination offices (监管服务办, 统筹办) see every enterprise. A department that issues
+    # 惠企 policies reads the enterprises where its policies apply: the policy's region and the
+    # regions below it (a city policy: every enterprise of the city), up to three levels down.
     scope = Scope(
         region="region",
+        department=POLICY_REACH,
         service_officer="projects__service_officer",
         enterprise_user="users",
         office_remit={OfficeKind.SUPERVISION: {}, OfficeKind.COORDINATION: {}},

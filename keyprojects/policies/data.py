@@ -12,7 +12,7 @@ from keyprojects.enterprises.models import Enterprise, EnterpriseFact
 
 from . import reference
 from .engine import I64, ItemRule, Table
-from .language import field_kind, fields_read, is_title
+from .language import QUARTERLY, field_kind, fields_read, is_title, lag_order, periods
 
 FEN_PER_WAN = Decimal(1_000_000)
 WH_PER_KWH = Decimal(1000)
@@ -62,7 +62,7 @@ def load_table(policy, rules: list[ItemRule], enterprises=None) -> tuple[Table, 
     position = {pk: i for i, pk in enumerate(ids.tolist())}
     fields = set().union(*(fields_read([r.condition, r.formula]) for r in rules)) if rules else set()
     oldest = stale_before(policy)
-    for name, lag in sorted(fields):
+    for name, lag in sorted(fields, key=lambda f: (f[0], lag_order(f[1]))):
         kind = field_kind(name)
         if name in ("industry", "region"):
             words = [(r[1] or None) if name == "industry" else r[2] for r in rows]
@@ -70,11 +70,16 @@ def load_table(policy, rules: list[ItemRule], enterprises=None) -> tuple[Table, 
             index = {w: i for i, w in enumerate(vocab)}
             table.codes[name] = (np.array([index.get(w, -1) for w in words], dtype=np.int32), vocab)
             continue
-        facts = EnterpriseFact.objects.filter(field=name, quarter=0, enterprise_id__in=queryset.values("pk"))
+        facts = EnterpriseFact.objects.filter(field=name, enterprise_id__in=queryset.values("pk"))
         if is_title(name) or kind == "code":
-            facts = facts.filter(year__lte=policy.year).order_by("enterprise_id", "year")  # the latest wins
+            facts = facts.filter(quarter=0, year__lte=policy.year).order_by("enterprise_id", "year")  # latest wins
+        elif isinstance(lag, str):  # a quarter, or several summed
+            table.numbers[(name, lag)] = _quarterly(
+                facts, name, periods(lag, policy.year, policy.as_of), n, position, oldest
+            )
+            continue
         else:
-            facts = facts.filter(year=policy.year - lag)
+            facts = facts.filter(quarter=0, year=policy.year - lag)
         if kind == "code":
             codes = np.full(n, -1, dtype=np.int32)
             found = {pk: text for pk, text in facts.values_list("enterprise_id", "text") if pk in position}
@@ -101,6 +106,22 @@ def load_table(policy, rules: list[ItemRule], enterprises=None) -> tuple[Table, 
     return table, ids
 
 
+def _quarterly(facts, name: str, wanted: list, n: int, position: dict, oldest: date) -> tuple:
+    """A figure summed over quarters: known where every quarter is on file and fresh."""
+    values = np.zeros(n, dtype=I64)
+    count = np.zeros(n, dtype=np.int8)
+    for year, quarter in wanted:
+        rows = facts.filter(year=year, quarter=quarter, number__isnull=False)
+        for pk, number, as_of in rows.values_list("enterprise_id", "number", "as_of").iterator(chunk_size=20000):
+            i = position.get(pk)
+            if i is None:
+                continue
+            values[i] += to_int(name, number, None)
+            count[i] += as_of >= oldest
+    known = count == len(wanted)
+    return values, (None if known.all() else known)
+
+
 def enterprise_facts(policy, enterprise, overrides: dict | None = None) -> reference.Enterprise:
     """One enterprise's facts for the reference evaluator, with source and as-of; `overrides`
     ({(field, lag): int value or None}) replaces figures for a what-if."""
@@ -110,8 +131,15 @@ def enterprise_facts(policy, enterprise, overrides: dict | None = None) -> refer
         if enterprise.industry:
             e.codes["industry"] = enterprise.industry
         e.codes["region"] = enterprise.region.code
-        facts = EnterpriseFact.objects.filter(enterprise=enterprise, quarter=0, year__lte=policy.year).order_by("year")
+        facts = EnterpriseFact.objects.filter(enterprise=enterprise, year__lte=policy.year + 1).order_by("year")
+        quarters = {}
         for fact in facts:
+            if fact.quarter:
+                if fact.number is not None:
+                    quarters[(fact.field, fact.year, fact.quarter)] = fact
+                continue
+            if fact.year > policy.year:
+                continue
             name, lag = fact.field, policy.year - fact.year
             if fact.number is None and fact.day is None and not fact.text:
                 continue
@@ -124,6 +152,16 @@ def enterprise_facts(policy, enterprise, overrides: dict | None = None) -> refer
             elif lag in (0, 1, 2):
                 value.stale = fact.as_of < oldest
                 e.numbers[(name, lag)] = value
+        for name in {key[0] for key in quarters}:
+            for lag in QUARTERLY:
+                found = [quarters.get((name, *p)) for p in periods(lag, policy.year, policy.as_of)]
+                if all(found):
+                    e.numbers[(name, lag)] = reference.Fact(
+                        sum(to_int(name, f.number, None) for f in found),
+                        "、".join(dict.fromkeys(f.source for f in found)),
+                        min(f.as_of for f in found),
+                        stale=any(f.as_of < oldest for f in found),
+                    )
     for (name, lag), value in (overrides or {}).items():
         if field_kind(name) == "code":
             if value:

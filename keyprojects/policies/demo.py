@@ -88,6 +88,15 @@ ITEMS = [
         2_000_000,
     ),
     (
+        "A8",
+        "季度满负荷生产奖励",
+        "automatic",
+        "已认定 规上企业 且 用电量(上一季度) 超过 用电量(上年同季度) 且 用电量(最近四个季度合计) 500万千瓦时以上",
+        "5万元",
+        None,
+        1_000_000,
+    ),
+    (
         "A7",
         "稳岗扩岗补贴",
         "apply",
@@ -115,7 +124,8 @@ POLICY = {
         "第五条 对用电量同比增长且超过500万千瓦时的规上工业企业，给予满负荷生产奖励10万元；超过2000万千瓦时的奖励20万元。\n"  # noqa: E501
         "第六条 对2024年首次认定的高新技术企业，奖励20万元。\n"
         "第七条 对从业人员50人至1000人的规上企业，按每人500元给予稳岗扩岗补贴，最高30万元。\n"
-        "第八条 同一企业享受本措施奖励累计不超过200万元。"
+        "第八条 对上一季度用电量同比增长、最近四个季度用电量合计500万千瓦时以上的规上工业企业，给予季度满负荷生产奖励5万元。\n"  # noqa: E501
+        "第九条 同一企业享受本措施奖励累计不超过200万元。"
     ),
     "interpretation": (
         "本措施实行“免申即享”：市工信局会同税务、统计、供电、科技部门，依据企业已报送的数据自动匹配，"
@@ -166,6 +176,33 @@ def _facts_for(rng, enterprise, index):
     return facts, titles
 
 
+def _quarterly_electricity():
+    """Quarterly electricity (2024Q1–2025Q2) around each enterprise's yearly figure: the second
+    quarter of 2025 up or down on a year before; one in thirty-seven lacks 2025Q1 (数据不足)."""
+    rng = random.Random(1414)
+    yearly = EnterpriseFact.objects.filter(field="electricity", year=YEAR, quarter=0).order_by("enterprise_id")
+    rows = []
+    for index, (enterprise_id, kwh) in enumerate(yearly.values_list("enterprise_id", "number")):
+        base = kwh / 4
+        for year, quarter in [(2024, 1), (2024, 2), (2024, 3), (2024, 4), (2025, 1), (2025, 2)]:
+            if index % 37 == 4 and (year, quarter) == (2025, 1):
+                continue
+            growth = Decimal(rng.uniform(0.85, 1.25)) if year == 2025 else Decimal(rng.uniform(0.9, 1.1))
+            rows.append(
+                EnterpriseFact(
+                    enterprise_id=enterprise_id,
+                    field="electricity",
+                    period="quarter",
+                    year=year,
+                    quarter=quarter,
+                    number=int(base * growth),
+                    source=SOURCES["electricity"],
+                    as_of=date(2025, 7, 10),
+                )  # fmt: skip
+            )
+    return rows
+
+
 def seed_policies(stdout=None):
     with acting(None, "seed_demo"):
         city = Region.objects.get(code="411100")
@@ -212,14 +249,21 @@ def seed_policies(stdout=None):
                         )
                     )
             EnterpriseFact.objects.bulk_create(rows, batch_size=2000)
+        if not EnterpriseFact.objects.filter(quarter__gt=0).exists():
+            EnterpriseFact.objects.bulk_create(_quarterly_electricity(), batch_size=2000)
         own = Enterprise.objects.filter(name="漯河市卫龙商贸有限公司").first()
         if own is not None and not own.bank_account:
             own.bank_name, own.bank_account = "中国工商银行漯河分行", "1711 0200 0920 0123 456"
             own.save()
-        if Policy.objects.filter(number=POLICY["number"]).exists():
+        policy = Policy.objects.filter(number=POLICY["number"]).first()
+        if policy is None:
+            policy = Policy.objects.create(department=department, region=city, **POLICY)
+        have = set(policy.items.values_list("code", flat=True))
+        if have >= {item[0] for item in ITEMS}:
             return
-        policy = Policy.objects.create(department=department, region=city, **POLICY)
         for order, (code, name, mode, condition, formula, cap, budget) in enumerate(ITEMS, start=1):
+            if code in have:
+                continue  # a demo database from before this item: only the new ones are added
             services.save_item(
                 policy,
                 by=None,

@@ -4,12 +4,27 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.core.access import Action, Role, memberships
 from keyprojects.core.forms import BaseModelForm
 from keyprojects.core.verbs import VerbForm
+from keyprojects.orgs.models import Department
 
 from .choices import Outcome
 from .language import RuleError, parse_condition, parse_formula
-from .models import Policy, PolicyItem
+from .models import KEEPERS, Policy, PolicyItem
+
+
+def keeper_departments(user) -> set[int] | None:
+    """The departments whose policies `user` keeps; None for every one (the city)."""
+    if user.is_superuser:
+        return None
+    kept = set()
+    for membership in memberships(user):
+        if membership.role == Role.CITY_ADMIN:
+            return None
+        if membership.role in KEEPERS and membership.department_id:
+            kept.add(membership.department_id)
+    return kept
 
 
 def yuan_to_fen(value: Decimal | None) -> int | None:
@@ -63,6 +78,11 @@ class PolicyForm(BaseModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.total_cap_fen is not None:
             self.initial["total_cap"] = Decimal(self.instance.total_cap_fen) / 100
+        if self.user is not None:
+            # A department keeps its own policies: it offers only its own department(s).
+            kept = keeper_departments(self.user)
+            if kept is not None:
+                self.fields["department"].queryset = Department.objects.filter(pk__in=kept)
 
     def save(self, commit=True):
         self.instance.total_cap_fen = yuan_to_fen(self.cleaned_data.get("total_cap"))
@@ -125,6 +145,8 @@ class ItemForm(BaseModelForm):
             )
             self.fields["policy"].disabled = True
             self.fields["code"].disabled = True
+        if self.user is not None:  # a new item only on a policy the user keeps
+            self.fields["policy"].queryset = Policy.objects.restrict(self.user, Action.CHANGE)
 
 
 class ReviewForm(VerbForm):

@@ -75,8 +75,56 @@ FIELD_TEXT = {
     FactField.BLACKLISTED: "信用黑名单",
 }
 NAMES = {**{v: str(k) for k, v in FIELD_TEXT.items()}, **{v: k for k, v in ATTRIBUTES.items()}}
-LAG_TEXT = {1: "上年", 2: "前年"}
+# Which period a figure is read for: a whole number of years before the policy's year, or a
+# quarter (quarterly facts, `EnterpriseFact.quarter`): the latest quarter ended by the policy's
+# reference date, the same quarter a year earlier, quarter N of the policy's year, or the sum of
+# the four quarters ending with the latest. `periods()` turns one into (year, quarter) pairs.
+LAG_TEXT = {
+    1: "上年",
+    2: "前年",
+    "Q": "上一季度",
+    "QY": "上年同季度",
+    "Q1": "本年第1季度",
+    "Q2": "本年第2季度",
+    "Q3": "本年第3季度",
+    "Q4": "本年第4季度",
+    "Q4S": "最近四个季度合计",
+}
 LAGS = {v: k for k, v in LAG_TEXT.items()}
+QUARTERLY = frozenset(k for k in LAG_TEXT if isinstance(k, str))
+
+
+def latest_quarter(day) -> tuple[int, int]:
+    """The last quarter that ended on or before `day`: (year, quarter)."""
+    quarter = (day.month - 1) // 3 + 1
+    ends = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}[quarter]
+    if (day.month, day.day) != ends:
+        quarter -= 1
+    return (day.year, quarter) if quarter else (day.year - 1, 4)
+
+
+def periods(lag, year: int, as_of) -> list[tuple[int, int]]:
+    """The (year, quarter) periods a figure is read for; quarter 0 is the whole year. A period
+    of several quarters is their sum, known only where every one is."""
+    if not isinstance(lag, str):
+        return [(year - lag, 0)]
+    last_year, last = latest_quarter(as_of)
+    if lag == "Q":
+        return [(last_year, last)]
+    if lag == "QY":
+        return [(last_year - 1, last)]
+    if lag == "Q4S":
+        found, y, q = [], last_year, last
+        for _ in range(4):
+            found.append((y, q))
+            y, q = (y, q - 1) if q > 1 else (y - 1, 4)
+        return found[::-1]
+    return [(year, int(lag[1]))]
+
+
+def lag_order(lag) -> str:
+    """A sort key that sets yearly and quarterly periods side by side."""
+    return f"{lag:02d}" if isinstance(lag, int) else lag
 
 
 def field_kind(name: str) -> str:
@@ -181,8 +229,19 @@ def expr_kind(node, items=frozenset()) -> str:
         name = node.get("field")
         if name not in FACT_KINDS and name not in ATTRIBUTES:
             raise RuleError(_("The rule reads an unknown field “%(field)s”.") % {"field": name})
-        if node.get("lag", 0) not in (0, 1, 2):
-            raise RuleError(_("A field can be read for this year, last year or the year before."))
+        lag = node.get("lag", 0)
+        if not isinstance(lag, int | str) or (lag not in (0, 1, 2) and lag not in QUARTERLY):
+            raise RuleError(
+                _(
+                    "A field can be read for this year, last year or the year before, or for a quarter "
+                    "(上一季度, 上年同季度, 本年第N季度, 最近四个季度合计)."
+                )
+            )
+        if lag in QUARTERLY and field_kind(name) not in (MONEY, COUNT, ENERGY):
+            raise RuleError(
+                _("Only amounts, counts and energy have quarterly figures: “%(field)s” has none.")
+                % {"field": FIELD_TEXT.get(name) or ATTRIBUTES.get(name, name)}
+            )
         return field_kind(name)
     if op == "const":
         if node.get("kind") not in (MONEY, COUNT, ENERGY, DATE, YEARS) or not isinstance(node.get("value"), int):
@@ -332,7 +391,7 @@ def item_refs(node) -> set[str]:
     return found
 
 
-def fields_read(node) -> set[tuple[str, int]]:
+def fields_read(node) -> set[tuple[str, int | str]]:
     """(field, lag) pairs a rule reads."""
     found = set()
     if isinstance(node, dict):

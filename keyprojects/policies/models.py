@@ -7,6 +7,7 @@ would need six decimals there.)"""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.access import ALL_ROLES, Action, Role, Scope
@@ -19,6 +20,14 @@ from keyprojects.orgs.models import Department, Region
 from .choices import GrantEventType, GrantMode, GrantStatus, Outcome, Rounding, RoundingMode
 
 KEEPERS = frozenset({Role.CITY_ADMIN, Role.DEPARTMENT_STAFF})
+
+
+def kept_by(department) -> str:
+    """The refusal a user reads on a policy another department keeps."""
+    return gettext(
+        "This policy is kept by %(department)s: only its staff and the city administrator may change it, "
+        "run the match, revise its rules or top up its pools. Nothing was changed."
+    ) % {"department": department}
 
 
 class Policy(BaseModel):
@@ -54,7 +63,8 @@ class Policy(BaseModel):
     )
     objection_days = models.PositiveSmallIntegerField(_("objection window (days)"), default=7)
 
-    scope = Scope(reference=True)
+    # Published: everyone signed in reads it; its department (and the city) keeps it.
+    scope = Scope(department="department", public=True)
     rights = {
         Action.VIEW: ALL_ROLES,
         Action.ADD: KEEPERS,
@@ -71,6 +81,9 @@ class Policy(BaseModel):
 
     def __str__(self):
         return self.title
+
+    def refusal(self, action) -> str:
+        return kept_by(self.department)
 
 
 class PolicyItem(BaseModel):
@@ -97,7 +110,7 @@ class PolicyItem(BaseModel):
     condition_text = models.TextField(_("eligibility rule (text)"), blank=True)
     formula_text = models.TextField(_("amount formula (text)"), blank=True)
 
-    scope = Scope(reference=True)
+    scope = Scope(department="policy__department", public=True)
     rights = {
         Action.VIEW: ALL_ROLES,
         Action.ADD: KEEPERS,
@@ -114,6 +127,9 @@ class PolicyItem(BaseModel):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def refusal(self, action) -> str:
+        return kept_by(self.policy.department)
 
     def before_write(self):
         from .language import cond_text, expr_text

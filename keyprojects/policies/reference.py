@@ -18,6 +18,7 @@ from .language import (
     expr_text,
     field_kind,
     is_title,
+    lag_order,
     order_items,
     rate_text,
 )
@@ -393,7 +394,7 @@ def explain(ev: Evaluator, code: str, answer, trace: Trace, *, version: str = ""
     rule = ev.by_code[code]
     status, amount_a, amount_b = answer
     values = []
-    for (name, lag), fact in sorted(trace.values.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+    for (name, lag), fact in sorted(trace.values.items(), key=lambda kv: (kv[0][0], lag_order(kv[0][1]))):
         if isinstance(fact, Fact):
             note = "已过期" if fact.stale else ""
             values.append(

@@ -74,7 +74,7 @@ class PolicyViews(ModelViews):
         return {
             "items": items,
             "latest_run": obj.runs.first(),
-            "can_add_item": can(request.user, Action.ADD, PolicyItem),
+            "can_add_item": can(request.user, Action.CHANGE, obj),
         }
 
 
@@ -303,7 +303,12 @@ def preview(request):
     """The rule builder's live preview: the rule as typed over sample enterprises in scope."""
     if not can(request.user, Action.ADD, PolicyItem):
         raise PermissionDenied
-    policy = get_object_or_404(Policy.objects.restrict(request.user), pk=request.POST.get("policy") or 0)
+    try:
+        policy = Policy.objects.restrict(request.user).get(pk=int(request.POST.get("policy") or 0))
+    except (Policy.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not can(request.user, Action.CHANGE, policy):
+        return JsonResponse({"error": policy.refusal(Action.CHANGE)}, status=403)
     try:
         condition = parse_condition(request.POST.get("condition_text", ""))
         formula = parse_formula(request.POST.get("formula_text", ""))
@@ -314,9 +319,15 @@ def preview(request):
     )
     item.rounding = request.POST.get("rounding") or "yuan"
     rows = []
-    # A policy's rule is written for the whole city: its keepers preview it on the city's
-    # enterprises with facts (names and answers only), whatever their own membership reaches.
-    sample = Enterprise.objects.filter(archived_at__isnull=True, facts__isnull=False).distinct().order_by("pk")[:30]
+    # The rule is previewed on enterprises where the policy applies (its region and below),
+    # which its keepers reach (Enterprise.scope), with facts: names and answers only.
+    sample = (
+        Enterprise.objects.filter(
+            archived_at__isnull=True, facts__isnull=False, region__path__startswith=policy.region.path
+        )
+        .distinct()
+        .order_by("pk")[:30]
+    )
     for enterprise in sample.select_related("region"):
         facts = data.enterprise_facts(policy, enterprise)
         row = services.evaluate(policy, facts, [item])[0]

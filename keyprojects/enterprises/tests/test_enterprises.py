@@ -337,4 +337,4 @@ def test_model_clean_normalises_before_validating(regions):
 def test_nav_offers_enterprises_to_who_may_see_some(client_for):
     assert 'href="/enterprises/"' in client_for("county_a").get("/").content.decode()
     assert 'href="/enterprises/"' in client_for("enterprise").get("/").content.decode()
-    assert 'href="/enterprises/"' not in client_for("department").get("/").content.decode()
+    assert 'href="/enterprises/"' not in client_for("leader").get("/").content.decode()

@@ -14,7 +14,7 @@ def fen(value):
 @register.inclusion_tag("policies/_rule_builder.html")
 def rule_builder():
     """The builder's choices: the fields a rule reads (titles apart), boundary words, units."""
-    from ..language import ATTRIBUTES, FIELD_TEXT, PREFIX_WORDS, SUFFIX_WORDS, field_kind, is_title
+    from ..language import ATTRIBUTES, FIELD_TEXT, LAG_TEXT, PREFIX_WORDS, SUFFIX_WORDS, field_kind, is_title
 
     fields = [
         (name, field_kind(code))
@@ -25,6 +25,7 @@ def rule_builder():
     return {
         "fields": fields,
         "titles": titles,
+        "periods": list(LAG_TEXT.values()),  # last year … the quarters (上一季度, 最近四个季度合计)
         "sets": list(ATTRIBUTES.values()),
         "suffix_words": SUFFIX_WORDS,
         "prefix_words": PREFIX_WORDS,

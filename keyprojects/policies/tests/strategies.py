@@ -19,6 +19,8 @@ INDUSTRIES = ["C1353", "C1391", "C2614", "C3130", "I6510", "F5111"]
 REGIONS = ["411102", "411103", "411104", "411121", "411122"]
 SCALES = ["large", "medium", "small", "micro"]
 MONEY_FIELDS = ["revenue", "prior_max_revenue", "rd_expense", "tax_paid"]
+# The periods a figure is read for: this year, last year, and the quarterly ones.
+MONEY_LAGS = (0, 1, "Q", "QY", "Q2", "Q4S")
 TITLES = ["high_tech", "specialised", "little_giant"]
 
 
@@ -44,7 +46,7 @@ def enterprises(draw):
         return draw(st.one_of(st.none(), strategy)) if draw(st.booleans()) else draw(strategy)
 
     for name in MONEY_FIELDS:
-        for lag in (0, 1):
+        for lag in MONEY_LAGS:
             value = maybe(money_values)
             if value is not None:
                 e.numbers[(name, lag)] = Fact(value, "市税务局", date(2025, 3, 31), stale=draw(st.integers(0, 9)) == 0)
@@ -85,7 +87,7 @@ rates = st.builds(
 def money_expr(items, depth=2):
     leaf = st.one_of(
         const("money", st.sampled_from(MONEY_POINTS)),
-        fact(MONEY_FIELDS, (0, 1)),
+        fact(MONEY_FIELDS, MONEY_LAGS),
         *([st.builds(lambda c: {"op": "item", "code": c}, st.sampled_from(items))] if items else []),
     )
     if depth == 0:
@@ -123,7 +125,7 @@ def money_expr(items, depth=2):
                 **({"open": True} if is_open else {}),
             },
             fact(["revenue"]),
-            st.one_of(st.none(), fact(["prior_max_revenue", "revenue"], (0, 1))),
+            st.one_of(st.none(), fact(["prior_max_revenue", "revenue"], MONEY_LAGS)),
             st.lists(tier, min_size=1, max_size=3),
             st.sampled_from(["highest", "cumulative"]),
             st.booleans(),

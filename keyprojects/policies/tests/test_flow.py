@@ -253,7 +253,7 @@ def test_rules_export_as_text_and_import_back_all_or_nothing(world, client_for):
     page = response.content.decode()
     assert response.status_code == 400 and "A2" in page and "利润" in page
     assert PolicyItem.objects.filter(policy=world["policy"]).count() == 2
-    assert len(ITEMS) == 7
+    assert len(ITEMS) == 8
 
 
 def test_no_payment_during_the_objection_window_and_an_objection_sends_the_grant_back_to_review(world, users):

@@ -24,9 +24,10 @@ def declared_verbs() -> dict:
     return {declaration.model: declaration.verbs for declaration in REGISTRY.values() if declaration.verbs}
 
 
-def reaches(scope, role) -> bool:
-    """Whether a role's memberships reach any row of a model with this scope at all."""
-    if scope.reference or role in CITY_WIDE:
+def reaches(scope, role, action=None) -> bool:
+    """Whether a role's memberships reach any row of a model with this scope at all (for
+    `action`: a public model's rows are read by everyone its view right names)."""
+    if scope.reference or role in CITY_WIDE or (scope.public and action == Action.VIEW):
         return True
     return bool(
         {
@@ -62,10 +63,10 @@ def rights_markdown() -> str:
             names = list(Action.values) + [verb.right for verb in verbs.get(model, ())]
             names += [name for name in rights_of(model) if name not in names]
             labels = {verb.right: str(verb.label) for verb in verbs.get(model, ())}
-            kind = " (reference catalogue)" if scope.reference else ""
+            kind = " (reference catalogue)" if scope.reference else " (published)" if scope.public else ""
             lines += ["", f"### {model._meta.label} · {model._meta.verbose_name}{kind}", "", header, rule]
             for name in dict.fromkeys(names):
-                allowed = {r for r in allowed_roles(model, name) if reaches(scope, r)}
+                allowed = {r for r in allowed_roles(model, name) if reaches(scope, r, name)}
                 label = f"`{name}`" + (f" {labels[name]}" if name in labels else "")
                 lines.append(f"| {label} | " + " | ".join("✔" if r in allowed else "—" for r in Role) + " |")
     return "\n".join(lines).strip() + "\n"

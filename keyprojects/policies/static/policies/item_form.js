@@ -27,7 +27,8 @@
     condition.closest(".mb-3, div").before(box);
     const append = (part) => { condition.value = condition.value.trim() ? condition.value.trim() + " 且 " + part : part; run(); };
     document.getElementById("rb-add").addEventListener("click", () => {
-      const field = document.getElementById("rb-field").value;
+      const period = document.getElementById("rb-period").value;
+      const field = document.getElementById("rb-field").value + (period ? "(" + period + ")" : "");
       const word = document.getElementById("rb-word");
       const value = document.getElementById("rb-value").value.trim();
       if (!value) return;
