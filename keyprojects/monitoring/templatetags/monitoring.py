@@ -5,8 +5,8 @@ most of the page's rendering (bench/RESULTS.md, the dispatch list)."""
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 register = template.Library()
