@@ -19,6 +19,15 @@ pytestmark = pytest.mark.django_db
 N = len(forecast.FEATURES)
 
 
+def first_feature_model(*, beats_lights=True, weight=1.0, card=None):
+    """A kept model that reads only how long the next node is past its date, weighted `weight`."""
+    return RiskModel.objects.create(
+        version=1, trained_at=timezone.now(), as_of=date(2024, 12, 1), card=card or {}, beats_lights=beats_lights,
+        parameters={"features": list(forecast.FEATURES), "means": [0.0] * N, "scales": [1.0] * N,
+                    "coefficients": [weight] + [0.0] * (N - 1), "intercept": 0.0},
+    )  # fmt: skip
+
+
 @pytest.fixture(autouse=True)
 def english(settings):
     settings.LANGUAGE_CODE = "en"
@@ -183,15 +192,8 @@ def test_backtest_finds_the_cause_and_beats_the_lights():
 
 
 def test_a_forecast_that_does_not_beat_the_lights_is_not_shown(building, client_for):
-    model = RiskModel.objects.create(
-        version=1,
-        trained_at=timezone.now(),
-        as_of=date(2024, 12, 1),
-        card={"trained_on": {"rows": 500, "late": 100, "projects": 50}, "backtest": {"trained_months": 0}},
-        parameters={"features": list(forecast.FEATURES), "means": [0.0] * N, "scales": [1.0] * N,
-                    "coefficients": [1.0] + [0.0] * (N - 1), "intercept": 0.0},
-        beats_lights=False,
-    )  # fmt: skip
+    card = {"trained_on": {"rows": 500, "late": 100, "projects": 50}, "backtest": {"trained_months": 0}}
+    model = first_feature_model(beats_lights=False, card=card)
     assert forecast.refresh_forecasts(date(2024, 5, 20), model) == 1
     found = RiskForecast.objects.get(project=building)
     assert found.probability > Decimal("0.5") and found.reasons[0]["code"] == "overdue_months"
@@ -205,11 +207,7 @@ def test_a_forecast_that_does_not_beat_the_lights_is_not_shown(building, client_
 def test_the_api_says_how_much_history_is_needed_then_gives_scoped_forecasts(building, api_for):
     empty = api_for("city_admin").get("/api/dashboards/forecasts/").json()
     assert empty["model"] is None and empty["needed"]["rows"] == forecast.MIN_ROWS
-    model = RiskModel.objects.create(
-        version=1, trained_at=timezone.now(), as_of=date(2024, 12, 1), card={}, beats_lights=False,
-        parameters={"features": list(forecast.FEATURES), "means": [0.0] * N, "scales": [1.0] * N,
-                    "coefficients": [1.0] + [0.0] * (N - 1), "intercept": 0.0},
-    )  # fmt: skip
+    model = first_feature_model(beats_lights=False)
     forecast.refresh_forecasts(date(2024, 5, 20), model)
     mine = api_for("county_a").get("/api/dashboards/forecasts/").json()
     assert len(mine["forecasts"]) == 1 and mine["forecasts"][0]["probability"] is None  # not beating the lights
@@ -220,11 +218,7 @@ def test_the_api_says_how_much_history_is_needed_then_gives_scoped_forecasts(bui
 def test_the_leaders_list_and_the_big_screen_carry_delivery_confidence(building, users, client_for):
     building.leader = users["leader"]
     building.save()
-    model = RiskModel.objects.create(
-        version=1, trained_at=timezone.now(), as_of=date(2024, 12, 1), card={}, beats_lights=True,
-        parameters={"features": list(forecast.FEATURES), "means": [0.0] * N, "scales": [1.0] * N,
-                    "coefficients": [1.0] + [0.0] * (N - 1), "intercept": 0.0},
-    )  # fmt: skip
+    model = first_feature_model()
     forecast.refresh_forecasts(date(2024, 5, 20), model)
     mine = client_for("leader").get("/projects/mine/").content.decode()
     assert 'data-testid="card-confidence"' in mine and 'data-testid="open-at-risk"' in mine
@@ -238,11 +232,7 @@ def test_the_weekly_list_tells_each_leader_of_their_low_confidence_projects(buil
 
     building.leader = users["leader"]
     building.save()
-    model = RiskModel.objects.create(
-        version=1, trained_at=timezone.now(), as_of=date(2024, 12, 1), card={}, beats_lights=True,
-        parameters={"features": list(forecast.FEATURES), "means": [0.0] * N, "scales": [1.0] * N,
-                    "coefficients": [3.0] + [0.0] * (N - 1), "intercept": 0.0},
-    )  # fmt: skip
+    model = first_feature_model(weight=3.0)
     forecast.refresh_forecasts(date(2024, 5, 20), model)
     with run_jobs():
         assert tell_leaders_at_risk() == 1
@@ -365,11 +355,7 @@ def test_the_set_based_features_read_as_one_project_at_a_time_did():
 
 
 def test_the_next_days_run_writes_over_yesterdays_forecast(building):
-    model = RiskModel.objects.create(
-        version=1, trained_at=timezone.now(), as_of=date(2024, 12, 1), card={}, beats_lights=True,
-        parameters={"features": list(forecast.FEATURES), "means": [0.0] * N, "scales": [1.0] * N,
-                    "coefficients": [1.0] + [0.0] * (N - 1), "intercept": 0.0},
-    )  # fmt: skip
+    model = first_feature_model()
     forecast.refresh_forecasts(date(2024, 4, 10), model)
     first = RiskForecast.objects.get(project=building)
     forecast.refresh_forecasts(date(2024, 5, 20), model)
