@@ -179,6 +179,17 @@ def markdown(args, sizes, results, exported, imported=None):
             f"| {r.name} | {r.rows:,} | {r.timing.median:.1f} | {r.timing.p95:.1f} | {r.queries} "
             f"| {r.reference.median:.1f} | {r.ratio:.1f} | {'**missed**' if not r.ok else r.verdict} |"
         )
+    after = after_write_ratios(results)
+    if after:
+        lines += [
+            "",
+            "| after a write ÷ read again (same run) | after ms (median) | read again ms (median) | ratio | target |",
+            "|---|---:|---:|---:|---|",
+        ]
+        lines += [
+            f"| {name} | {a:.1f} | {c:.1f} | {a / c:.1f} | {'ok' if a / c <= 3 else '**missed**'} (≤ 3×) |"
+            for name, a, c in after
+        ]
     if exported:
         lines += [
             "",
@@ -208,6 +219,20 @@ def markdown(args, sizes, results, exported, imported=None):
     with RESULTS.open("a", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
     print(f"Appended to {RESULTS}")
+
+
+def after_write_ratios(results):
+    """(name, median after a write, median of the same request read again) for every scenario
+    measured both ways: issue 18 wants the first read after a write ≤ 3× the cached one."""
+    found = []
+    for result in results:
+        if not result.name.endswith(", after a write"):
+            continue
+        base = result.name.removesuffix(", after a write")
+        cached = next((r for r in results if r.name == base or r.name.startswith(base + " (")), None)
+        if cached is not None:
+            found.append((result.name, result.timing.median, cached.timing.median))
+    return found
 
 
 def main(argv=None):
@@ -253,6 +278,8 @@ def main(argv=None):
                     "\n| slip-risk forecast | value |\n|---|---:|\n"
                     + "".join(f"| {k} | {v} |\n" for k, v in forecast.items())
                 )
+    for name, after, cached in after_write_ratios(results):
+        print(f"{name}: {after:.1f} ms after a write / {cached:.1f} ms read again = {after / cached:.1f}×")
     missed = [r.name for r in results if not r.ok] + [r.name for r in imported if not r.ok]
     if missed:
         print("Missed the p95 target: " + "; ".join(missed))
