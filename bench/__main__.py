@@ -33,7 +33,7 @@ def parse(argv):
         "--only",
         nargs="*",
         help="run only scenarios whose name contains one of these words "
-        "(also 'contacts export', 'projects export', 'open data', 'ledger import')",
+        "(also 'contacts export', 'projects export', 'open data', 'ledger import', and by name only 'export ratios')",
     )
     parser.add_argument("--no-exports", action="store_true", help="skip the export memory measurements")
     parser.add_argument("--no-import", action="store_true", help="skip the 10,000-row ledger import")
@@ -153,7 +153,7 @@ def analyze():
             cursor.execute("VACUUM ANALYZE")  # fresh statistics and visibility map, as autovacuum would give
 
 
-def markdown(args, sizes, results, exported, imported=None):
+def markdown(args, sizes, results, exported, imported=None, export_ratios=None):
     from .scenarios import TARGET_MS
 
     command = "python -m bench " + shlex.join(sys.argv[1:])
@@ -216,6 +216,10 @@ def markdown(args, sizes, results, exported, imported=None):
             f"| {'ok' if result.ok else '**missed**'} (≤ {IMPORT_TARGET_S} s) |"
             for result in imported
         ]
+    if export_ratios:
+        from . import exports
+
+        lines += exports.HEADER + export_ratios
     with RESULTS.open("a", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
     print(f"Appended to {RESULTS}")
@@ -261,6 +265,11 @@ def main(argv=None):
         exported += project_scenarios.run_exports()
     if not args.no_exports and wanted("open data"):
         exported += project_scenarios.run_open_data()
+    export_ratios = None
+    if args.only and wanted("export ratios"):  # asked for by name: it exports every project twice
+        from . import exports
+
+        export_ratios = exports.run()
     imported = []
     if not args.no_import and wanted("ledger import"):
         imported = project_scenarios.run_imports()
@@ -271,7 +280,7 @@ def main(argv=None):
 
         forecast = stats_scenarios.run_forecast()
     if args.markdown:
-        markdown(args, sizes, results, exported, imported)
+        markdown(args, sizes, results, exported, imported, export_ratios)
         if forecast:
             with RESULTS.open("a") as handle:
                 handle.write(

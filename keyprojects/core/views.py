@@ -333,7 +333,7 @@ class ModelViews:
     @classmethod
     def export_rows(cls, queryset):
         """An export's cell values, row by row: the page, the background job and the bench."""
-        return exports.rows(cls.export_queryset(queryset), cls.columns())
+        return exports.rows(queryset, cls.columns(), prepare=cls.export_queryset)
 
     @classmethod
     def export(cls, request, queryset, kind):
