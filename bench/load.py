@@ -72,7 +72,7 @@ def environment(args, work):
         "PROMETHEUS_MULTIPROC_DIR": str(work / "prometheus"),
         "GUNICORN_BIND": f"127.0.0.1:{args.port}",
         "GUNICORN_WORKERS": str(args.workers),
-        "GUNICORN_ACCESSLOG": "",
+        "GUNICORN_ACCESSLOG": "/dev/null",
         "ADMIN_SECOND_FACTOR": "0",
     }
 
@@ -91,7 +91,8 @@ class Session:
 
     def headers(self):
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        return {"X-Forwarded-Proto": "https", "Referer": self.base + "/", "Cookie": cookie}
+        referer = self.base.replace("http://", "https://") + "/"  # as the browser behind TLS sends it
+        return {"X-Forwarded-Proto": "https", "Referer": referer, "Cookie": cookie}
 
     async def sign_in(self, username, password):
         await self.get("/login/")
@@ -177,7 +178,10 @@ def main(argv=None):
                 if httpx.get(base + "/health/", timeout=5).status_code in (200, 503):
                     break
             except httpx.HTTPError:
-                time.sleep(1)
+                pass
+            if web.poll() is not None:
+                raise SystemExit(f"bench.load: gunicorn stopped: {(work / 'gunicorn.log').read_text()[-2000:]}")
+            time.sleep(1)
         warm = asyncio.run(run_users(base, 2, 15, password))  # every page once cached, as in service
         single = describe(asyncio.run(run_users(base, 1, args.single_seconds, password)))
         many = describe(asyncio.run(run_users(base, args.users, args.seconds, password)))
