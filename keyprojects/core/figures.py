@@ -226,6 +226,8 @@ def _touched(old, new, target, parts):
             return None
         since, since_stamp = old[ct]
         model = ContentType.objects.get_for_id(ct).model_class()
+        if model is None:  # a content type whose model is gone
+            return None
         links = ["pk"] if model is target else [f.attname for f in _links(model, target)]
         if not links:
             return None
