@@ -6,8 +6,9 @@ References, as for contacts: the same rows fetched by a bare ORM query in the sa
 indicators the reference is indicators.compute() called directly over every entry with the
 cache emptied first (one aggregate query per grouping, without scoping, filters, view or
 template). The pages serve figures cached until the data changes (core/figures.py), so each is
-measured twice: as read again, and "after a write", each request preceded by a change to a
-batch entry so that its figures are computed afresh."""
+measured twice: as read again, and "after a write", each request preceded by one project's stage
+change (core.figures brings the figures up to date over the parts of the projects it touched).
+The after-a-write figure is also given as a ratio to the cached one (issue 18: ≤ 3×)."""
 
 import tempfile
 import time
@@ -19,7 +20,6 @@ from django.urls import NoReverseMatch, Resolver404, resolve
 
 from keyprojects.campaigns import indicators
 from keyprojects.campaigns.models import BatchEntry
-from keyprojects.core.models import ObjectChange
 from keyprojects.orgs.models import Region, User
 from keyprojects.projects.choices import Light, Stage, Tier
 from keyprojects.projects.filtersets import ProjectFilterSet
@@ -66,20 +66,21 @@ def uncached(compute):
 
 
 class AfterWrite:
-    """A request preceded by a change to a batch entry (its change-log row, as every write
-    leaves one), so that figures cached over the entries are computed again."""
+    """A request preceded by a real write: one listed project's stage changes (back and forth
+    from one call to the next), saved and committed as a stage change is, with its change-log
+    entry, so that figures over the entries are brought up to date by the request."""
 
     def __init__(self, request):
-        from django.contrib.contenttypes.models import ContentType
-
         self.request = request
-        self.entry = BatchEntry.objects.order_by("pk").first()
-        self.content_type = ContentType.objects.get_for_model(BatchEntry)
+        entry = BatchEntry.objects.filter(archived_at__isnull=True).order_by("pk").first()
+        self.project = Project.objects.get(pk=entry.project_id)
+        other = Stage.PRODUCING if self.project.stage != Stage.PRODUCING else Stage.STARTED
+        self.stages = [self.project.stage, other]
 
     def __call__(self):
-        ObjectChange.objects.create(
-            content_type=self.content_type, object_id=self.entry.pk, object_repr="bench", actor="bench", action="update"
-        )
+        self.stages.reverse()
+        self.project.stage = self.stages[0]
+        self.project.save()
         self.request()
 
 

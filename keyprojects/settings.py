@@ -145,6 +145,12 @@ AUTH_USER_MODEL = "orgs.User"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    # Each grouped figure keeps its totals and one entry per 256 project ids (core/figures.py):
+    # the default 300 entries of the in-process cache would push a dashboard's figures out.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50_000}}
+    }
 
 # Background work goes through the django.tasks API (built into Django 6). By default the
 # queue is the database and `manage.py db_worker` runs it; with REDIS_URL it is RQ on Redis.
@@ -348,9 +354,10 @@ KEYPROJECTS_MILESTONE_TEMPLATES = {
 }
 KEYPROJECTS_REPORT_DUE_DAY = int(os.environ.get("REPORT_DUE_DAY", 5))  # monthly report due by the 5th
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
-# Indicator and dashboard aggregates are cached until a table they read changes (core/figures.py);
-# this bounds how long a rare commit-order race can leave them behind.
-KEYPROJECTS_FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", 300))
+# Indicator and dashboard aggregates are cached until a table they read changes, and grouped ones
+# are brought up to date part by part (core/figures.py); correctness does not depend on this
+# expiry (the change log's ids follow commit order): it only frees figures nobody reads.
+KEYPROJECTS_FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", 3600))
 # The city's county boundaries (GeoJSON, a static file): project maps and the big screen draw them
 # locally, without a tile server.
 KEYPROJECTS_BOUNDARIES = os.environ.get("BOUNDARIES_STATIC_PATH", "orgs/boundaries/411100.json")

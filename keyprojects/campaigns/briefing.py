@@ -227,7 +227,7 @@ def briefing_docx(user, *, year, month, phase=None):
     if phase is not None:
         entries = indicators.entries_for(user, phase=phase)
         document.add_heading("二、本期项目情况", level=1)
-        totals = indicators.summary(entries)
+        totals = indicators.summary(entries, phases=False)
         document.add_paragraph(
             f"第{chinese_number(phase.number)}期共安排“三个一批”项目{totals['entries']}个，总投资{display.amount(totals['total_investment'])}亿元，"
             f"年度计划投资{display.amount(totals['planned_investment'])}亿元。其中“签约一批”项目{totals['sign']}个、"

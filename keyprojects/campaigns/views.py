@@ -93,7 +93,7 @@ class PhaseViews(ModelViews):
             grouped[Batch(entry.batch)].append(entry)
         return {
             "batches": [(batch, rows) for batch, rows in grouped.items()],
-            "totals": indicators.summary(entries.order_by()),
+            "totals": indicators.summary(entries.order_by(), phases=False),
             "events": PhaseEvent.objects.filter(phase=obj).select_related("actor")[:50],
             "can_list": can(request.user, Action.ADD, BatchEntry) and obj.status == PhaseStatus.PLANNING,
         }
@@ -230,7 +230,7 @@ def indicator_page(request):
             "by_choices": BY_CHOICES,
             "filters": filters,
             "query": _query(filters),
-            "totals": indicators.summary(entries),
+            "totals": indicators.summary(entries, phases=False),
             "phases": Phase.objects.filter(archived_at__isnull=True).order_by("number"),
             "regions": Region.objects.filter(archived_at__isnull=True),
             "fields": Field.choices,
@@ -410,7 +410,7 @@ def summary_page(request):
             "month": f"{year:04d}-{month:02d}",
             "sentence": _summary_sentence(request, year, month),
             "batches": reports.phase_summary(entries),
-            "totals": indicators.summary(entries),
+            "totals": indicators.summary(entries, phases=False),
             "phases": Phase.objects.filter(archived_at__isnull=True).order_by("number"),
         },
     )

@@ -14,6 +14,7 @@ import copy
 import csv
 import gc
 import re
+import struct
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -119,10 +120,17 @@ def read_rows(path):
 
     if kind == "xlsx":
         check_extent(*xlsx_extent(path))
+    if kind == "xls":  # from the cell records, before calamine builds the grid (core/xls.py)
+        from .xls import BrokenXls, first_sheet_extent
+
+        try:
+            extent = first_sheet_extent(path)
+        except (BrokenXls, struct.error) as error:
+            raise UploadError(_("The spreadsheet cannot be read: %(error)s") % {"error": error}) from error
+        check_extent(*extent)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
-        # An .xls is bounded by its format (65,536 × 256 cells); its grid is checked once read.
         check_extent(sheet.height, sheet.width)
         rows = SheetRows(sheet.to_python(skip_empty_area=False))
     except UploadError:

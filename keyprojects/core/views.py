@@ -330,10 +330,14 @@ class ModelViews:
         """The rows an export reads, with what its columns follow (select or prefetch)."""
         return queryset
 
+    # {column field: function(ids) → {pk: cell}}: columns that are no database path (a property)
+    # read for a chunk of rows at once, instead of from objects with their prefetches.
+    export_values: dict = {}
+
     @classmethod
     def export_rows(cls, queryset):
         """An export's cell values, row by row: the page, the background job and the bench."""
-        return exports.rows(cls.export_queryset(queryset), cls.columns())
+        return exports.rows(queryset, cls.columns(), prepare=cls.export_queryset, given=cls.export_values)
 
     @classmethod
     def export(cls, request, queryset, kind):

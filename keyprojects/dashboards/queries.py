@@ -10,8 +10,9 @@ Counting honestly, as the campaign does: 签约一批 / 开工一批 / 投产一
 in 万元 in the database; charts show 亿元 as strings with two decimals (never a float).
 
 Cost: one query per chart whatever the number of entries (the indicator trend is one query plus
-one for the phases' labels, as `indicators.compute` always is); the rows are cached until a table
-they read changes (core.figures), so the big screen reloading every minute reads a few indexes.
+one for the phases' labels, as `indicators.compute` always is); the rows are cached and, after a
+write, computed again only over the projects it touched (core.figures, `cached_groups`), so the
+big screen reloading every minute reads a few indexes.
 """
 
 from decimal import Decimal
@@ -23,7 +24,7 @@ from django.urls import reverse
 from keyprojects.campaigns import indicators
 from keyprojects.campaigns.choices import Batch, PhaseStatus
 from keyprojects.campaigns.models import Phase, chinese_number
-from keyprojects.core.figures import cached_rows
+from keyprojects.core.figures import cached_groups
 from keyprojects.projects.choices import Stage
 
 TREND_INDICATORS = ("start", "production", "capacity")  # 开工率, 投产率, 达效率
@@ -48,7 +49,7 @@ def phase_label(number):
 def headline(entries, user):
     """The seed's sentence: phases held, entries per batch, unique projects, projects at capacity,
     total investment (亿元). One query for the figures (indicators.summary), one for the phases."""
-    figures = indicators.summary(entries)
+    figures = indicators.summary(entries, phases=False)
     held = Phase.objects.restrict(user).filter(archived_at__isnull=True, status=PhaseStatus.HELD).count()
     return {
         "phases_held": held,
@@ -98,11 +99,11 @@ def conversion(grouped):
 
 def per_phase(entries):
     """Entries and total investment (亿元) per phase and batch — one query."""
-    rows = cached_rows(
-        entries.order_by()
-        .values("phase", "phase__number", "batch")
-        .annotate(n=Count("pk"), investment=Sum("total_investment"))
-        .order_by("phase__number", "batch")
+    rows = cached_groups(
+        entries,
+        ["phase", "phase__number", "batch"],
+        {"n": Count("pk"), "investment": Sum("total_investment")},
+        order=["phase__number", "batch"],
     )
     phases = {}
     for row in rows:
@@ -163,19 +164,19 @@ def trends(grouped):
 def region_ranking(entries):
     """Regions (as listed) ranked by entries, with each batch, unique projects, projects at
     capacity and investment (亿元) — one query."""
-    rows = cached_rows(
-        entries.order_by()
-        .values("region", "region__name")
-        .annotate(
-            n=Count("pk"),
-            sign=Count("pk", filter=Q(batch=Batch.SIGN)),
-            start=Count("pk", filter=Q(batch=Batch.START)),
-            produce=Count("pk", filter=Q(batch=Batch.PRODUCE)),
-            projects=Count("project", distinct=True),
-            at_capacity=Count("project", filter=Q(project__stage=Stage.AT_CAPACITY), distinct=True),
-            investment=Sum("total_investment"),
-        )
-        .order_by("-n", "region__name")
+    rows = cached_groups(
+        entries,
+        ["region", "region__name"],
+        {
+            "n": Count("pk"),
+            "sign": Count("pk", filter=Q(batch=Batch.SIGN)),
+            "start": Count("pk", filter=Q(batch=Batch.START)),
+            "produce": Count("pk", filter=Q(batch=Batch.PRODUCE)),
+            "projects": Count("project", distinct=True),
+            "at_capacity": Count("project", filter=Q(project__stage=Stage.AT_CAPACITY), distinct=True),
+            "investment": Sum("total_investment"),
+        },
+        order=["-n", "region__name"],
     )
     return [
         {

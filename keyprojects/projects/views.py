@@ -152,9 +152,40 @@ class ProjectViews(ModelViews):
         people = ("region", "owner", "leader", "service_officer", "department")
         return queryset.select_related(*people).prefetch_related("memberships__list", "tags")
 
+    # The ledger's lists and tags for a chunk of exported projects, by plain values: prefetching
+    # them per object was most of a 50,000-project export (bench/RESULTS.md, export ratios).
+    export_values = {"list_names": lambda ids: _joined_names(_lists_on(ids)), "tag_names": lambda ids: _tag_rows(ids)}
+
     @classmethod
     def detail_context(cls, request, obj):
         return project_context(request, obj)
+
+
+def _joined_names(rows):
+    """{project id: "name、name"} from (project id, name) rows, in their order."""
+    names = {}
+    for project, name in rows:
+        names.setdefault(project, []).append(name)
+    return {project: "、".join(found) for project, found in names.items()}
+
+
+def _lists_on(ids):
+    """(project, list name) of the lists the projects are on today, as Project.list_names reads them."""
+    today = timezone.localdate()
+    return (
+        ListMembership.objects.filter(project__in=ids, archived_at__isnull=True, start__lte=today)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .order_by("-start", "pk")
+        .values_list("project", "list__name")
+    )
+
+
+def _tag_rows(ids):
+    """{project id: "tag、tag"}, tags by name as Project.tag_names reads them."""
+    rows = (
+        Project.tags.through.objects.filter(project__in=ids).order_by("tag__name").values_list("project", "tag__name")
+    )
+    return _joined_names(rows)
 
 
 class ProgressReportViews(ModelViews):

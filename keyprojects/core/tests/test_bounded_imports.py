@@ -61,6 +61,69 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
     assert int(grown_kb) < 30_000, f"reading grew the process by {int(grown_kb) // 1024} MB"
 
 
+def far_cell_xls(path, row=65_535, column=255):
+    """A 6 KB .xls: a ledger's header and one cell at the format's last address."""
+    import xlwt
+
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("台账")
+    for position, value in enumerate(HEADER):
+        sheet.write(0, position, value)
+    sheet.write(row, column, "x")
+    workbook.save(str(path))
+
+
+def test_a_tiny_xls_with_a_cell_at_its_last_address_is_refused_without_building_its_grid(tmp_path):
+    """calamine built the whole 65,536 × 256 grid of such a file (about 1 GB); its cell records
+    are read first now (core/xls.py). In a process of its own, whose peak memory is its own."""
+    path = tmp_path / "far.xls"
+    far_cell_xls(path)
+    assert path.stat().st_size < 8000
+    script = f"""
+import resource, django, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyprojects.settings")
+django.setup()
+from django.utils import translation
+from keyprojects.core.imports import UploadError, read_rows
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+translation.activate("en")
+try:
+    read_rows({str(path)!r})
+except UploadError as error:
+    print(error.messages[0])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    message, grown_kb = result.stdout.strip().splitlines()
+    assert message == (
+        "The sheet reaches column 256; at most 100 columns are read. Delete the cells to the right of the ledger."
+    )
+    assert int(grown_kb) < 30_000, f"reading grew the process by {int(grown_kb) // 1024} MB"
+
+
+def test_an_ordinary_xls_ledger_is_read_whole(tmp_path):
+    import xlwt
+
+    path = tmp_path / "ledger.xls"
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("台账")
+    for number in range(1500):  # a workbook stream past the mini stream's 4,096 bytes
+        for position, value in enumerate(
+            HEADER if number == 0 else [f"周{number}", "专员", f"139{number:08d}", "郾城区"]
+        ):
+            sheet.write(number, position, value)
+    workbook.save(str(path))
+    rows = list(read_rows(path))
+    assert len(rows) == 1500 and rows[0][:4] == HEADER and rows[1499][0] == "周1499"
+
+
+def test_a_broken_xls_is_refused_with_a_message(tmp_path):
+    path = tmp_path / "broken.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\xff" * 600)
+    with pytest.raises(UploadError):
+        read_rows(path)
+
+
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
 def test_rows_past_the_limit_fail_the_import_naming_the_limit(client_for, run_jobs, settings, kind):
     settings.IMPORT_MAX_ROWS = 5
