@@ -16,6 +16,7 @@ from .language import comparison, field_kind, is_title, item_refs, order_items
 from .semantics import AMBIGUOUS, MISSING, NO, ROUNDING_UNITS, YES
 
 I64 = np.int64
+CAP_SLICE = 32768  # columns of the answer block summed at a time for the total cap (fits in L2)
 
 
 @dataclass
@@ -30,6 +31,34 @@ class Table:
     titles: dict = field(default_factory=dict)
     codes: dict = field(default_factory=dict)
     ids: np.ndarray | None = None
+
+
+class _Picked(dict):
+    """A table's columns at some rows only, gathered when a formula first reads them."""
+
+    def __init__(self, source: dict, rows: np.ndarray, kind: str):
+        super().__init__()
+        self.source, self.rows, self.kind = source, rows, kind
+
+    def __missing__(self, key):
+        values, extra = self.source[key]
+        if self.kind == "codes":  # extra is the vocabulary
+            picked = (values[self.rows], extra)
+        else:  # extra is known (None: all) or present
+            picked = (values[self.rows], None if extra is None else extra[self.rows])
+        self[key] = picked
+        return picked
+
+
+def picked(table: Table, rows: np.ndarray) -> Table:
+    """The enterprises at `rows` of a table, their columns gathered lazily."""
+    return Table(
+        n=len(rows),
+        ref=table.ref,
+        numbers=_Picked(table.numbers, rows, "numbers"),
+        titles=_Picked(table.titles, rows, "titles"),
+        codes=_Picked(table.codes, rows, "codes"),
+    )
 
 
 @dataclass
@@ -84,18 +113,27 @@ def has_open(node, items: dict | None = None, seen=None) -> bool:
 class _Run:
     """One evaluation: the table, the reading and the cache of shared sub-trees."""
 
-    def __init__(self, table: Table, reading: str, results: dict):
+    def __init__(self, table: Table, reading: str, results: dict, sparse: float = 0.0):
         self.t = table
         self.reading = reading
+        self.sparse = sparse  # evaluate over the rows that matter when fewer than this share
         self.cache: dict = {}
         self.results = results  # item code -> (status, amount) in this reading
         self._scratch = None
         self.rows = None  # (item index, status block, amount block): where the answers go
+        self.support = None  # (the last sparse ladder's column, the rows where it may be > 0)
 
     def out(self, code: str) -> tuple[np.ndarray, np.ndarray]:
         """The status and amount columns an item's answers are written into."""
         index, status, amount = self.rows
         return status[index[code]], amount[index[code]]
+
+    def few(self, mask: np.ndarray) -> np.ndarray | None:
+        """The rows where `mask` holds, when they are few enough to evaluate over them alone
+        (counted first: the indices of most of a million rows cost more than they save)."""
+        if np.ndim(mask) == 1 and np.count_nonzero(mask) < self.sparse * self.t.n:
+            return np.flatnonzero(mask)
+        return None
 
     def scratch(self) -> np.ndarray:
         """A boolean column to compute a mask into, reused by every item of the run."""
@@ -273,19 +311,34 @@ def _expr(node, items) -> Expr:
         tiers = [(I64(t["at"]), *comparison(t["word"], t.get("incl")), I64(t["amount"])) for t in node["tiers"]]
         mode, is_open = node["mode"], bool(node.get("open"))
         rising = all(a[-1] <= b[-1] for a, b in zip(tiers, tiers[1:], strict=False))
+        lowest = min((t[0] for t in tiers), default=None)
 
         def ladder(r):
             v, k, p = of(r)
+            pv = None
             if prior is not None:
                 pv, pk, pp = prior(r)
                 k, p = _and(k, pk), _and(p, pp)
             use = mode
             if is_open and r.reading == "B":
                 use = "cumulative" if mode == "highest" else "highest"
-            total = np.zeros(r.t.n, dtype=I64)
+            if np.ndim(v) == 1 and tiers:
+                # only enterprises at or above the lowest threshold can reach a tier (usually few)
+                rows = r.few(v >= lowest)
+                if rows is not None:
+                    sv = v[rows]
+                    spv = pv[rows] if np.ndim(pv) == 1 else pv
+                    full = np.zeros(r.t.n, dtype=I64)
+                    full[rows] = climb(sv, spv, use, len(rows))
+                    r.support = (full, rows)  # an item paying this ladder need look nowhere else
+                    return full, k, p
+            return climb(v, pv, use, r.t.n), k, p
+
+        def climb(v, pv, use, n):
+            total = np.zeros(n, dtype=I64)
             for at, _direction, inclusive, amount in tiers:
                 reached = v >= at if inclusive else v > at
-                if prior is not None:
+                if pv is not None:
                     reached &= pv < at if inclusive else pv <= at
                 if use == "cumulative":
                     np.add(total, amount, out=total, where=reached)
@@ -293,7 +346,7 @@ def _expr(node, items) -> Expr:
                     np.putmask(total, reached, amount)
                 else:
                     np.putmask(total, reached & (total < amount), amount)
-            return total, k, p
+            return total
 
         return ladder
     if op == "brackets":
@@ -309,6 +362,17 @@ def _expr(node, items) -> Expr:
             total = np.zeros(r.t.n, dtype=I64)
             part = np.empty(r.t.n, dtype=I64)  # one column for every band, computed in place
             for low, width, num, den in bands:
+                if low > 0 and np.ndim(v) == 1:
+                    rows = r.few(v > low)  # a band above the first pays 0 below its floor
+                    if rows is not None:
+                        sub = v[rows] - low
+                        if width is not None:
+                            np.minimum(sub, width, out=sub)
+                        sub *= 2 * num
+                        sub += den
+                        sub //= 2 * den
+                        total[rows] += sub
+                        continue
                 np.subtract(v, low, out=part)
                 np.maximum(part, 0, out=part)
                 if width is not None:
@@ -461,6 +525,12 @@ def _absent(v, k, p, n):
     return v, k
 
 
+def _fixed(node) -> bool:
+    """Whether a formula is a fixed amount (a constant, or constants summed and compared)."""
+    op = node.get("op")
+    return op == "const" or (op in ("add", "sub", "min", "max") and all(_fixed(a) for a in node["args"]))
+
+
 def multiple_of(node, unit: int, items) -> bool:
     """Whether an amount formula only ever yields multiples of `unit` (fen): then rounding to
     that unit changes nothing and is skipped. Decided once, when the rules are compiled."""
@@ -491,6 +561,10 @@ def multiple_of(node, unit: int, items) -> bool:
 class Program:
     """A policy's items compiled once; `run(table)` answers every item for every enterprise."""
 
+    # Below this share of enterprises, a formula (or a ladder, or a bracket above the first) is
+    # evaluated over the enterprises it concerns alone and scattered back; above it, over all.
+    sparse = 0.3
+
     def __init__(self, rules: list[ItemRule], total_cap: int | None = None):
         self.rules = list(rules)
         self.by_code = _Items((r.code, r) for r in self.rules)
@@ -508,14 +582,20 @@ class Program:
         self.owned = {r.code: fresh(r.formula, self.by_code) for r in self.rules}
         # items paid whatever the enterprise (总是): no condition to evaluate or apply
         self.always = {r.code: r.condition == {"test": "true"} for r in self.rules}
+        # a formula that reads no other item and is not a fixed amount can be evaluated over the
+        # enterprises whose condition holds alone (the sub-table gathers what it reads)
+        self.local = {
+            r.code: not self.always[r.code] and not item_refs(r.formula) and not _fixed(r.formula) for r in self.rules
+        }
+        self.laddered = {r.code: r.formula.get("op") == "tiers" for r in self.rules}
         # items whose amount is always a multiple of their rounding unit need no rounding
         self.whole = {r.code: multiple_of(r.formula, ROUNDING_UNITS[r.rounding], self.by_code) for r in self.rules}
 
     def run(self, table: Table) -> dict[str, Outcome]:
         results_a: dict = {}
         results_b: dict = {}
-        run_a = _Run(table, "A", results_a)
-        run_b = _Run(table, "B", results_b)
+        run_a = _Run(table, "A", results_a, self.sparse)
+        run_b = _Run(table, "B", results_b, self.sparse)
         run_b.cache = run_a.cache  # sub-trees that do not depend on the reading are shared
         # Every item's answers are rows of one block, allocated once: twenty separate 8 MB
         # columns cost the kernel as much in page faults as the arithmetic costs (getrusage:
@@ -531,10 +611,10 @@ class Program:
         for code in self.order:
             results_a[code] = self._item(code, run_a)
             results_b[code] = self._item(code, run_b) if self.opened[code] else results_a[code]
-        if self.total_cap is not None:
-            self._cap(results_a, table.n)
+        if self.total_cap is not None and self.rules:
+            self._cap(run_a)
             if any(self.opened.values()):
-                self._cap(results_b, table.n)
+                self._cap(run_b)
         outcomes = {}
         for rule in self.rules:
             sa, aa = results_a[rule.code]
@@ -554,7 +634,16 @@ class Program:
         rule = self.by_code[code]
         always = self.always[code]
         cv, ck = (True, None) if always else self.cond[code](r)
-        av, ak, _ap = self.formula[code](r)
+        av = None
+        if self.local[code]:
+            rows = r.few(cv)
+            if rows is not None:
+                sub = _Run(picked(r.t, rows), r.reading, {}, r.sparse)
+                av, ak, _ap = self.formula[code](sub)
+                if np.ndim(av) == 1:
+                    return self._sparse(code, rows, av, ak, ck, r)
+        if av is None:
+            av, ak, _ap = self.formula[code](r)
         unit = ROUNDING_UNITS[rule.rounding]
         scratch = r.scratch()
         if np.ndim(av) == 0:  # a fixed amount: rounded and capped once, not per enterprise
@@ -580,7 +669,75 @@ class Program:
                 np.putmask(status, np.logical_not(ck, out=scratch), MISSING)
             np.multiply(cv, I64(amount), out=out)
             return status, out
-        owned = self.owned[code]  # the formula's column is its own: round, cap and zero in place
+        if self.laddered[code] and r.support is not None and r.support[0] is av:
+            return self._supported(code, r.support[1], av, ak, cv, ck, r)
+        amount = self._round_cap(code, av, self.owned[code])
+        yes = np.greater(amount, 0)  # YES: the condition holds and there is something to pay
+        if not always:
+            yes &= cv
+        if ak is not None:
+            yes &= ak
+        status, out = r.out(code)
+        np.multiply(amount, yes, out=out)
+        np.copyto(status, yes)  # YES is 1, NO 0
+        if ck is not None:
+            np.putmask(status, np.logical_not(ck, out=scratch), MISSING)
+        if ak is not None:
+            np.logical_not(ak, out=scratch)
+            if not always:
+                scratch &= cv
+            np.putmask(status, scratch, MISSING)
+        return status, out
+
+    def _sparse(self, code: str, rows, av, ak, ck, r: _Run):
+        """An item whose formula was evaluated over `rows` alone (where its condition holds):
+        the answers are NO elsewhere (数据不足 where the condition is unknown), scattered here."""
+        amount = self._round_cap(code, av, True)  # gathered columns are the sub-run's own
+        yes = np.greater(amount, 0)
+        if ak is not None:
+            yes &= ak
+        amount *= yes
+        status, out = r.out(code)
+        out.fill(0)
+        out[rows] = amount
+        status.fill(NO)
+        status[rows] = yes  # YES is 1, NO 0
+        if ak is not None:
+            status[rows[~ak]] = MISSING
+        if ck is not None:
+            np.putmask(status, np.logical_not(ck, out=r.scratch()), MISSING)
+        return status, out
+
+    def _supported(self, code: str, rows, av, ak, cv, ck, r: _Run):
+        """An item paying a ladder that only `rows` reach: 0 elsewhere, so NO there (数据不足
+        where the condition or the ladder's figures are unknown)."""
+        always = self.always[code]
+        amount = self._round_cap(code, av[rows], True)
+        yes = np.greater(amount, 0)
+        if not always:
+            yes &= cv[rows]
+        if ak is not None:
+            yes &= ak[rows]
+        amount *= yes
+        status, out = r.out(code)
+        out.fill(0)
+        out[rows] = amount
+        status.fill(NO)
+        status[rows] = yes
+        scratch = r.scratch()
+        if ck is not None:
+            np.putmask(status, np.logical_not(ck, out=scratch), MISSING)
+        if ak is not None:
+            np.logical_not(ak, out=scratch)
+            if not always:
+                scratch &= cv
+            np.putmask(status, scratch, MISSING)
+        return status, out
+
+    def _round_cap(self, code: str, av, owned: bool):
+        """An item's formula's column rounded to its unit and capped (in place when `owned`)."""
+        rule = self.by_code[code]
+        unit = ROUNDING_UNITS[rule.rounding]
         if unit != 1 and not self.whole[code]:
             if owned:
                 amount = av
@@ -599,42 +756,36 @@ class Program:
             if fresh:
                 np.minimum(amount, I64(rule.cap), out=amount)
             else:
-                amount, fresh = np.minimum(amount, I64(rule.cap)), True
-        yes = np.greater(amount, 0)  # YES: the condition holds and there is something to pay
-        if not always:
-            yes &= cv
-        if ak is not None:
-            yes &= ak
-        status, out = r.out(code)
-        np.multiply(amount, yes, out=out)
-        np.copyto(status, yes)  # YES is 1, NO 0
-        if ck is not None:
-            np.putmask(status, np.logical_not(ck, out=scratch), MISSING)
-        if ak is not None:
-            np.logical_not(ak, out=scratch)
-            if not always:
-                scratch &= cv
-            np.putmask(status, scratch, MISSING)
-        return status, out
+                amount = np.minimum(amount, I64(rule.cap))
+        return amount
 
-    def _cap(self, results: dict, n: int):
+    def _cap(self, run: _Run):
         """The per-enterprise total cap, in the items' order. Only enterprises whose items add up
-        to more than the cap are touched (usually few): the others keep every amount."""
+        to more than the cap are touched (usually few): the others keep every amount.
+
+        Every item's amounts are rows of one block, so the totals are one reduction over it, by
+        slices of columns that stay in the cache (twenty passes over 8 MB columns cost twice
+        as much). Amounts are never negative, so granting in order is a prefix sum: each item
+        gets what is left of the cap after the items before it, at most its own amount."""
+        _index, status, amount = run.rows
         cap = I64(self.total_cap)
-        total = np.zeros(n, dtype=I64)
-        for rule in self.rules:
-            total += results[rule.code][1]
+        n = run.t.n
+        total = np.empty(n, dtype=I64)
+        for start in range(0, n, CAP_SLICE):
+            np.add.reduce(amount[:, start : start + CAP_SLICE], axis=0, out=total[start : start + CAP_SLICE])
         over = np.flatnonzero(total > cap)
         if not len(over):
             return
-        remaining = np.full(len(over), cap)
-        for rule in self.rules:
-            status, amount = results[rule.code]
-            granted = np.minimum(amount[over], remaining)
-            remaining -= granted
-            amount[over] = granted
-            dropped = over[(granted == 0) & (status[over] == YES)]
-            status[dropped] = NO
+        wanted = amount[:, over]
+        before = np.cumsum(wanted, axis=0)
+        before -= wanted
+        np.subtract(cap, before, out=before)
+        np.maximum(before, 0, out=before)
+        granted = np.minimum(wanted, before)
+        answers = status[:, over]
+        answers[(granted == 0) & (answers == YES)] = NO
+        amount[:, over] = granted
+        status[:, over] = answers
 
 
 def table_from(enterprises, ref: int) -> Table:

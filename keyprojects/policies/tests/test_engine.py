@@ -25,16 +25,20 @@ pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiv
 
 
 def run_both(rules, total_cap, firms):
-    program = Program(rules, total_cap)
+    """The engine three ways (over every row, over the rows that matter only, and as it chooses)
+    against the reference evaluator, enterprise by enterprise."""
     fields = set().union(*(fields_read([r.condition, r.formula]) for r in rules))
-    table = complete(table_from(firms, REF), fields)
-    outcomes = program.run(table)
-    for i, firm in enumerate(firms):
-        answers, _traces = Evaluator(rules, firm, total_cap).run()
-        for rule in rules:
-            got = outcomes[rule.code]
-            engine = (int(got.status[i]), int(got.amount[i]), int(got.amount_b[i]))
-            assert engine == answers[rule.code], (rule.code, i)
+    expected = [Evaluator(rules, firm, total_cap).run()[0] for firm in firms]
+    for sparse in (0.0, 2.0, None):
+        program = Program(rules, total_cap)
+        if sparse is not None:
+            program.sparse = sparse
+        outcomes = program.run(complete(table_from(firms, REF), fields))
+        for i, answers in enumerate(expected):
+            for rule in rules:
+                got = outcomes[rule.code]
+                engine = (int(got.status[i]), int(got.amount[i]), int(got.amount_b[i]))
+                assert engine == answers[rule.code], (rule.code, i, sparse)
     return outcomes
 
 
