@@ -359,10 +359,9 @@ def _expr(node, items) -> Expr:
 
         def brackets(r):
             v, k, p = of(r)
-            total = np.zeros(r.t.n, dtype=I64)
-            part = np.empty(r.t.n, dtype=I64)  # one column for every band, computed in place
+            total = part = None  # the first band is computed in the total itself, the rest in `part`
             for low, width, num, den in bands:
-                if low > 0 and np.ndim(v) == 1:
+                if low > 0 and np.ndim(v) == 1 and total is not None:
                     rows = r.few(v > low)  # a band above the first pays 0 below its floor
                     if rows is not None:
                         sub = v[rows] - low
@@ -373,14 +372,24 @@ def _expr(node, items) -> Expr:
                         sub //= 2 * den
                         total[rows] += sub
                         continue
-                np.subtract(v, low, out=part)
-                np.maximum(part, 0, out=part)
+                if total is None:
+                    into = total = np.empty(r.t.n, dtype=I64)
+                else:
+                    into = part = np.empty(r.t.n, dtype=I64) if part is None else part
+                if low:
+                    np.subtract(v, low, out=into)
+                    np.maximum(into, 0, out=into)
+                else:
+                    np.maximum(v, 0, out=into)
                 if width is not None:
-                    np.minimum(part, width, out=part)
-                part *= 2 * num
-                part += den
-                part //= 2 * den
-                total += part
+                    np.minimum(into, width, out=into)
+                into *= 2 * num
+                into += den
+                into //= 2 * den
+                if into is part:
+                    total += part
+            if total is None:
+                total = np.zeros(r.t.n, dtype=I64)
             return total, k, p
 
         return brackets
