@@ -4,6 +4,13 @@ closures; identical sub-trees are evaluated once per run (a ladder and its "firs
 the same revenue column), and a column without missing values carries no mask at all, so the
 engine does what hand-written NumPy does and no more. The meaning is `semantics.py`'s; the
 reference evaluator (`reference.py`) computes the same for one enterprise with its explanation.
+
+Where speed forces an unusual way: an item's formula is evaluated only over the enterprises
+whose condition holds when they are few (`_Run.few`: a sub-table gathers the columns the formula
+reads, and the answers are scattered back), and so are a ladder's tiers (over those at or above
+its lowest threshold) and the bands of marginal brackets above the first. Every pass over a
+million int64 rows costs about half a millisecond here, and most items pay a few per cent of
+enterprises. The property test runs the engine all dense, all sparse and as it chooses.
 """
 
 import json
@@ -769,32 +776,34 @@ class Program:
         return amount
 
     def _cap(self, run: _Run):
-        """The per-enterprise total cap, in the items' order. Only enterprises whose items add up
-        to more than the cap are touched (usually few): the others keep every amount.
-
-        Every item's amounts are rows of one block, so the totals are one reduction over it, by
-        slices of columns that stay in the cache (twenty passes over 8 MB columns cost twice
-        as much). Amounts are never negative, so granting in order is a prefix sum: each item
-        gets what is left of the cap after the items before it, at most its own amount."""
+        """The per-enterprise total cap, in the items' order, over the answer block a slice of
+        columns at a time (the slice stays in the cache while it is summed, checked and cut).
+        Only enterprises whose items add up to more than the cap are touched (usually few).
+        Amounts are never negative, so granting in order is a prefix sum: each item gets what
+        is left of the cap after the items before it, at most its own amount."""
         _index, status, amount = run.rows
         cap = I64(self.total_cap)
         n = run.t.n
-        total = np.empty(n, dtype=I64)
+        total = np.empty(min(n, CAP_SLICE), dtype=I64)
         for start in range(0, n, CAP_SLICE):
-            np.add.reduce(amount[:, start : start + CAP_SLICE], axis=0, out=total[start : start + CAP_SLICE])
-        over = np.flatnonzero(total > cap)
-        if not len(over):
-            return
-        wanted = amount[:, over]
-        before = np.cumsum(wanted, axis=0)
-        before -= wanted
-        np.subtract(cap, before, out=before)
-        np.maximum(before, 0, out=before)
-        granted = np.minimum(wanted, before)
-        answers = status[:, over]
-        answers[(granted == 0) & (answers == YES)] = NO
-        amount[:, over] = granted
-        status[:, over] = answers
+            stop = min(n, start + CAP_SLICE)
+            block = amount[:, start:stop]
+            np.add.reduce(block, axis=0, out=total[: stop - start])
+            over = np.flatnonzero(total[: stop - start] > cap)
+            if not len(over):
+                continue
+            wanted = block[:, over]  # gathered while the slice is still in the cache
+            before = np.cumsum(wanted, axis=0)
+            before -= wanted
+            np.subtract(cap, before, out=before)
+            np.maximum(before, 0, out=before)
+            granted = np.minimum(wanted, before)
+            # only the cells the cap changes are written back; an amount above 0 is a YES, so
+            # one cut to 0 becomes a NO, found from the amounts alone
+            items, at = np.nonzero(granted != wanted)
+            block[items, over[at]] = granted[items, at]
+            cut = granted[items, at] == 0
+            status[items[cut], start + over[at[cut]]] = NO
 
 
 def table_from(enterprises, ref: int) -> Table:
