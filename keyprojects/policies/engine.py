@@ -138,7 +138,7 @@ class _Run:
     def few(self, mask: np.ndarray) -> np.ndarray | None:
         """The rows where `mask` holds, when they are few enough to evaluate over them alone
         (counted first: the indices of most of a million rows cost more than they save)."""
-        if np.ndim(mask) == 1 and np.count_nonzero(mask) < self.sparse * self.t.n:
+        if self.sparse and np.ndim(mask) == 1 and np.count_nonzero(mask) < self.sparse * self.t.n:
             return np.flatnonzero(mask)
         return None
 
@@ -580,6 +580,7 @@ class Program:
     # Below this share of enterprises, a formula (or a ladder, or a bracket above the first) is
     # evaluated over the enterprises it concerns alone and scattered back; above it, over all.
     sparse = 0.3
+    sparse_from = 50_000  # below this many enterprises, the bookkeeping costs more than it saves
 
     def __init__(self, rules: list[ItemRule], total_cap: int | None = None):
         self.rules = list(rules)
@@ -610,8 +611,9 @@ class Program:
     def run(self, table: Table) -> dict[str, Outcome]:
         results_a: dict = {}
         results_b: dict = {}
-        run_a = _Run(table, "A", results_a, self.sparse)
-        run_b = _Run(table, "B", results_b, self.sparse)
+        share = self.sparse if table.n >= self.sparse_from else 0.0
+        run_a = _Run(table, "A", results_a, share)
+        run_b = _Run(table, "B", results_b, share)
         run_b.cache = run_a.cache  # sub-trees that do not depend on the reading are shared
         # Every item's answers are rows of one block, allocated once: twenty separate 8 MB
         # columns cost the kernel as much in page faults as the arithmetic costs (getrusage:

@@ -32,7 +32,7 @@ def run_both(rules, total_cap, firms):
     for sparse in (0.0, 2.0, None):
         program = Program(rules, total_cap)
         if sparse is not None:
-            program.sparse = sparse
+            program.sparse, program.sparse_from = sparse, 0
         outcomes = program.run(complete(table_from(firms, REF), fields))
         for i, answers in enumerate(expected):
             for rule in rules:
