@@ -70,7 +70,7 @@ def synthetic(n, seed=14):
     """n enterprises as engine columns: log-normal revenue, a few per cent of figures missing."""
     import numpy as np
 
-    from keyprojects.policies.engine import I64, Table
+    from keyprojects.policies.table import I64, Table
 
     rng = np.random.default_rng(seed)
     yuan = np.minimum(rng.lognormal(16.0, 1.6, n), 5e11)

@@ -11,8 +11,9 @@ from keyprojects.enterprises.choices import FACT_KINDS, FactKind
 from keyprojects.enterprises.models import Enterprise, EnterpriseFact
 
 from . import reference
-from .engine import I64, ItemRule, Table
+from .engine import ItemRule
 from .language import QUARTERLY, field_kind, fields_read, is_title, lag_order, periods
+from .table import I64, Table
 
 FEN_PER_WAN = Decimal(1_000_000)
 WH_PER_KWH = Decimal(1000)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from keyprojects.policies.engine import ItemRule, Program, complete, table_from
+from keyprojects.policies.engine import ItemRule, Program
 from keyprojects.policies.language import (
     RuleError,
     cond_check,
@@ -18,6 +18,7 @@ from keyprojects.policies.language import (
 )
 from keyprojects.policies.reference import Enterprise, Evaluator, Fact
 from keyprojects.policies.semantics import AMBIGUOUS, MISSING, NO, YES
+from keyprojects.policies.table import complete, table_from
 
 from .strategies import REF, conditions, enterprises, money_expr, policies
 
