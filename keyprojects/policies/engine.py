@@ -532,6 +532,18 @@ def multiple_of(node, unit: int, items) -> bool:
     return False  # figures, rates, brackets, ages: anything
 
 
+def _scatter(r, code: str, rows, amount, yes):
+    """An item's answers computed over `rows` alone written into its rows of the run's block:
+    the amount where it pays, 0 and NO everywhere else."""
+    amount *= yes
+    status, out = r.out(code)
+    out.fill(0)
+    out[rows] = amount
+    status.fill(NO)
+    status[rows] = yes  # YES is 1, NO 0
+    return status, out
+
+
 class Program:
     """A policy's items compiled once; `run(table)` answers every item for every enterprise."""
 
@@ -672,12 +684,7 @@ class Program:
         yes = np.greater(amount, 0)
         if ak is not None:
             yes &= ak
-        amount *= yes
-        status, out = r.out(code)
-        out.fill(0)
-        out[rows] = amount
-        status.fill(NO)
-        status[rows] = yes  # YES is 1, NO 0
+        status, out = _scatter(r, code, rows, amount, yes)
         if ak is not None:
             status[rows[~ak]] = MISSING
         if ck is not None:
@@ -694,12 +701,7 @@ class Program:
             yes &= cv[rows]
         if ak is not None:
             yes &= ak[rows]
-        amount *= yes
-        status, out = r.out(code)
-        out.fill(0)
-        out[rows] = amount
-        status.fill(NO)
-        status[rows] = yes
+        status, out = _scatter(r, code, rows, amount, yes)
         scratch = r.scratch()
         if ck is not None:
             np.putmask(status, np.logical_not(ck, out=scratch), MISSING)

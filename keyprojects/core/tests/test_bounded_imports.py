@@ -33,12 +33,9 @@ def far_cell_xlsx(row=50_000, column=200):
     return buffer.getvalue()
 
 
-def test_a_tiny_xlsx_with_a_far_cell_is_refused_without_building_its_grid(tmp_path):
-    """One cell at row 50,000, column 200 made the reader build a 10-million-cell grid (164 → 510 MB).
-    Read in a process of its own, whose peak memory is its own."""
-    path = tmp_path / "far.xlsx"
-    path.write_bytes(far_cell_xlsx())
-    assert path.stat().st_size < 8000
+def read_in_a_process_of_its_own(path):
+    """The refusal (in English) and how much reading `path` grew a fresh process, in KB: its
+    peak memory is its own."""
     script = f"""
 import resource, django, os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyprojects.settings")
@@ -55,10 +52,19 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
     message, grown_kb = result.stdout.strip().splitlines()
+    return message, int(grown_kb)
+
+
+def test_a_tiny_xlsx_with_a_far_cell_is_refused_without_building_its_grid(tmp_path):
+    """One cell at row 50,000, column 200 made the reader build a 10-million-cell grid (164 → 510 MB)."""
+    path = tmp_path / "far.xlsx"
+    path.write_bytes(far_cell_xlsx())
+    assert path.stat().st_size < 8000
+    message, grown_kb = read_in_a_process_of_its_own(path)
     assert message == (
         "The sheet reaches column 200; at most 100 columns are read. Delete the cells to the right of the ledger."
     )
-    assert int(grown_kb) < 30_000, f"reading grew the process by {int(grown_kb) // 1024} MB"
+    assert grown_kb < 30_000, f"reading grew the process by {grown_kb // 1024} MB"
 
 
 def far_cell_xls(path, row=65_535, column=255):
@@ -75,30 +81,15 @@ def far_cell_xls(path, row=65_535, column=255):
 
 def test_a_tiny_xls_with_a_cell_at_its_last_address_is_refused_without_building_its_grid(tmp_path):
     """calamine built the whole 65,536 × 256 grid of such a file (about 1 GB); its cell records
-    are read first now (core/xls.py). In a process of its own, whose peak memory is its own."""
+    are read first now (core/xls.py)."""
     path = tmp_path / "far.xls"
     far_cell_xls(path)
     assert path.stat().st_size < 8000
-    script = f"""
-import resource, django, os
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyprojects.settings")
-django.setup()
-from django.utils import translation
-from keyprojects.core.imports import UploadError, read_rows
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-translation.activate("en")
-try:
-    read_rows({str(path)!r})
-except UploadError as error:
-    print(error.messages[0])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
-"""
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
-    message, grown_kb = result.stdout.strip().splitlines()
+    message, grown_kb = read_in_a_process_of_its_own(path)
     assert message == (
         "The sheet reaches column 256; at most 100 columns are read. Delete the cells to the right of the ledger."
     )
-    assert int(grown_kb) < 30_000, f"reading grew the process by {int(grown_kb) // 1024} MB"
+    assert grown_kb < 30_000, f"reading grew the process by {grown_kb // 1024} MB"
 
 
 def test_an_ordinary_xls_ledger_is_read_whole(tmp_path):
