@@ -544,6 +544,18 @@ def _scatter(r, code: str, rows, amount, yes):
     return status, out
 
 
+def _mark_missing(status, ck, ak, cv, scratch):
+    """数据不足 where the condition is unknown (`ck` false), or where the amount's figures are
+    (`ak` false) and the condition holds (`cv`; None for an item that always applies)."""
+    if ck is not None:
+        np.putmask(status, np.logical_not(ck, out=scratch), MISSING)
+    if ak is not None:
+        np.logical_not(ak, out=scratch)
+        if cv is not None:
+            scratch &= cv
+        np.putmask(status, scratch, MISSING)
+
+
 class Program:
     """A policy's items compiled once; `run(table)` answers every item for every enterprise."""
 
@@ -668,13 +680,7 @@ class Program:
         status, out = r.out(code)
         np.multiply(amount, yes, out=out)
         np.copyto(status, yes)  # YES is 1, NO 0
-        if ck is not None:
-            np.putmask(status, np.logical_not(ck, out=scratch), MISSING)
-        if ak is not None:
-            np.logical_not(ak, out=scratch)
-            if not always:
-                scratch &= cv
-            np.putmask(status, scratch, MISSING)
+        _mark_missing(status, ck, ak, None if always else cv, scratch)
         return status, out
 
     def _sparse(self, code: str, rows, av, ak, ck, r: _Run):
@@ -703,13 +709,7 @@ class Program:
             yes &= ak[rows]
         status, out = _scatter(r, code, rows, amount, yes)
         scratch = r.scratch()
-        if ck is not None:
-            np.putmask(status, np.logical_not(ck, out=scratch), MISSING)
-        if ak is not None:
-            np.logical_not(ak, out=scratch)
-            if not always:
-                scratch &= cv
-            np.putmask(status, scratch, MISSING)
+        _mark_missing(status, ck, ak, None if always else cv, scratch)
         return status, out
 
     def _round_cap(self, code: str, av, owned: bool):
