@@ -137,6 +137,13 @@ def open_lead_for(target: TargetEnterprise, exclude: int | None = None) -> Lead 
 
 
 @transaction.atomic
+def create_lead_from(data: dict, *, by) -> Lead:
+    """create_lead() from a form's or a serializer's cleaned values (the page, the API): the
+    values it takes, blanks left to its defaults."""
+    names = create_lead.__kwdefaults__.keys() | {"name", "company", "region", "owner", "found_on", "investment"}
+    return create_lead(by=by, **{k: v for k, v in data.items() if k in names and v not in (None, "")})
+
+
 def create_lead(
     *,
     by,

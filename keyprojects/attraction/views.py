@@ -265,20 +265,7 @@ class LeadViews(ModelViews):
         if form.instance.pk:
             with acting(user):
                 return form.save()
-        return services.create_lead(
-            by=user,
-            name=data["name"],
-            company=data["company"],
-            credit_code=data.get("credit_code"),
-            region=data["region"],
-            owner=data["owner"],
-            team=data.get("team"),
-            link=data.get("link"),
-            found_on=data["found_on"],
-            investment=data["investment"],
-            next_step=data.get("next_step", ""),
-            next_step_on=data.get("next_step_on"),
-        )
+        return services.create_lead_from(data, by=user)
 
     @classmethod
     def detail_context(cls, request, obj):

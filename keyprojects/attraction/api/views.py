@@ -61,27 +61,13 @@ class LeadViewSet(BaseViewSet):
             serializer.instance.full_clean()
             serializer.instance.save()
             return serializer.instance
+        required = drf_serializers.Field.default_error_messages["required"]
         missing = {
-            k: ["This field is required."]
-            for k in ("company", "name", "region", "owner", "found_on", "investment")
-            if not data.get(k)
+            k: [required] for k in ("company", "name", "region", "owner", "found_on", "investment") if not data.get(k)
         }
         if missing:
             raise drf_serializers.ValidationError(missing)
-        return services.create_lead(
-            by=self.request.user,
-            name=data["name"],
-            company=data["company"],
-            credit_code=data.get("credit_code"),
-            region=data["region"],
-            owner=data["owner"],
-            team=data.get("team"),
-            link=data.get("link"),
-            found_on=data["found_on"],
-            investment=data["investment"],
-            next_step=data.get("next_step", ""),
-            next_step_on=data.get("next_step_on"),
-        )
+        return services.create_lead_from(data, by=self.request.user)
 
 
 class VisitViewSet(BaseViewSet):

@@ -66,3 +66,19 @@ def test_chains_visits_and_leads_read_in_scope(deputy, users, api_for):
     links_seen = api_for("enterprise").get(f"/api/attraction/links/?chain={chain.pk}").json()["count"]
     assert links_seen == 4  # the chain map is a shared catalogue
     assert api_for("county_a").post("/api/attraction/visits/", {}, format="json").status_code == 405
+
+
+def test_a_lead_posted_without_its_company_is_refused_in_the_callers_language(deputy):
+    from rest_framework.test import APIClient
+
+    from ..models import Lead
+
+    api = APIClient()
+    api.force_authenticate(deputy.user)
+    body = {"name": "冷链项目", "region": deputy.region.pk, "owner": deputy.pk, "investment": "5000"}
+    body["found_on"] = timezone.localdate().isoformat()
+    chinese = api.post("/api/attraction/leads/", body, format="json").json()
+    assert chinese["company"] == ["该字段是必填项。"]
+    english = api.post("/api/attraction/leads/", body, format="json", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["company"] == ["This field is required."]
+    assert not Lead.objects.exists()
