@@ -59,7 +59,7 @@ PRODUCE_NOT_AT_CAPACITY = 30
 THREE_BATCHES = 15
 # Projects signed at a later phase and not started yet: what makes the recent phases' 开工率 fall.
 STALLED_SIGN = 32  # signed at a recent phase, still only signed: every one the library has, up to this
-EXTRA_SIGN, EXTRA_START, EXTRA_ROLLING = 5, 4, 2
+EXTRA_SIGN, EXTRA_START, EXTRA_ROLLING = 4, 3, 2
 DATES = {Batch.SIGN: "actual_sign_date", Batch.START: "actual_start_date", Batch.PRODUCE: "actual_production_date"}
 
 

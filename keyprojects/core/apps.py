@@ -12,10 +12,11 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate, post_save
         from rest_framework.authtoken.models import Token
 
-        from . import audit, health, jobs, notifications, search  # noqa: F401  (jobs, health: core's scheduled work)
+        from . import audit, health, jobs, m2m, notifications, search  # noqa: F401  (jobs, health: core's scheduled work)
         from .calendar import seed_after_migrate
         from .network import on_login_failed
 
+        m2m.connect()  # many-to-many changes go in the change log like any other field (core/m2m.py)
         search.autodiscover()
         notifications.autodiscover()  # every app's notifications.py declares its kinds
         post_migrate.connect(seed_after_migrate, sender=self)  # every database has the package's holidays

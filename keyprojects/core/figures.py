@@ -51,15 +51,18 @@ MAX_CHANGES = 2000  # more changes since the cached version than this: compute t
 
 @cache
 def _models_by_table():
-    return {model._meta.db_table: model for model in apps.get_models()}
+    return {model._meta.db_table: model for model in apps.get_models(include_auto_created=True)}
 
 
 def _logged_models(sql):
-    """The models of the tables the SQL reads, or None when one is not logged (a many-to-many
-    table, say), since then a change to it could not be seen."""
+    """The models of the tables the SQL reads (a logged model's many-to-many table counts as that
+    model: its changes are logged on it, core/m2m.py), or None when one is not logged, since then a
+    change to it could not be seen."""
+    from . import m2m
     from .models import LoggedModel
 
     models = [_models_by_table().get(table) for table in sorted(set(TABLE.findall(sql)))]
+    models = list(dict.fromkeys(m2m.owners().get(model, (model,))[0] for model in models))  # a link: its owner
     if not all(model is not None and issubclass(model, LoggedModel) for model in models):
         return None
     return models
@@ -72,8 +75,7 @@ def _content_types(models):
 
 def data_version(sql):
     """The newest change (id and chain hash) to each table the SQL reads, in one query of short index
-    reads; None when a table's writes are not logged (a many-to-many table, say), since then a
-    change could not be seen."""
+    reads; None when a table's writes are not logged, since then a change could not be seen."""
     models = _logged_models(sql)
     if models is None:
         return None

@@ -1,11 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.access import STAFF, Action, RestrictedQuerySet, Role, Scope, roles
-from keyprojects.core.models import BaseModel, ChangeAction, ObjectChange
+from keyprojects.core.models import BaseModel
 from keyprojects.orgs.choices import OfficeKind
 from keyprojects.orgs.models import Region, phone_validator
 
@@ -106,36 +104,6 @@ class Enterprise(BaseModel):
     def clean(self):
         self.credit_code = normalise_credit_code(self.credit_code)
         self.industry = normalise_industry_code(self.industry)
-
-
-@receiver(m2m_changed, sender=Enterprise.users.through)
-def log_user_changes(sender, instance, action, reverse, pk_set, **kwargs):
-    """Who may act for an enterprise is a write like any other: it goes in the change log."""
-    if not (action.startswith("pre_") or action.startswith("post_")):
-        return
-    through = Enterprise.users.through
-    if reverse:  # user.enterprises.add(...): the instance is a user, pk_set holds enterprises
-        touched = set(pk_set or ()) | set(getattr(instance, "_enterprises_before", {}))
-        if not touched:
-            touched = set(through.objects.filter(user_id=instance.pk).values_list("enterprise_id", flat=True))
-    else:
-        touched = {instance.pk}
-    current = {pk: [] for pk in touched}
-    for enterprise_id, user_id in (
-        through.objects.filter(enterprise_id__in=touched).order_by("user_id").values_list("enterprise_id", "user_id")
-    ):
-        current[enterprise_id].append(user_id)
-    if action.startswith("pre_"):
-        instance._enterprises_before = current
-        return
-    before = instance.__dict__.pop("_enterprises_before", {})
-    changed = sorted(pk for pk in touched if before.get(pk, []) != current[pk])
-    if not changed:
-        return
-    enterprises = [instance] if not reverse else Enterprise.objects.filter(pk__in=changed).order_by("pk")
-    ObjectChange.log_many(
-        [(e, ChangeAction.UPDATE, {"users": [before.get(e.pk, []), current[e.pk]]}) for e in enterprises]
-    )
 
 
 class EnterpriseFact(models.Model):

@@ -1,5 +1,6 @@
-"""Demo projects: 1,000 Luohe-like projects over the eight regions, owned by the demo enterprises,
-with milestones, year plans, monthly reports, stage events and computed lights.
+"""Demo projects: 900 Luohe-like projects over the eight regions, owned by the demo enterprises,
+and the projects put into production since the article's date (15 a month: about 1,270 when
+seeded in December 2026), with milestones, year plans, monthly reports, stage events and lights.
 
 Deterministic (one seeded random per project) and idempotent (the marker project's code). The
 stages are laid out for the "三个一批" campaign demo to be layered on top: exactly 523 projects
@@ -8,13 +9,21 @@ far more projects signed, started and put into production between 2021-07 and 20
 campaign's 353 SIGN, 296 START and 117 PRODUCE entries need. Later stages are laid relative to
 the day the seed runs (`today`): reports cover the 24 months up to last month, year plans the
 last three years, so lights stay believable whenever `make run` is first started.
+
+The pipeline keeps its pace up to the seed day, so the 固投 statistics read like a city's: about
+as many projects start and reach production each quarter after the article's date as before it,
+the projects under construction today started within their building months, sizes are spread
+evenly over time (`spread`) and grow a little year on year (SIZE_A_YEAR). Anchored at the
+article's date alone, building stopped there and the demo's growth read −22 %, −57 %, +24 %.
 """
 
 import functools
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models, transaction
@@ -22,6 +31,7 @@ from django.utils import timezone
 
 from keyprojects.core.access import Role
 from keyprojects.core.context import acting
+from keyprojects.core.m2m import add_links
 from keyprojects.enterprises.models import Enterprise
 from keyprojects.orgs.models import Department, Membership, Region, User
 
@@ -54,13 +64,20 @@ from .models import (
 SEED = 4111
 COUNTS = {
     Stage.AT_CAPACITY: 523,
-    Stage.PRODUCING: 150,
+    Stage.PRODUCING: 30,  # put into production before the article's date, still ramping up
     Stage.STARTED: 182,
     Stage.SIGNED: 70,
     Stage.NEGOTIATING: 32,
     Stage.PLANNED: 28,
     Stage.TERMINATED: 15,
 }
+# 亿元 → months from start to production: a project of up to `top` 亿元 builds in low–high months
+BUILD_MONTHS = (10, 5, 10), (50, 7, 16), (100, 10, 20), (10**9, 14, 30)
+# The campaign's pace kept after the article's date: projects put into production a month (about
+# as many as reached production a month in 2022–2024), each added to the demo as PRODUCING.
+PRODUCED_A_MONTH = 15
+# Projects grow: a project signed a year later is this much larger (投资强度 rising), so 固投 grows.
+SIZE_A_YEAR = 1.15
 CAPACITY_BY = date(2024, 9, 30)  # 截至9月底 … 已建成达效项目523个
 EARLIEST = date(2019, 1, 1)
 MARKER_CODE = "2106-411121-26-02-000001"  # the first known project's code: present means seeded
@@ -299,6 +316,59 @@ def between(rng, start, end):
     return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
+class Fixed:
+    """A draw that is not random: a given point of (0, 1), for `between` and `Builder.total`."""
+
+    def __init__(self, u):
+        self.u = u
+
+    def randint(self, low, high):
+        return low + min(high - low, int(self.u * (high - low + 1)))
+
+
+GOLDEN = (5**0.5 - 1) / 2
+INVESTING = (Stage.AT_CAPACITY, Stage.PRODUCING, Stage.STARTED)
+
+
+class Spot(NamedTuple):
+    time: float  # where in its stage's span of days the project is placed, in (0, 1)
+    size: float  # where in the distribution of sizes, in (0, 1)
+    recent: bool  # put into production since the article's date
+
+
+def spread(groups) -> dict:
+    """index → Spot for every project with a group (None: placed at random): the k-th of a
+    group's n at time (k + ½)/n and size frac(k·φ), a Fibonacci lattice over the unit square.
+    Drawn at random, a few 五十亿级 projects falling in the same year moved that year's 固投, and
+    its growth, by 10–20 %; spread evenly, every year builds its share of small and large ones."""
+    sizes = Counter(group for group in groups if group)
+    seen = Counter()
+    spots = {}
+    for index, group in enumerate(groups):
+        if group:
+            k = seen[group]
+            seen[group] += 1
+            spots[index] = Spot((k + 0.5) / sizes[group], (k * GOLDEN + 0.5) % 1, group == "recent")
+    return spots
+
+
+def produced_since(today) -> int:
+    """How many projects were put into production since the article's date, at the campaign's
+    pace (PRODUCED_A_MONTH), up to the seed day."""
+    return round(PRODUCED_A_MONTH * max(0, (today - CAPACITY_BY).days) / 30.4)
+
+
+def stage_counts(today) -> dict:
+    """The demo's projects by stage when seeded on `today`."""
+    return COUNTS | {Stage.PRODUCING: COUNTS[Stage.PRODUCING] + produced_since(today)}
+
+
+def grown(total, sign):
+    """A project's size as of its signing year (SIZE_A_YEAR, around mid-2022), in whole 10万元."""
+    value = int(total * Decimal(SIZE_A_YEAR ** ((sign - date(2022, 7, 1)).days / 365)))
+    return Decimal(value - value % 10)
+
+
 def months_later(day, months):
     return day + timedelta(days=int(months * 30.4))
 
@@ -360,15 +430,21 @@ class Builder:
             pool[row[6]] -= 1
         rest = [stage for stage, n in pool.items() for _ in range(n)]
         rng.shuffle(rest)
-        return [self.plan(index, stage) for index, stage in enumerate([row[6] for row in KNOWN] + rest)]
+        stages = [row[6] for row in KNOWN] + rest
+        recent = produced_since(self.today)  # after the others, so the others stay as they are
+        groups = [None] * len(KNOWN) + [s if s in INVESTING else None for s in rest] + ["recent"] * recent
+        spots = spread(groups)
+        return [
+            self.plan(index, stage, spots.get(index)) for index, stage in enumerate(stages + [Stage.PRODUCING] * recent)
+        ]
 
     # -- dates ---------------------------------------------------------------------------
 
-    def chain(self, rng, stage, total, known=None):
-        """Actual dates for the stages reached, forecast dates for the rest."""
-        today = self.today
-        limits = (10, 5, 10), (50, 7, 16), (100, 10, 20), (10**9, 14, 30)  # 亿元 → months start→production
-        build = next(rng.randint(low, high) for top, low, high in limits if total < top * 10_000)
+    def chain(self, rng, stage, total, known=None, spot=None):
+        """Actual dates for the stages reached, forecast dates for the rest; the day that places a
+        project in time (signed, started or put into production) is the spot's when it has one."""
+        today, when = self.today, Fixed(spot.time) if spot else rng
+        build = next(rng.randint(low, high) for top, low, high in BUILD_MONTHS if total < top * 10_000)
         ramp = rng.randint(3, 12) if total < 100_000 else rng.randint(6, 18)
         lead = rng.uniform(0.5, 1.2) if rng.random() < 0.15 else rng.uniform(1, 6)  # 签约即拿地、拿地即开工
         if known:
@@ -378,12 +454,12 @@ class Builder:
         elif stage == Stage.AT_CAPACITY:
             gaps = [lead * 30.4, build * 30.4, ramp * 30.4]
             if rng.random() < 0.75:  # came through the campaign: signed from 2021-05 on
-                sign = between(rng, date(2021, 5, 1), date(2023, 12, 31))
+                sign = between(when, date(2021, 5, 1), date(2023, 12, 31))
                 room = (CAPACITY_BY - sign).days
                 if sum(gaps) > room:  # a fast one: at capacity some time before the article's date
                     room = (between(rng, min(sign + timedelta(days=270), CAPACITY_BY), CAPACITY_BY) - sign).days
             else:
-                capacity = between(rng, date(2020, 1, 1), date(2022, 6, 30))
+                capacity = between(when, date(2020, 1, 1), date(2022, 6, 30))
                 sign = max(EARLIEST, capacity - timedelta(days=int(sum(gaps))))
                 room = (capacity - sign).days
             if sum(gaps) > room:
@@ -392,22 +468,22 @@ class Builder:
             production = start + timedelta(days=int(gaps[1]))
             capacity = min(production + timedelta(days=int(gaps[2])), CAPACITY_BY)
         elif stage == Stage.PRODUCING:
-            if rng.random() < 0.2:
-                production = between(rng, date(2023, 1, 1), CAPACITY_BY)
-                ramp += 24  # a large plant ramping up for years
+            if spot and spot.recent:
+                production = between(when, CAPACITY_BY + timedelta(days=1), today - timedelta(days=15))
             else:
-                production = between(rng, CAPACITY_BY + timedelta(days=1), today - timedelta(days=15))
+                production = between(when, date(2023, 1, 1), CAPACITY_BY)
+                ramp += 24  # a large plant ramping up for years
             start = months_later(production, -build)
             sign = months_later(start, -lead)
             capacity = months_later(production, ramp + 6)
         elif stage == Stage.STARTED:
             if rng.random() < 0.82:
-                start = between(rng, self.window, today - timedelta(days=8))
+                start = between(when, months_later(today, -build), today - timedelta(days=8))
             else:  # a long build that started before the report window
-                start = between(rng, date(2023, 6, 1), self.window)
+                start = between(when, date(2023, 6, 1), self.window)
                 build = max(build, 26)
             sign = months_later(start, -lead)
-            production = max(months_later(start, build), today + timedelta(days=rng.randint(45, 420)))
+            production = max(months_later(start, build), today + timedelta(days=rng.randint(15, 60)))
             capacity = months_later(production, ramp)
         elif stage == Stage.SIGNED:
             if rng.random() < 0.45:  # signed at one of the campaign's later phases and not started yet
@@ -480,9 +556,10 @@ class Builder:
         name = template.format(r=short, road=rng.choice(ROADS), section=rng.choice(SECTIONS))
         return self.unique_name(name), region, None, industry, kind, Nature.NEW
 
-    def total(self, rng, kind):
-        """万元, log-uniform within a tier: a few 百亿级 and 五十亿级, many 1–10 亿."""
-        roll = rng.random()
+    def total(self, rng, kind, size=None):
+        """万元, log-uniform within a tier: a few 百亿级 and 五十亿级, many 1–10 亿; at the point
+        `size` of (0, 1) when given (see `spread`)."""
+        roll = rng.random() if size is None else size
         tiers = [
             (0.004, 1_000_000, 1_500_000),
             (0.015, 500_000, 900_000),
@@ -490,9 +567,20 @@ class Builder:
             (0.86, 10_000, 95_000),
             (1.0, 3_000, 9_800),
         ]
-        low, high = next((low, high) for top, low, high in tiers if roll < top)
-        value = int(low * (high / low) ** rng.random())
+        floor, (top, low, high) = next((tiers[i - 1][0] if i else 0, t) for i, t in enumerate(tiers) if roll < t[0])
+        within = rng.random() if size is None else (roll - floor) / (top - floor)
+        value = int(low * (high / low) ** within)
         return Decimal(value - value % 10)
+
+    def fitted(self, rng, total, chain):
+        """A project at capacity by the article's date that had to build faster than its size allows
+        was a smaller one: drawn again below the largest size that builds in its months. (Without
+        this, a 百亿级 plant built in six months put most of a year's investment in one project.)"""
+        months = (chain["production"] - chain["start"]).days / 30.4
+        top = max((top for top, low, _high in BUILD_MONTHS if low <= months), default=BUILD_MONTHS[0][0])
+        while total >= top * 10_000:
+            total = self.total(rng, None)
+        return total
 
     def code(self, rng, region, industry, kind, total, filed):
         """项目代码 YYMM-region-industry division-type (01 审批, 02 核准, 03 备案)-serial."""
@@ -517,7 +605,7 @@ class Builder:
 
     # -- one project ---------------------------------------------------------------------
 
-    def plan(self, index, stage):
+    def plan(self, index, stage, spot=None):
         rng = random.Random(SEED * 100_000 + index)
         if index < len(KNOWN):
             name, region_name, owner_name, industry, kind, total, _stage, dates, code = KNOWN[index]
@@ -526,8 +614,12 @@ class Builder:
             nature = Nature.EXPANSION if "扩建" in name else Nature.NEW
         else:
             name, region, owner, industry, kind, nature = self.identity(rng)
-            total, dates, code = self.total(rng, kind), None, None
-        chain = self.chain(rng, stage, total, dates)
+            total, dates, code = self.total(rng, kind, spot and spot.size), None, None
+        chain = self.chain(rng, stage, total, dates, spot)
+        if dates is None:
+            total = grown(total, chain["sign"])
+            if stage == Stage.AT_CAPACITY:
+                total = self.fitted(rng, total, chain)
         prior = rng.choice([Stage.NEGOTIATING, Stage.SIGNED, Stage.SIGNED, Stage.STARTED])
         last = prior if stage == Stage.TERMINATED else stage
         keys = ["negotiating", "sign", "start", "production", "capacity"]
@@ -839,15 +931,8 @@ def write(plans):
 
     tags = dict(Tag.objects.values_list("name", "pk"))
     lists = {item.name: item for item in ProjectList.objects.all()}  # instances: the log names each row
-    through = Project.tags.through
-    through.objects.bulk_create(
-        [
-            through(project_id=p.pk, tag_id=tags[t])
-            for p, plan in zip(projects, plans, strict=True)
-            for t in plan.tags
-            if t in tags
-        ]
-    )
+    links = [(p.pk, tags[t]) for p, plan in zip(projects, plans, strict=True) for t in plan.tags if t in tags]
+    add_links(Project, "tags", links)
     ListMembership.objects.bulk_create(
         [
             ListMembership(project=p, list=lists[name], start=date(year, 1, 1), end=date(year, 12, 31))

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from keyprojects.core.access import Role
 from keyprojects.core.context import acting
+from keyprojects.core.m2m import add_links
 from keyprojects.orgs.models import Membership, Region, User
 
 from .baselines import freeze_listed_baselines, propose_replan
@@ -106,8 +107,7 @@ def tag_private_investment() -> int:
         rng = random.Random(SEED * 7 + pk)
         if not any(word in f"{name}{owner}" for word in PRIVATE_WORDS) and rng.random() < 0.7:
             chosen.append(pk)
-    through = Project.tags.through
-    through.objects.bulk_create([through(project_id=pk, tag_id=tag.pk) for pk in chosen])
+    add_links(Project, "tags", [(pk, tag.pk) for pk in chosen])
     return len(chosen)
 
 

@@ -254,3 +254,31 @@ def test_a_bulk_update_of_rows_whose_name_reads_a_relation_is_logged_by_copy(use
     )
     logged = ObjectChange.objects.filter(action="update", changes__has_key="physical_progress")
     assert logged.count() == 120 and logged.first().object_repr.startswith(project.name)
+
+
+# --- many-to-many fields -----------------------------------------------------------------
+
+
+def test_a_many_to_many_change_is_logged_on_the_record_whichever_side_writes_it(users, regions):
+    """core/m2m.py: a project's tags change through the project, through the tag, or many at once."""
+    from keyprojects.core.m2m import add_links
+    from keyprojects.projects.models import Project, Tag
+
+    one = Project.objects.create(name="甲 新材料项目", region=regions["郾城区"], total_investment=50000)
+    two = Project.objects.create(name="乙 食品项目", region=regions["郾城区"], total_investment=8000)
+    emerging, private = (Tag.objects.get_or_create(name=name)[0] for name in ("战略性新兴产业", "民间投资"))
+
+    def tags_logged(project):
+        return [(c.actor, c.changes["tags"]) for c in log(project) if "tags" in c.changes]
+
+    with acting(users["city_admin"], "m2m-1"):
+        one.tags.set([emerging, private])
+        one.tags.set([private, emerging])  # the same set: nothing to log
+    assert tags_logged(one) == [("city_admin", [[], sorted([emerging.pk, private.pk])])]
+    private.projects.add(two)  # from the tag's side: logged on the project
+    private.projects.clear()  # every project that had it
+    assert tags_logged(two) == [("system", [[], [private.pk]]), ("system", [[private.pk], []])]
+    assert tags_logged(one)[-1] == ("system", [sorted([emerging.pk, private.pk]), [emerging.pk]])
+    add_links(Project, "tags", [(one.pk, private.pk), (two.pk, emerging.pk)])  # a seed's many links at once
+    assert tags_logged(one)[-1][1] == [[emerging.pk], sorted([emerging.pk, private.pk])]
+    assert tags_logged(two)[-1][1] == [[], [emerging.pk]]

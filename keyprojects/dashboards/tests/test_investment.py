@@ -238,3 +238,18 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_projects(reports
         report(project, 2023, 2, 10)
         report(project, 2024, 2, 20)
     assert count() == few
+
+
+def test_the_category_figures_are_cached_and_a_tag_given_moves_them_at_once(reports, users):
+    """The categories read the project–tag table; its changes are logged on the project (core/m2m.py),
+    so the figures are kept between writes and computed again after a tag is given."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = users["city_admin"]
+    assert current(admin).figures[C.PRIVATE].current == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert current(admin).figures[C.PRIVATE].current == 200
+    assert not any("SUM(" in q["sql"].upper() for q in queries.captured_queries)  # from the cache
+    reports["a"].tags.add(Tag.objects.get(name="民间投资"))
+    assert current(admin).figures[C.PRIVATE].current == 650  # A's 450 now counts as 民间投资 too

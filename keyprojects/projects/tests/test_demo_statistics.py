@@ -44,6 +44,10 @@ def test_three_years_of_growth_for_every_category(seeded):
         for category in InvestmentCategory.values:
             assert row.figures[category].growth is not None, (row.label, category)
         assert Decimal(0) < row.emerging_share < Decimal(100)
+    # A city's growth, not the −57 % of a pipeline that stopped at the article's date.
+    assert all(Decimal(-15) <= row.figures[InvestmentCategory.TOTAL].growth <= Decimal(45) for row in years), [
+        (row.label, row.figures[InvestmentCategory.TOTAL].growth) for row in years
+    ]
 
 
 @pytest.mark.django_db
