@@ -86,7 +86,6 @@ class _Run:
         self.results = results  # item code -> (status, amount) in this reading
         self._scratch = None
         self.rows = None  # (item index, status block, amount block): where the answers go
-        self.support = None  # (the last sparse ladder's column, the rows where it may be > 0)
 
     def out(self, code: str) -> tuple[np.ndarray, np.ndarray]:
         """The status and amount columns an item's answers are written into."""
@@ -278,6 +277,17 @@ def _expr(node, items) -> Expr:
         lowest = min((t[0] for t in tiers), default=None)
 
         def ladder(r):
+            rows, v, k, p = reach(r)
+            if rows is None:
+                return v, k, p
+            full = np.zeros(r.t.n, dtype=I64)
+            full[rows] = v
+            return full, k, p
+
+        def reach(r):
+            """(rows, their amounts, known, present) where only `rows` can reach a tier, being
+            at or above the lowest threshold (usually few); (None, every amount, …) otherwise.
+            An item that pays a ladder writes these rows alone (`Program._supported`)."""
             v, k, p = of(r)
             pv = None
             if prior is not None:
@@ -287,16 +297,11 @@ def _expr(node, items) -> Expr:
             if is_open and r.reading == "B":
                 use = "cumulative" if mode == "highest" else "highest"
             if np.ndim(v) == 1 and tiers:
-                # only enterprises at or above the lowest threshold can reach a tier (usually few)
                 rows = r.few(v >= lowest)
                 if rows is not None:
-                    sv = v[rows]
                     spv = pv[rows] if np.ndim(pv) == 1 else pv
-                    full = np.zeros(r.t.n, dtype=I64)
-                    full[rows] = climb(sv, spv, use, len(rows))
-                    r.support = (full, rows)  # an item paying this ladder need look nowhere else
-                    return full, k, p
-            return climb(v, pv, use, r.t.n), k, p
+                    return rows, climb(v[rows], spv, use, len(rows)), k, p
+            return None, climb(v, pv, use, r.t.n), k, p
 
         def climb(v, pv, use, n):
             """The tiers reached, summed or the highest (amounts are never below 0), without a
@@ -313,6 +318,7 @@ def _expr(node, items) -> Expr:
                     np.maximum(total, paid, out=total)
             return total
 
+        ladder.reach = reach
         return ladder
     if op == "brackets":
         of = compile_expr(node["of"], items)
@@ -588,10 +594,16 @@ class Program:
         self.always = {r.code: r.condition == {"test": "true"} for r in self.rules}
         # a formula that reads no other item and is not a fixed amount can be evaluated over the
         # enterprises whose condition holds alone (the sub-table gathers what it reads)
+        # an item paying a ladder (not kept for other readers) is evaluated over the enterprises
+        # that can reach a tier instead: usually fewer than those whose condition holds
+        self.reach = {r.code: getattr(self.formula[r.code], "reach", None) for r in self.rules}
         self.local = {
-            r.code: not self.always[r.code] and not item_refs(r.formula) and not _fixed(r.formula) for r in self.rules
+            r.code: not self.always[r.code]
+            and not item_refs(r.formula)
+            and not _fixed(r.formula)
+            and self.reach[r.code] is None
+            for r in self.rules
         }
-        self.laddered = {r.code: r.formula.get("op") == "tiers" for r in self.rules}
         # items whose amount is always a multiple of their rounding unit need no rounding
         self.whole = {r.code: multiple_of(r.formula, ROUNDING_UNITS[r.rounding], self.by_code) for r in self.rules}
 
@@ -640,6 +652,11 @@ class Program:
         always = self.always[code]
         cv, ck = (True, None) if always else self.cond[code](r)
         av = None
+        reach = self.reach[code]
+        if reach is not None:
+            rows, av, ak, _ap = reach(r)
+            if rows is not None:
+                return self._supported(code, rows, av, ak, cv, ck, r)
         if self.local[code]:
             rows = r.few(cv)
             if rows is not None:
@@ -672,8 +689,6 @@ class Program:
             _mark_missing(status, ck, None, None, scratch)
             np.multiply(cv, I64(amount), out=out)
             return status, out
-        if self.laddered[code] and r.support is not None and r.support[0] is av:
-            return self._supported(code, r.support[1], av, ak, cv, ck, r)
         amount = self._round_cap(code, av, self.owned[code])
         yes = np.greater(amount, 0)  # YES: the condition holds and there is something to pay
         if not always:
@@ -700,10 +715,10 @@ class Program:
         return status, out
 
     def _supported(self, code: str, rows, av, ak, cv, ck, r: _Run):
-        """An item paying a ladder that only `rows` reach: 0 elsewhere, so NO there (数据不足
-        where the condition or the ladder's figures are unknown)."""
+        """An item paying a ladder that only `rows` reach (`av`: its amounts there): 0
+        elsewhere, so NO there (数据不足 where the condition or the ladder's figures are unknown)."""
         always = self.always[code]
-        amount = self._round_cap(code, av[rows], True)
+        amount = self._round_cap(code, av, True)
         yes = np.greater(amount, 0)
         if not always:
             yes &= cv[rows]
