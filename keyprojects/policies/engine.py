@@ -328,35 +328,41 @@ def _expr(node, items) -> Expr:
             bands.append((I64(lower), None if upper is None else I64(upper - lower), I64(num), I64(den)))
             lower = upper if upper is not None else lower
 
+        def band(values, low, width, num, den, into):
+            """What one band pays, to the fen: the part of `values` between its floor and its
+            ceiling, times its rate (rounded half up)."""
+            if low:
+                np.subtract(values, low, out=into)
+            np.clip(into if low else values, 0, width, out=into)  # one pass for both bounds
+            into *= 2 * num
+            into += den
+            into //= 2 * den
+            return into
+
         def brackets(r):
             v, k, p = of(r)
             total = part = None  # the first band is computed in the total itself, the rest in `part`
+            rows = upper = None  # when few reach the second band: those rows and what they are paid above it
             for low, width, num, den in bands:
                 if low > 0 and np.ndim(v) == 1 and total is not None:
-                    rows = r.few(v > low)  # a band above the first pays 0 below its floor
+                    if rows is None:
+                        rows = r.few(v > low)  # the bands above pay 0 below this floor
+                        if rows is not None:
+                            above, upper = v[rows], np.zeros(len(rows), dtype=I64)
                     if rows is not None:
-                        sub = v[rows] - low
-                        if width is not None:
-                            np.minimum(sub, width, out=sub)
-                        sub *= 2 * num
-                        sub += den
-                        sub //= 2 * den
-                        total[rows] += sub
+                        upper += band(above, low, width, num, den, np.empty(len(rows), dtype=I64))
                         continue
                 if total is None:
                     into = total = np.empty(r.t.n, dtype=I64)
                 else:
                     into = part = np.empty(r.t.n, dtype=I64) if part is None else part
-                if low:
-                    np.subtract(v, low, out=into)
-                np.clip(into if low else v, 0, width, out=into)  # one pass for both bounds
-                into *= 2 * num
-                into += den
-                into //= 2 * den
+                band(v, low, width, num, den, into)
                 if into is part:
                     total += part
             if total is None:
                 total = np.zeros(r.t.n, dtype=I64)
+            if rows is not None:
+                np.add.at(total, rows, upper)
             return total, k, p
 
         return brackets
@@ -543,7 +549,7 @@ def _scatter(r, code: str, rows, amount, yes):
     out.fill(0)
     out[rows] = amount
     status.fill(NO)
-    status[rows] = yes  # YES is 1, NO 0
+    status[rows] = yes.view(np.int8)  # YES is 1, NO 0 (a bool source is cast row by row)
     return status, out
 
 
