@@ -647,10 +647,13 @@ class Program:
             sb, ab = results_b[rule.code]
             missing = (sa == MISSING) | (sb == MISSING)
             differ = ~missing & ((sa != sb) | (aa != ab))
-            status = sa.copy()
-            status[missing] = MISSING
-            status[differ] = AMBIGUOUS
-            outcomes[rule.code] = Outcome(status, np.where(missing, 0, aa), np.where(missing, 0, ab))
+            # NO < YES < MISSING < AMBIGUOUS, so the status is the largest that applies, and an
+            # amount is kept by multiplying: no branch per row (a masked write or np.where on
+            # scattered rows costs several times more)
+            status = np.maximum(sa, missing.view(np.int8) * MISSING)
+            np.maximum(status, differ.view(np.int8) * AMBIGUOUS, out=status)
+            known = ~missing
+            outcomes[rule.code] = Outcome(status, np.multiply(aa, known), np.multiply(ab, known))
         return outcomes
 
     def _item(self, code: str, r: _Run):
