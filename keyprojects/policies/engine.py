@@ -461,9 +461,12 @@ def _cond(node, items) -> Cond:
 
         return member
     if test == "cmp":
-        left, right = compile_expr(node["left"], items), compile_expr(node["right"], items)
         direction, inclusive = comparison(node["word"], node.get("incl"))
         is_open = bool(node.get("open"))
+        if node["left"].get("op") == "years" and node["right"].get("op") == "const":
+            of = compile_expr(node["left"]["of"], items)
+            return _age(of, node["right"]["value"], direction, inclusive, is_open)
+        left, right = compile_expr(node["left"], items), compile_expr(node["right"], items)
 
         def compare(r):
             lv, lk, lp = left(r)
@@ -486,6 +489,22 @@ def _cond(node, items) -> Cond:
 
         return between
     raise ValueError(test)
+
+
+def _age(of, years: int, direction: str, inclusive: bool, is_open: bool) -> Cond:
+    """年限(date) against whole years, as the date against the anniversary: (ref − date) // 10000
+    ≥ c exactly when date ≤ ref − 10000·c, so the division over every enterprise (the dearest
+    pass there is) is not done."""
+
+    def age(r):
+        v, k, p = of(r)
+        incl = (not inclusive) if is_open and r.reading == "B" else inclusive
+        # "at least c" and "more than c" (at least c + 1); "under c" and "at most c" (under c + 1)
+        whole = years + (incl if direction == "<" else not incl)
+        day = I64(r.t.ref - 10000 * whole)
+        return _absent(v <= day if direction == ">" else v > day, k, p, r.t.n)
+
+    return age
 
 
 def _compare(lv, rv, direction, inclusive):

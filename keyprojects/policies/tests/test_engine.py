@@ -152,3 +152,38 @@ def test_bad_rules_are_refused_with_a_reason():
         )
     with pytest.raises(RuleError):
         parse_formula("阶梯就高(营业收入; 1亿元以上: 10万元; 5亿元以上: -1万元)")
+
+
+@pytest.mark.parametrize("word", ["满", "超过", "不满", "不超过"])
+def test_an_age_is_counted_in_whole_years_on_and_around_the_anniversary(word):
+    """The engine compares an age as the founding (or title) date against the anniversary of the
+    reference date: the day before, on and after it, every way the words and readings go."""
+    firms = []
+    for years in (0, 1, 5):
+        for day in (-1, 0, 1):
+            e = firm(high_tech=REF - 10000 * years + day)
+            e.numbers[("founded", 0)] = Fact(REF - 10000 * years + day, "市统计局")
+            firms.append(e)
+    firms.append(firm())  # no founding date, no title
+    rules = [
+        ItemRule(
+            f"A{i}",
+            {
+                "test": "cmp",
+                "left": {"op": "years", "of": {"op": "fact", "field": field}},
+                "word": word,
+                "right": {"op": "const", "kind": "years", "value": years},
+                **({} if incl is None else {"incl": incl}),
+                **({"open": True} if is_open else {}),
+            },
+            {"op": "const", "kind": "money", "value": 100},
+        )
+        for i, (field, years, incl, is_open) in enumerate(
+            (field, years, incl, is_open)
+            for field in ("founded", "high_tech")
+            for years in (0, 1, 5)
+            for incl in (None, True, False)
+            for is_open in (False, True)
+        )
+    ]
+    run_both(rules, None, firms)
