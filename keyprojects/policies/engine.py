@@ -10,12 +10,12 @@ whose condition holds when they are few (`_Run.few`: a sub-table gathers the col
 reads, and the answers are scattered back), and so are a ladder's tiers (over those at or above
 its lowest threshold; an item paying a ladder takes its rows as they are) and the bands of
 marginal brackets above the first. Every pass over a million int64 rows costs about half a
-millisecond here, and most items pay a few per cent of enterprises. Nothing is written through
-a mask on scattered rows (np.putmask, `where=`, np.where, a boolean index: a branch per row,
-several times the cost of a pass): a status is arithmetic on int8 (MISSING added as twice the
-unknown mask), a ladder pays the largest or the sum of reached × amount. An age against whole
-years is its date against the anniversary (no division). The property test runs the engine all
-dense, all sparse and as it chooses.
+millisecond here, and most items pay a few per cent of enterprises. No column of every
+enterprise is written through a mask (np.putmask, `where=`, np.where, a boolean index: a branch
+per row, several times the cost of a pass): a status is arithmetic on int8 (MISSING added as
+twice the unknown mask), a ladder pays the largest or the sum of reached × amount. An age
+against whole years is its date against the anniversary (no division). The property test runs
+the engine all dense, all sparse and as it chooses.
 """
 
 import json
@@ -622,11 +622,11 @@ class Program:
         self.owned = {r.code: fresh(r.formula, self.by_code) for r in self.rules}
         # items paid whatever the enterprise (总是): no condition to evaluate or apply
         self.always = {r.code: r.condition == {"test": "true"} for r in self.rules}
-        # a formula that reads no other item and is not a fixed amount can be evaluated over the
-        # enterprises whose condition holds alone (the sub-table gathers what it reads)
         # an item paying a ladder (not kept for other readers) is evaluated over the enterprises
-        # that can reach a tier instead: usually fewer than those whose condition holds
+        # that can reach a tier: usually fewer than those whose condition holds
         self.reach = {r.code: getattr(self.formula[r.code], "reach", None) for r in self.rules}
+        # any other formula that reads no other item and is not a fixed amount can be evaluated
+        # over the enterprises whose condition holds alone (the sub-table gathers what it reads)
         self.local = {
             r.code: not self.always[r.code]
             and not item_refs(r.formula)
