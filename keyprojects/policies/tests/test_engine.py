@@ -73,6 +73,7 @@ def firm(revenue=None, prior_max=None, **titles):
 
 
 YI = 10**10  # 1亿元 in fen
+WAN = 10**6  # 1万元 in fen
 
 
 def answers(condition, formula, firms, **rule):
@@ -152,3 +153,53 @@ def test_bad_rules_are_refused_with_a_reason():
         )
     with pytest.raises(RuleError):
         parse_formula("阶梯就高(营业收入; 1亿元以上: 10万元; 5亿元以上: -1万元)")
+
+
+@pytest.mark.parametrize("word", ["满", "超过", "不满", "不超过"])
+def test_an_age_is_counted_in_whole_years_on_and_around_the_anniversary(word):
+    """The engine compares an age as the founding (or title) date against the anniversary of the
+    reference date: the day before, on and after it, every way the words and readings go."""
+    firms = []
+    for years in (0, 1, 5):
+        for day in (-1, 0, 1):
+            e = firm(high_tech=REF - 10000 * years + day)
+            e.numbers[("founded", 0)] = Fact(REF - 10000 * years + day, "市统计局")
+            firms.append(e)
+    firms.append(firm())  # no founding date, no title
+    rules = [
+        ItemRule(
+            f"A{i}",
+            {
+                "test": "cmp",
+                "left": {"op": "years", "of": {"op": "fact", "field": field}},
+                "word": word,
+                "right": {"op": "const", "kind": "years", "value": years},
+                **({} if incl is None else {"incl": incl}),
+                **({"open": True} if is_open else {}),
+            },
+            {"op": "const", "kind": "money", "value": 100},
+        )
+        for i, (field, years, incl, is_open) in enumerate(
+            (field, years, incl, is_open)
+            for field in ("founded", "high_tech")
+            for years in (0, 1, 5)
+            for incl in (None, True, False)
+            for is_open in (False, True)
+        )
+    ]
+    run_both(rules, None, firms)
+
+
+def test_marginal_brackets_pay_each_band_on_and_around_its_floor():
+    """Every band of a three-band scale, the upper ones also as the engine computes them over the
+    rows that reach the second band alone (run_both's sparse way)."""
+    firms = []
+    for tax in (0, 99 * WAN, 100 * WAN - 1, 100 * WAN, 100 * WAN + 1, 300 * WAN, 500 * WAN, 500 * WAN + 7, 2000 * WAN):
+        e = firm()
+        e.numbers[("tax_paid", 0)] = Fact(tax, "市税务局")
+        firms.append(e)
+    firms.append(firm())  # no tax on file: 数据不足
+    result = answers("总是", "分段累进(纳税额; 100万元: 5%; 500万元: 3%; 不限: 1%)", firms)
+    assert result[5] == (YES, 11 * WAN, 11 * WAN)  # 5% of 100万 + 3% of 200万
+    assert result[8] == (YES, 32 * WAN, 32 * WAN)  # 5万 + 3% of 400万 + 1% of 1500万
+    assert result[9][0] == MISSING
