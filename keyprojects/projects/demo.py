@@ -1,4 +1,4 @@
-"""Demo projects: 900 Luohe-like projects over the eight regions, owned by the demo enterprises,
+"""Demo projects: 880 Luohe-like projects over the eight regions, owned by the demo enterprises,
 and the projects put into production since the article's date (15 a month: about 1,270 when
 seeded in December 2026), with milestones, year plans, monthly reports, stage events and lights.
 
